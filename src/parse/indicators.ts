@@ -1,0 +1,244 @@
+import { flag, type Flag } from '../model/flag.js';
+import type { ParsedIndicator } from '../model/parsed.js';
+import type { Row } from '../model/table.js';
+import { parseLevelLabel, type LevelLabel } from './labels.js';
+import { quote, textValue } from './text.js';
+
+type Role = 'level1' | 'level2' | 'name' | 'target' | 'actual' | 'weight' | 'score' | 'deviation';
+
+/** The Shenzhen column order; the shifted-cell repair below assumes it. */
+const STANDARD: readonly Role[] = ['level1', 'level2', 'name', 'target', 'actual', 'weight', 'score', 'deviation'];
+
+const ROLE_NAMES: Record<Role, string> = {
+  level1: '一级指标', level2: '二级指标', name: '三级指标', target: '年度指标值', actual: '实际完成值',
+  weight: '分值', score: '得分', deviation: '偏差原因',
+};
+
+const HEADER_LABELS: ReadonlyArray<readonly [RegExp, Role]> = [
+  [/^一级指标/, 'level1'],
+  [/^二级指标/, 'level2'],
+  [/^三级指标/, 'name'],
+  [/^(年度指标值|预期指标值|年初目标值|年度目标值|指标值)/, 'target'],
+  [/^实际(完成)?(指标)?值/, 'actual'],
+  [/^分值/, 'weight'],
+  [/^得分$/, 'score'],
+  [/(偏差原因|未完成原因)/, 'deviation'],
+];
+
+function roleOf(cell: string): Role | null {
+  const label = cell.replace(/^[*★]\s*/, '').replace(/\s+/g, '');
+  for (const [re, role] of HEADER_LABELS) if (re.test(label)) return role;
+  return null;
+}
+
+export function isIndicatorHeaderRow(row: Row): boolean {
+  const roles = row.cells.map(roleOf);
+  return roles.includes('level1') && (roles.includes('name') || roles.includes('level2'));
+}
+
+const SECTION_LABEL = /^年度绩效\s*指标$/;
+const NUMBER = /^[-+]?\d+(?:\.\d+)?$/;
+const PLACEHOLDER = /^[\/／—–\-－]$/;
+
+/** Where the weight/score pair sits: the rightmost two adjacent numbers, else two adjacent placeholders. */
+function findAnchor(cells: readonly string[]): number {
+  for (const scoreLike of [(c: string) => NUMBER.test(c), (c: string) => NUMBER.test(c) || PLACEHOLDER.test(c)]) {
+    for (let j = cells.length - 2; j >= 0; j--) {
+      if (scoreLike(cells[j]!) && scoreLike(cells[j + 1]!)) return j;
+    }
+  }
+  return -1;
+}
+
+interface LevelState {
+  level1: string | null;
+  level1Points: string | null;
+  level2: string | null;
+}
+
+interface Placement {
+  values: Partial<Record<Role, string>>;
+  /** Original column of every value placed, to tell whether it moved. */
+  from: Partial<Record<Role, number>>;
+  levels: Array<{ label: LevelLabel; col: number }>;
+  problems: Flag[];
+}
+
+/**
+ * Put a row's values back in their true columns using what they are, not where they stand:
+ * the weight/score pair is the anchor, text after it is the deviation reason, known level labels
+ * are levels wherever they landed, and the remaining texts before the anchor are 三级指标 /
+ * 年度指标值 / 实际完成值 — in order when all three are there, by distance from the anchor when
+ * some are missing.
+ */
+function placeByValue(row: Row, cells: readonly string[], state: LevelState): Placement & { applied: Array<{ role: Role; col: number; text: string }> } {
+  const placement: Placement = { values: {}, from: {}, levels: [], problems: [] };
+  const anchor = findAnchor(cells);
+  const left = anchor >= 0 ? anchor : cells.length;
+  if (anchor >= 0) {
+    placement.values.weight = cells[anchor]!;
+    placement.from.weight = anchor;
+    placement.values.score = cells[anchor + 1]!;
+    placement.from.score = anchor + 1;
+    const rest = cells.slice(anchor + 2).map((c, i) => ({ c, i: anchor + 2 + i })).filter((x) => x.c !== '');
+    if (rest.length > 0) {
+      placement.values.deviation = rest.map((x) => x.c).join(' ');
+      placement.from.deviation = rest[0]!.i;
+    }
+  }
+  let texts: Array<{ c: string; i: number }> = [];
+  for (let i = 0; i < left; i++) {
+    const c = cells[i]!;
+    if (c === '') continue;
+    const label = texts.length === 0 ? parseLevelLabel(c) : null;
+    if (label !== null) placement.levels.push({ label, col: i });
+    else texts.push({ c, i });
+  }
+  const { applied, notLabels } = applyLevels(placement.levels, state);
+  texts = [...notLabels.map((l) => ({ c: cells[l.col]!, i: l.col })), ...texts];
+  if (texts.length > 3) {
+    const merged = texts.filter((t, k) => k === 0 || t.c !== texts[k - 1]!.c);
+    if (merged.length < texts.length) {
+      placement.problems.push(flag('duplicate_cell_merged', 'info',
+        `line ${row.line}: a cell printed twice (${quote(texts.find((t, k) => k > 0 && t.c === texts[k - 1]!.c)!.c)}) was read once`));
+      texts = merged;
+    }
+  }
+  const slots: Role[] = ['name', 'target', 'actual'];
+  if (texts.length > 3) {
+    placement.problems.push(flag('row_unplaced', 'warn',
+      `line ${row.line}: ${texts.length} texts for 三级指标/年度指标值/实际完成值; the leading ones were joined into the name`));
+    const head = texts.slice(0, texts.length - 2);
+    texts = [{ c: head.map((t) => t.c).join(' '), i: head[0]!.i }, ...texts.slice(-2)];
+  }
+  if (texts.length === 3 || anchor < 0) {
+    texts.forEach((t, k) => {
+      placement.values[slots[k]!] = t.c;
+      placement.from[slots[k]!] = t.i;
+    });
+    if (anchor < 0 && texts.length > 0) {
+      placement.problems.push(flag('row_unplaced', 'warn',
+        `line ${row.line}: no 分值/得分 found in the row; its texts were read as 三级指标, 年度指标值, 实际完成值 in order`));
+    }
+    return { ...placement, applied };
+  }
+  // Fewer than three texts: the column counted back from the anchor tells which ones are missing.
+  const byDistance = texts.map((t) => slots[Math.max(0, 3 - (anchor - t.i))]!);
+  const collide = new Set(byDistance).size < byDistance.length;
+  texts.forEach((t, k) => {
+    const role = collide ? slots[k]! : byDistance[k]!;
+    placement.values[role] = t.c;
+    placement.from[role] = t.i;
+  });
+  return { ...placement, applied };
+}
+
+const isLong = (label: LevelLabel) => label.base.endsWith('指标');
+
+/**
+ * Resolve the labels a row carries against the levels in force (merged cells carry down).
+ * Two labels are 一级 then 二级 — except a bare 满意度指标/成本指标 under a 一级 already in force
+ * followed by a label of the other style ("满意度指标 | 服务对象满意度"): that is a 二级 label that
+ * slid left and the indicator's own name. Returns the labels that were texts after all.
+ */
+function applyLevels(levels: Placement['levels'], state: LevelState): {
+  applied: Array<{ role: Role; col: number; text: string }>;
+  notLabels: Placement['levels'];
+} {
+  const applied: Array<{ role: Role; col: number; text: string }> = [];
+  let use = levels.slice(0, 2);
+  let notLabels = levels.slice(2);
+  const [first, second] = use;
+  if (first && second && first.label.kind === 'either' && state.level1 !== null && isLong(first.label) !== isLong(second.label)) {
+    use = [first];
+    notLabels = levels.slice(1);
+  }
+  use.forEach(({ label, col }, k) => {
+    const asLevel1 = use.length >= 2 ? k === 0 : label.kind === 'level1' || (label.kind === 'either' && state.level1 === null);
+    if (asLevel1) {
+      state.level1 = label.base === '' ? null : label.base;
+      state.level1Points = label.points;
+      state.level2 = null;
+      applied.push({ role: 'level1', col, text: label.base });
+    } else {
+      state.level2 = label.base;
+      applied.push({ role: 'level2', col, text: label.base });
+    }
+  });
+  return { applied, notLabels };
+}
+
+export interface IndicatorSection {
+  indicators: ParsedIndicator[];
+  flags: Flag[];
+}
+
+/**
+ * Every indicator row between the 年度绩效指标 header and 总分. With the Shenzhen column order,
+ * shifted cells are put back by value (and flagged); any other order is read by the header's columns.
+ */
+export function parseIndicators(rows: readonly Row[], isEnd: (row: Row) => boolean): IndicatorSection {
+  const flags: Flag[] = [];
+  const indicators: ParsedIndicator[] = [];
+  const headerAt = rows.findIndex(isIndicatorHeaderRow);
+  if (headerAt < 0) return { indicators, flags };
+  const headerCells = rows[headerAt]!.cells;
+  const headerCol: Partial<Record<Role, number>> = {};
+  headerCells.forEach((c, i) => {
+    const role = roleOf(c);
+    if (role !== null && headerCol[role] === undefined) headerCol[role] = i;
+  });
+  const order = (Object.entries(headerCol) as Array<[Role, number]>).sort((a, b) => a[1] - b[1]).map(([r]) => r);
+  const standard = order.length === STANDARD.length && order.every((r, i) => r === STANDARD[i]);
+  const state: LevelState = { level1: null, level1Points: null, level2: null };
+
+  for (const row of rows.slice(headerAt + 1)) {
+    if (isEnd(row)) break;
+    const cells = row.cells.map((c) => (SECTION_LABEL.test(c) ? '' : c));
+    let values: Partial<Record<Role, string>>;
+    if (standard) {
+      const placement = placeByValue(row, cells, state);
+      const levels = placement.applied;
+      flags.push(...placement.problems);
+      const moved = [
+        ...levels.map((l) => ({ role: l.role, col: l.col, text: l.text })),
+        ...(Object.entries(placement.from) as Array<[Role, number]>).map(([role, col]) => ({ role, col, text: placement.values[role]! })),
+      ].filter((m) => headerCol[m.role] !== undefined && headerCol[m.role] !== m.col);
+      values = placement.values;
+      if (moved.length > 0) {
+        flags.push(flag('column_shift', 'info', `line ${row.line}: shifted cells put back in their columns (${moved
+          .map((m) => `${quote(m.text, 10)} → ${ROLE_NAMES[m.role]}`).join(', ')})`));
+      }
+    } else {
+      values = {};
+      for (const [role, col] of Object.entries(headerCol) as Array<[Role, number]>) {
+        const text = cells[col] ?? '';
+        if (text !== '') values[role] = text;
+      }
+      const levelCells: Placement['levels'] = [];
+      for (const role of ['level1', 'level2'] as const) {
+        const text = values[role];
+        if (text === undefined) continue;
+        const label = parseLevelLabel(text);
+        levelCells.push({ label: label ?? { base: text, points: null, kind: role }, col: headerCol[role]! });
+      }
+      applyLevels(levelCells, state);
+    }
+    const kept = ['name', 'target', 'actual', 'weight', 'score', 'deviation'] as const;
+    if (kept.every((role) => values[role] === undefined)) continue; // a row that only carries level labels
+    indicators.push({
+      line: row.line,
+      page: row.page,
+      level1: state.level1,
+      level1Points: state.level1Points,
+      level2: state.level2,
+      name: textValue(values.name),
+      target: textValue(values.target),
+      actual: textValue(values.actual),
+      weight: values.weight ?? null,
+      score: values.score ?? null,
+      deviation: textValue(values.deviation),
+    });
+  }
+  return { indicators, flags };
+}

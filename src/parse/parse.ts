@@ -1,0 +1,71 @@
+import { flag, type Flag } from '../model/flag.js';
+import type { ParsedBlock } from '../model/parsed.js';
+import type { Block, Row } from '../model/table.js';
+import { isTotalRow } from '../segment/headings.js';
+import { parseFunding } from './funding.js';
+import { parseGoals } from './goals.js';
+import { parseHeader } from './header.js';
+import { parseIndicators } from './indicators.js';
+import { stripHtml, textValue } from './text.js';
+
+function parseTotal(rows: readonly Row[]): { weight: string | null; score: string | null } {
+  const row = rows.find(isTotalRow);
+  if (row === undefined) return { weight: null, score: null };
+  const at = row.cells.findIndex((c) => /^总\s*分/.test(c));
+  const values = row.cells.slice(at + 1).filter((c) => c !== '');
+  return { weight: textValue(values[0]), score: textValue(values[1]) };
+}
+
+/** Strip HTML residue from every text the block carries, flagging each field it touched. */
+function stripAll(block: ParsedBlock): ParsedBlock {
+  const flags: Flag[] = [];
+  const clean = (text: string | null, where: string, seq: number | null = null): string | null => {
+    if (text === null) return null;
+    const { text: out, stripped } = stripHtml(text);
+    if (stripped) flags.push(flag('html_stripped', 'info', `HTML tags removed from ${where}`, seq));
+    return textValue(out);
+  };
+  return {
+    ...block,
+    goalExpected: clean(block.goalExpected, '预期目标'),
+    goalActual: clean(block.goalActual, '实际完成情况'),
+    indicators: block.indicators.map((ind) => ({
+      ...ind,
+      name: clean(ind.name, `三级指标 at line ${ind.line}`),
+      target: clean(ind.target, `年度指标值 at line ${ind.line}`),
+      actual: clean(ind.actual, `实际完成值 at line ${ind.line}`),
+      deviation: clean(ind.deviation, `偏差原因 at line ${ind.line}`),
+    })),
+    flags: [...block.flags, ...flags],
+  };
+}
+
+/** One segmented block → a record with every printed value in its true column (still text). */
+export function parseBlock(block: Block): ParsedBlock {
+  const { rows } = block;
+  const first = rows[0]!;
+  const last = rows[rows.length - 1]!;
+  const pages = rows.map((r) => r.page).filter((p): p is number => p !== null);
+  const funding = parseFunding(rows);
+  const goals = parseGoals(rows);
+  const indicators = parseIndicators(rows, isTotalRow);
+  const total = parseTotal(rows);
+  return stripAll({
+    blockIndex: block.index,
+    title: block.title,
+    lineStart: first.line,
+    lineEnd: last.line,
+    pageStart: pages.length > 0 ? Math.min(...pages) : null,
+    pageEnd: pages.length > 0 ? Math.max(...pages) : null,
+    header: parseHeader(rows),
+    moneyUnit: funding.moneyUnit,
+    ratePercentHeader: funding.ratePercentHeader,
+    funding: funding.lines,
+    goalExpected: goals.expected,
+    goalActual: goals.actual,
+    indicators: indicators.indicators,
+    totalWeight: total.weight,
+    totalScore: total.score,
+    flags: [...funding.flags, ...indicators.flags],
+  });
+}

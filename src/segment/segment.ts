@@ -1,0 +1,53 @@
+import type { Block, ExtractedDocument, Row } from '../model/table.js';
+import { headingText, isFormHeaderRow, isInstructionsRow, isTotalRow, yearOf } from './headings.js';
+
+/** How far below a heading the form's 项目名称/项目编码 row may start. */
+const HEADER_LOOKAHEAD = 6;
+
+function confirmedForm(rows: readonly Row[], from: number): boolean {
+  for (let i = from; i < Math.min(rows.length, from + HEADER_LOOKAHEAD); i++) {
+    if (isFormHeaderRow(rows[i]!)) return true;
+    if (headingText(rows[i]!) !== null) return false;
+  }
+  return false;
+}
+
+/**
+ * Find every 自评表 block: it opens at its heading (or, without one, at a 项目名称/项目编码 row)
+ * and closes at its 总分 row, at 填报说明, at the next heading or form, or at the end of the file.
+ * Headings of other tables (收入支出决算总表 …) never open a block: a block needs a form header.
+ */
+export function segment(doc: ExtractedDocument): Block[] {
+  const { rows } = doc;
+  const blocks: Block[] = [];
+  let i = 0;
+  while (i < rows.length) {
+    const title = headingText(rows[i]!);
+    const opensWithHeading = title !== null && confirmedForm(rows, i + 1);
+    if (!opensWithHeading && !isFormHeaderRow(rows[i]!)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let end = i + 1; // exclusive
+    let sawFormHeader = !opensWithHeading;
+    while (end < rows.length) {
+      const row = rows[end]!;
+      if (isInstructionsRow(row) || headingText(row) !== null) break;
+      if (isFormHeaderRow(row)) {
+        if (sawFormHeader) break; // a second form without a heading of its own
+        sawFormHeader = true;
+      }
+      end++;
+      if (isTotalRow(row)) break;
+    }
+    blocks.push({
+      index: blocks.length,
+      title: opensWithHeading ? title : null,
+      headingYear: opensWithHeading && title !== null ? yearOf(title) : null,
+      rows: rows.slice(start, end),
+    });
+    i = end;
+  }
+  return blocks;
+}
