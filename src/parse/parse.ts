@@ -40,6 +40,11 @@ function stripAll(block: ParsedBlock): ParsedBlock {
   };
 }
 
+/** 绩效自评年度 when printed, else the year of a "2021年…自评表" heading. */
+function withHeadingYear(header: ParsedBlock['header'], headingYear: number | null): ParsedBlock['header'] {
+  return header.year === null && headingYear !== null ? { ...header, year: String(headingYear) } : header;
+}
+
 /** One segmented block → a record with every printed value in its true column (still text). */
 export function parseBlock(block: Block): ParsedBlock {
   const { rows } = block;
@@ -57,7 +62,7 @@ export function parseBlock(block: Block): ParsedBlock {
     lineEnd: last.line,
     pageStart: pages.length > 0 ? Math.min(...pages) : null,
     pageEnd: pages.length > 0 ? Math.max(...pages) : null,
-    header: parseHeader(rows),
+    header: withHeadingYear(parseHeader(rows), block.headingYear),
     moneyUnit: funding.moneyUnit,
     ratePercentHeader: funding.ratePercentHeader,
     funding: funding.lines,

@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import { DocumentResultSchema, type DocumentResult } from '../model/document.js';
+import type { ValidatedEvaluation } from '../model/evaluation.js';
+import { DocumentError, extract } from '../extract/index.js';
+import { normalize } from '../normalize/normalize.js';
+import { parseBlock } from '../parse/parse.js';
+import { segment } from '../segment/segment.js';
+import { validate } from '../validate/validate.js';
+import { PIPELINE_VERSION } from '../version.js';
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function oneLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]!.trim() || 'unknown error';
+}
+
+/**
+ * One file's bytes through every stage: extract → segment → parse → normalize → validate.
+ * Never throws: an expected failure becomes status `failed` with a one-line reason, and so
+ * does an unexpected one (prefixed "internal error") so the run can go on.
+ */
+export function processDocument(bytes: Uint8Array, source: string): DocumentResult {
+  const base = {
+    sha256: sha256(bytes), source, extractedAt: new Date().toISOString(), pipelineVersion: PIPELINE_VERSION,
+  };
+  try {
+    const doc = extract(bytes, source);
+    const evaluations: ValidatedEvaluation[] = segment(doc).map((block) => validate(normalize(parseBlock(block))));
+    return DocumentResultSchema.parse({
+      document: {
+        ...base, format: doc.format, pages: doc.pages, status: evaluations.length > 0 ? 'ok' : 'no_blocks', error: null,
+      },
+      evaluations,
+    });
+  } catch (error) {
+    const reason = error instanceof DocumentError ? error.message : `internal error: ${oneLine(error)}`;
+    return { document: { ...base, format: null, pages: null, status: 'failed', error: reason }, evaluations: [] };
+  }
+}
+
+/** A file that could not even be read: no bytes, so no hash. */
+export function unreadableDocument(source: string, error: unknown): DocumentResult {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : oneLine(error);
+  return {
+    document: {
+      sha256: null, source, format: null, pages: null, extractedAt: new Date().toISOString(),
+      pipelineVersion: PIPELINE_VERSION, status: 'failed', error: `cannot read file: ${reason}`,
+    },
+    evaluations: [],
+  };
+}

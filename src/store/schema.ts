@@ -1,0 +1,106 @@
+/** The dataset's schema (see README "Dataset schema"); user_version tells which one a file has. */
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS documents (
+  id               INTEGER PRIMARY KEY,
+  sha256           TEXT UNIQUE,
+  source           TEXT NOT NULL,
+  format           TEXT CHECK (format IN ('text', 'pdf')),
+  pages            INTEGER,
+  extracted_at     TEXT NOT NULL,
+  pipeline_version TEXT NOT NULL,
+  status           TEXT NOT NULL CHECK (status IN ('ok', 'no_blocks', 'failed')),
+  error            TEXT
+);
+CREATE INDEX IF NOT EXISTS documents_source ON documents (source);
+
+CREATE TABLE IF NOT EXISTS evaluations (
+  id                  INTEGER PRIMARY KEY,
+  document_id         INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+  block_index         INTEGER NOT NULL,
+  title               TEXT,
+  project_name        TEXT,
+  project_code        TEXT,
+  project_amount_yuan REAL,
+  supervising_dept    TEXT,
+  implementing_unit   TEXT,
+  budget_unit         TEXT,
+  year                INTEGER,
+  money_unit          TEXT NOT NULL CHECK (money_unit IN ('元', '万元')),
+  goal_expected       TEXT,
+  goal_actual         TEXT,
+  total_weight        REAL,
+  total_score         REAL,
+  total_score_raw     TEXT,
+  page_start          INTEGER,
+  page_end            INTEGER,
+  line_start          INTEGER NOT NULL,
+  line_end            INTEGER NOT NULL,
+  confidence          TEXT NOT NULL CHECK (confidence IN ('high', 'medium', 'low')),
+  UNIQUE (document_id, block_index)
+);
+CREATE INDEX IF NOT EXISTS evaluations_dept ON evaluations (supervising_dept);
+CREATE INDEX IF NOT EXISTS evaluations_budget_unit ON evaluations (budget_unit);
+CREATE INDEX IF NOT EXISTS evaluations_year ON evaluations (year);
+
+CREATE TABLE IF NOT EXISTS funding (
+  evaluation_id  INTEGER NOT NULL REFERENCES evaluations (id) ON DELETE CASCADE,
+  line           TEXT NOT NULL CHECK (line IN ('total', 'appropriation', 'carryover', 'other')),
+  initial_yuan   REAL,
+  full_year_yuan REAL,
+  executed_yuan  REAL,
+  weight         REAL,
+  rate           REAL,
+  rate_raw       TEXT,
+  score          REAL,
+  PRIMARY KEY (evaluation_id, line)
+);
+
+CREATE TABLE IF NOT EXISTS indicators (
+  evaluation_id INTEGER NOT NULL REFERENCES evaluations (id) ON DELETE CASCADE,
+  seq           INTEGER NOT NULL,
+  level1        TEXT,
+  level1_points REAL,
+  level1_code   TEXT,
+  level2        TEXT,
+  level2_code   TEXT,
+  name          TEXT,
+  target        TEXT,
+  target_op     TEXT,
+  target_value  REAL,
+  target_unit   TEXT,
+  actual        TEXT,
+  actual_op     TEXT,
+  actual_value  REAL,
+  actual_unit   TEXT,
+  weight        REAL,
+  score         REAL,
+  deviation     TEXT,
+  line          INTEGER NOT NULL,
+  page          INTEGER,
+  PRIMARY KEY (evaluation_id, seq)
+);
+
+CREATE TABLE IF NOT EXISTS flags (
+  id            INTEGER PRIMARY KEY,
+  evaluation_id INTEGER NOT NULL REFERENCES evaluations (id) ON DELETE CASCADE,
+  indicator_seq INTEGER,
+  code          TEXT NOT NULL,
+  severity      TEXT NOT NULL CHECK (severity IN ('info', 'warn', 'error')),
+  message       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS flags_evaluation ON flags (evaluation_id);
+CREATE INDEX IF NOT EXISTS flags_code ON flags (code);
+
+CREATE TABLE IF NOT EXISTS runs (
+  id                  INTEGER PRIMARY KEY,
+  started_at          TEXT NOT NULL,
+  finished_at         TEXT,
+  command             TEXT NOT NULL,
+  documents_seen      INTEGER NOT NULL DEFAULT 0,
+  documents_ok        INTEGER NOT NULL DEFAULT 0,
+  documents_failed    INTEGER NOT NULL DEFAULT 0,
+  evaluations_written INTEGER NOT NULL DEFAULT 0
+);
+`;

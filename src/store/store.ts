@@ -1,0 +1,99 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ValidatedEvaluation } from '../model/evaluation.js';
+import type { DocumentRecord } from '../model/document.js';
+import { SCHEMA, SCHEMA_VERSION } from './schema.js';
+
+export interface RunCounts {
+  documentsSeen: number;
+  documentsOk: number;
+  documentsFailed: number;
+  evaluationsWritten: number;
+}
+
+/**
+ * The SQLite dataset. Synchronous and transaction-first: each document (its row, evaluations,
+ * funding, indicators, flags) is written in one transaction, replacing what the same bytes
+ * wrote before, so a re-run never duplicates and a crash never leaves half a document.
+ */
+export class Store {
+  readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('synchronous = NORMAL');
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw new Error(`${path} was written by a newer zipin (schema ${version}); this one knows schema ${SCHEMA_VERSION}`);
+    }
+    this.db.exec(SCHEMA);
+    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    const db = this.db;
+    this.statements = {
+      findBySha: db.prepare<[string], { id: number }>('SELECT id FROM documents WHERE sha256 = ?'),
+      findUnhashed: db.prepare<[string], { id: number }>('SELECT id FROM documents WHERE sha256 IS NULL AND source = ?'),
+      insertDocument: db.prepare(`INSERT INTO documents (sha256, source, format, pages, extracted_at, pipeline_version, status, error)
+        VALUES (@sha256, @source, @format, @pages, @extractedAt, @pipelineVersion, @status, @error)`),
+      updateDocument: db.prepare(`UPDATE documents SET source = @source, format = @format, pages = @pages, extracted_at = @extractedAt,
+        pipeline_version = @pipelineVersion, status = @status, error = @error WHERE id = @id`),
+      deleteEvaluations: db.prepare('DELETE FROM evaluations WHERE document_id = ?'),
+      insertEvaluation: db.prepare(`INSERT INTO evaluations (document_id, block_index, title, project_name, project_code,
+        project_amount_yuan, supervising_dept, implementing_unit, budget_unit, year, money_unit, goal_expected, goal_actual,
+        total_weight, total_score, total_score_raw, page_start, page_end, line_start, line_end, confidence)
+        VALUES (@documentId, @blockIndex, @title, @projectName, @projectCode, @projectAmountYuan, @supervisingDept,
+        @implementingUnit, @budgetUnit, @year, @moneyUnit, @goalExpected, @goalActual, @totalWeight, @totalScore,
+        @totalScoreRaw, @pageStart, @pageEnd, @lineStart, @lineEnd, @confidence)`),
+      insertFunding: db.prepare(`INSERT INTO funding (evaluation_id, line, initial_yuan, full_year_yuan, executed_yuan, weight, rate, rate_raw, score)
+        VALUES (@evaluationId, @line, @initialYuan, @fullYearYuan, @executedYuan, @weight, @rate, @rateRaw, @score)`),
+      insertIndicator: db.prepare(`INSERT INTO indicators (evaluation_id, seq, level1, level1_points, level1_code, level2, level2_code,
+        name, target, target_op, target_value, target_unit, actual, actual_op, actual_value, actual_unit, weight, score, deviation, line, page)
+        VALUES (@evaluationId, @seq, @level1, @level1Points, @level1Code, @level2, @level2Code, @name, @target, @targetOp,
+        @targetValue, @targetUnit, @actual, @actualOp, @actualValue, @actualUnit, @weight, @score, @deviation, @line, @page)`),
+      insertFlag: db.prepare(`INSERT INTO flags (evaluation_id, indicator_seq, code, severity, message)
+        VALUES (@evaluationId, @indicatorSeq, @code, @severity, @message)`),
+      startRun: db.prepare('INSERT INTO runs (started_at, command) VALUES (?, ?)'),
+      finishRun: db.prepare(`UPDATE runs SET finished_at = @finishedAt, documents_seen = @documentsSeen, documents_ok = @documentsOk,
+        documents_failed = @documentsFailed, evaluations_written = @evaluationsWritten WHERE id = @id`),
+    };
+  }
+
+  /** Write one document and everything found in it, in one transaction; returns the document id. */
+  readonly writeDocument = (document: DocumentRecord, evaluations: readonly ValidatedEvaluation[]): number =>
+    this.db.transaction(() => {
+      const s = this.statements;
+      const existing = document.sha256 !== null ? s.findBySha.get(document.sha256) : s.findUnhashed.get(document.source);
+      let documentId: number;
+      if (existing) {
+        documentId = existing.id;
+        s.updateDocument.run({ ...document, id: documentId });
+        s.deleteEvaluations.run(documentId);
+      } else {
+        documentId = Number(s.insertDocument.run(document).lastInsertRowid);
+      }
+      for (const e of evaluations) {
+        const { funding, indicators, flags, ...row } = e;
+        const evaluationId = Number(s.insertEvaluation.run({ ...row, documentId }).lastInsertRowid);
+        for (const f of funding) s.insertFunding.run({ ...f, evaluationId });
+        for (const i of indicators) s.insertIndicator.run({ ...i, evaluationId });
+        for (const f of flags) s.insertFlag.run({ ...f, evaluationId });
+      }
+      return documentId;
+    })();
+
+  startRun(command: string): number {
+    return Number(this.statements.startRun.run(new Date().toISOString(), command).lastInsertRowid);
+  }
+
+  finishRun(id: number, counts: RunCounts): void {
+    this.statements.finishRun.run({ id, finishedAt: new Date().toISOString(), ...counts });
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
