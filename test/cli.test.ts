@@ -1,0 +1,123 @@
+import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../src/version.js';
+import { CORPUS, corpusFile, DOCS, FIXTURES, tempDir } from './helpers.js';
+
+const CLI = join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'main.js');
+
+function zipin(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first (npm test does)`);
+});
+
+describe('zipin extract on the corpus', () => {
+  const db = join(tempDir(), 'zipin.sqlite');
+
+  it('extracts 5 documents and 58 evaluations, and a re-run duplicates nothing', () => {
+    for (const run of [1, 2]) {
+      const r = zipin('extract', CORPUS, '--db', db);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('documents: 5 (ok 5, no blocks 0, failed 0)');
+      expect(r.stdout).toContain('evaluations: 58 (confidence high 55, medium 2, low 1)');
+      expect(r.stdout).toContain('indicators: 714');
+      expect(r.stdout).toContain(`(run ${run})`);
+    }
+    const d = new Database(db, { readonly: true });
+    const n = (sql: string) => (d.prepare(sql).get() as { n: number }).n;
+    expect(n('SELECT count(*) n FROM documents')).toBe(5);
+    expect(n('SELECT count(*) n FROM evaluations')).toBe(58);
+    expect(n('SELECT count(*) n FROM indicators')).toBe(714);
+    expect(n('SELECT count(*) n FROM funding')).toBe(232);
+    expect(n('SELECT count(*) n FROM runs WHERE finished_at IS NOT NULL AND evaluations_written = 58')).toBe(2);
+    expect(d.prepare(`SELECT block_index, project_name, year, line_start, line_end, total_weight, total_score
+      FROM evaluations e JOIN documents d ON d.id = e.document_id WHERE d.source LIKE '%004_%' AND block_index IN (0, 23) ORDER BY block_index`).all()).toEqual([
+      { block_index: 0, project_name: '大厅运营事务', year: 2021, line_start: 5, line_end: 33, total_weight: 100, total_score: 100 },
+      { block_index: 23, project_name: '预算准备金', year: 2021, line_start: 831, line_end: 851, total_weight: 100, total_score: 0 },
+    ]);
+    expect(d.prepare(`SELECT f.full_year_yuan, f.executed_yuan, f.rate, f.rate_raw FROM funding f JOIN evaluations e ON e.id = f.evaluation_id
+      WHERE e.project_name = '网络安全监测预警' AND f.line = 'total'`).get()).toEqual(
+      { full_year_yuan: 6013452.67, executed_yuan: 5979882.63, rate: 0.9944, rate_raw: '99.44' },
+    );
+    expect(d.prepare(`SELECT level1, level1_points, level1_code, level2_code, name, target_op, target_value, target_unit, weight, score
+      FROM indicators i JOIN evaluations e ON e.id = i.evaluation_id WHERE e.project_name = '接待费' AND i.seq = 1`).get()).toEqual({
+      level1: '产出指标', level1_points: 50, level1_code: 'output', level2_code: 'quantity', name: '年接待次数',
+      target_op: '≥', target_value: 30, target_unit: '次', weight: 15, score: 15,
+    });
+    d.close();
+  });
+});
+
+describe('zipin extract on bad input', () => {
+  it('records each bad file with a one-line reason and goes on', () => {
+    const dir = tempDir();
+    copyFileSync(corpusFile(DOCS.guihua), join(dir, 'good.txt'));
+    writeFileSync(join(dir, 'empty.txt'), '');
+    writeFileSync(join(dir, 'garbage.txt'), Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 131 + 7) % 256)));
+    copyFileSync(join(FIXTURES, '003.gb18030.txt'), join(dir, 'gb18030.txt'));
+    writeFileSync(join(dir, 'notes.txt'), '部门决算说明\n收入合计\t100\n');
+    writeFileSync(join(dir, 'image.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    mkdirSync(join(dir, 'nested'));
+    copyFileSync(corpusFile(DOCS.shuju), join(dir, 'nested', 'deep.txt'));
+    const db = join(tempDir(), 'out', 'z.sqlite');
+
+    const r = zipin('extract', dir, join(dir, 'missing.txt'), '--db', db, '--concurrency', '3');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('documents: 7 (ok 3, no blocks 1, failed 3)');
+    expect(r.stdout, r.stdout).toContain('1 unsupported file(s) skipped');
+    expect(r.stdout).toContain('evaluations: 25');
+    const failures = r.stderr.trim().split('\n');
+    expect(failures.sort()).toEqual([
+      `zipin: failed: ${join(dir, 'empty.txt')}: empty file (0 bytes)`,
+      `zipin: failed: ${join(dir, 'garbage.txt')}: not a text document (binary data or unknown encoding)`,
+      `zipin: failed: ${join(dir, 'missing.txt')}: cannot read file: no such file`,
+    ].sort());
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack traces
+
+    const d = new Database(db, { readonly: true });
+    const statuses = d.prepare('SELECT source, status FROM documents ORDER BY source').all() as Array<{ source: string; status: string }>;
+    expect(statuses.map((s) => [s.source.slice(dir.length + 1), s.status])).toEqual([
+      ['empty.txt', 'failed'], ['garbage.txt', 'failed'], ['gb18030.txt', 'ok'], ['good.txt', 'ok'],
+      ['missing.txt', 'failed'], ['nested/deep.txt', 'ok'], ['notes.txt', 'no_blocks'],
+    ]);
+    d.close();
+  });
+
+  it.each([
+    [[], /unknown command|Usage/],
+    [['extract'], /needs at least one file/],
+    [['extract', 'corpus', '--concurrency', '0'], /--concurrency takes a whole number/],
+    [['extract', 'corpus', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+  ])('usage error %j exits 2', (args, message) => {
+    const r = zipin(...args);
+    expect(r.code).toBe(2);
+    if (args.length > 0) expect(r.stderr).toMatch(message);
+  });
+});
+
+describe('zipin inspect', () => {
+  it('shows each block with its lines, header, funding, indicators and flags', () => {
+    const r = zipin('inspect', corpusFile(DOCS.shuju));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('ok; 9 block(s)');
+    expect(r.stdout).toContain('■ block 0: 项目支出绩效自评表 — lines 3–26 — confidence high');
+    expect(r.stdout).toContain('■ block 8: 项目支出绩效自评表 — lines 218–245 — confidence low');
+    expect(r.stdout).toContain('[error] total_unreadable: 总分 得分 is unreadable: "#REF!"');
+    expect(r.stdout).toMatch(/ 6 {2}20 {2}产出指标 {2}时效指标 {6}完成验收检测 {6}具备检测条件 {2}检测实施平均/);
+  });
+
+  it('explains a file it cannot use', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'x.txt'), '');
+    const r = zipin('inspect', join(dir, 'x.txt'));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('failed — empty file (0 bytes)');
+  });
+});

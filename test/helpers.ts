@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ValidatedEvaluation } from '../src/model/evaluation.js';
+import { processDocument } from '../src/pipeline/process.js';
+import { PACKAGE_ROOT } from '../src/version.js';
+
+export const CORPUS = join(PACKAGE_ROOT, 'corpus');
+export const FIXTURES = join(PACKAGE_ROOT, 'test', 'fixtures');
+
+export const DOCS = {
+  shuju: '000_53bb5e2acbd336ec.txt', // 深圳市政务服务数据管理局 (2021, no level points)
+  wangxin: '001_b19c89c98fd4e8fe.txt', // 主管部门 0101011 (level points printed)
+  juesuan: '002_25bc0484e45a6819.txt', // 2022 部门决算 with six 2022-style forms among other tables
+  guihua: '003_e7112b8e4e2d84a4.txt', // 深圳市规划和自然资源局
+  dapeng: '004_7f468a29561a31e4.txt', // 大鹏新区, "2021年…项目自评表" headings, 执行率 in percent
+} as const;
+
+export function corpusFile(name: string): string {
+  return join(CORPUS, name);
+}
+
+const cache = new Map<string, ValidatedEvaluation[]>();
+
+/** Every evaluation of one corpus document, through the whole pipeline. */
+export function evaluationsOf(name: string): ValidatedEvaluation[] {
+  let evaluations = cache.get(name);
+  if (!evaluations) {
+    const result = processDocument(readFileSync(corpusFile(name)), name);
+    if (result.document.status !== 'ok') throw new Error(`${name}: ${result.document.status} ${result.document.error}`);
+    evaluations = result.evaluations;
+    cache.set(name, evaluations);
+  }
+  return evaluations;
+}
+
+/** The indicator printed on a given line of a corpus document. */
+export function indicatorAt(name: string, line: number) {
+  for (const e of evaluationsOf(name)) {
+    const found = e.indicators.find((i) => i.line === line);
+    if (found) return { evaluation: e, indicator: found };
+  }
+  throw new Error(`${name}: no indicator on line ${line}`);
+}
+
+export function tempDir(prefix = 'zipin-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}

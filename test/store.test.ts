@@ -1,0 +1,68 @@
+import Database from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { processDocument, unreadableDocument } from '../src/pipeline/process.js';
+import { Store } from '../src/store/store.js';
+import { corpusFile, DOCS, tempDir } from './helpers.js';
+
+const count = (db: Database.Database, table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+
+describe('Store', () => {
+  it('writes a document with its evaluations, funding, indicators and flags', () => {
+    const path = join(tempDir(), 'z.sqlite');
+    const store = new Store(path);
+    const result = processDocument(readFileSync(corpusFile(DOCS.shuju)), 'corpus/000.txt');
+    store.writeDocument(result.document, result.evaluations);
+    store.close();
+    const db = new Database(path, { readonly: true });
+    expect([count(db, 'documents'), count(db, 'evaluations'), count(db, 'funding'), count(db, 'indicators')]).toEqual([1, 9, 36, 118]);
+    const row = db.prepare(`SELECT e.project_name, e.total_score_raw, e.confidence, d.status, d.format, d.pipeline_version
+      FROM evaluations e JOIN documents d ON d.id = e.document_id WHERE e.block_index = 8`).get();
+    expect(row).toEqual({ project_name: '信息安全管理（综合）', total_score_raw: '#REF!', confidence: 'low', status: 'ok', format: 'text', pipeline_version: '0.1.0' });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('replaces what the same bytes wrote before, never duplicating', () => {
+    const path = join(tempDir(), 'z.sqlite');
+    const bytes = readFileSync(corpusFile(DOCS.guihua));
+    for (let i = 0; i < 3; i++) {
+      const store = new Store(path);
+      const result = processDocument(bytes, `copy-${i}.txt`);
+      store.writeDocument(result.document, result.evaluations);
+      store.close();
+    }
+    const db = new Database(path, { readonly: true });
+    expect([count(db, 'documents'), count(db, 'evaluations'), count(db, 'flags')]).toEqual([1, 8, 11]);
+    expect(db.prepare('SELECT source FROM documents').get()).toEqual({ source: 'copy-2.txt' });
+    db.close();
+  });
+
+  it('records failures: bad bytes by hash, unreadable paths by source — once each', () => {
+    const path = join(tempDir(), 'z.sqlite');
+    const store = new Store(path);
+    for (let i = 0; i < 2; i++) {
+      const bad = processDocument(new Uint8Array(), 'empty.txt');
+      store.writeDocument(bad.document, bad.evaluations);
+      const missing = unreadableDocument('gone.txt', Object.assign(new Error('ENOENT'), { code: 'ENOENT' }));
+      store.writeDocument(missing.document, missing.evaluations);
+    }
+    const rows = store.db.prepare('SELECT source, status, error, sha256 IS NULL AS unhashed FROM documents ORDER BY id').all();
+    expect(rows).toEqual([
+      { source: 'empty.txt', status: 'failed', error: 'empty file (0 bytes)', unhashed: 0 },
+      { source: 'gone.txt', status: 'failed', error: 'cannot read file: no such file', unhashed: 1 },
+    ]);
+    store.close();
+  });
+
+  it('rolls a document back whole when a write fails half-way', () => {
+    const store = new Store(':memory:');
+    const result = processDocument(readFileSync(corpusFile(DOCS.guihua)), 'g.txt');
+    const broken = structuredClone(result.evaluations);
+    (broken[3]!.indicators[0] as { seq: number }).seq = broken[3]!.indicators[1]!.seq; // duplicate primary key
+    expect(() => store.writeDocument(result.document, broken)).toThrow();
+    expect([count(store.db, 'documents'), count(store.db, 'evaluations')]).toEqual([0, 0]);
+    store.close();
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import type { ValidatedEvaluation } from '../src/model/evaluation.js';
+import { validate } from '../src/validate/validate.js';
+import { DOCS, evaluationsOf } from './helpers.js';
+
+const all = () => Object.values(DOCS).flatMap((d) => evaluationsOf(d).map((e) => ({ doc: d, e })));
+const findings = (e: ValidatedEvaluation) => e.flags.filter((f) => f.severity !== 'info').map((f) => `${f.severity} ${f.code}`);
+
+/** Re-validate a changed copy of a real evaluation (its earlier rule flags dropped, repairs kept). */
+function revalidate(e: ValidatedEvaluation, change: (copy: ValidatedEvaluation) => void): ValidatedEvaluation {
+  const copy = structuredClone(e);
+  copy.flags = copy.flags.filter((f) => f.severity === 'info');
+  change(copy);
+  return validate(copy);
+}
+
+describe('the corpus breaks its own rules exactly where it really does', () => {
+  it('#REF! in 总分 makes 000 block 8 low confidence', () => {
+    const e = evaluationsOf(DOCS.shuju)[8]!;
+    expect(findings(e)).toEqual(['error total_unreadable']);
+    expect(e.confidence).toBe('low');
+  });
+
+  it('001 block 8 prints 产出指标 (50分) over indicators worth 47, and a total of 96.8 over scores adding to 93.8', () => {
+    const e = evaluationsOf(DOCS.wangxin)[8]!;
+    expect(e.projectName).toBe('深圳市互联网行业同心圆工程');
+    expect(findings(e)).toEqual(['warn level_weight_mismatch', 'warn total_weight_mismatch', 'warn total_score_mismatch']);
+    expect(e.flags.find((f) => f.code === 'level_weight_mismatch')!.message).toContain('add up to 47, not the 50 points');
+    expect(e.confidence).toBe('medium');
+  });
+
+  it('004 block 0 gives 产出指标 (50分) indicators worth 51', () => {
+    const e = evaluationsOf(DOCS.dapeng)[0]!;
+    expect(findings(e)).toEqual(['warn level_weight_mismatch', 'warn total_weight_mismatch', 'warn total_score_mismatch']);
+    expect(e.flags.find((f) => f.code === 'total_score_mismatch')!.message).toContain('add up to 101, not the 总分 得分 100');
+  });
+
+  it('every other corpus form is consistent: high confidence, repairs only', () => {
+    const rest = all().filter(({ doc, e }) => !(doc === DOCS.shuju && e.blockIndex === 8)
+      && !(doc === DOCS.wangxin && e.blockIndex === 8) && !(doc === DOCS.dapeng && e.blockIndex === 0));
+    expect(rest).toHaveLength(55);
+    for (const { e } of rest) {
+      expect(findings(e), `${e.projectName}`).toEqual([]);
+      expect(e.confidence).toBe('high');
+    }
+  });
+});
+
+describe('each rule fires on a form that breaks it', () => {
+  const base = () => evaluationsOf(DOCS.shuju)[0]!;
+
+  it('score above weight is an error on that indicator', () => {
+    const e = revalidate(base(), (c) => { c.indicators[0]!.score = 11; });
+    const f = e.flags.find((x) => x.code === 'score_exceeds_weight')!;
+    expect([f.severity, f.indicatorSeq, e.confidence]).toEqual(['error', 1, 'low']);
+  });
+
+  it('printed rate that does not match executed ÷ budget', () => {
+    const e = revalidate(base(), (c) => { c.funding[0]!.rate = 0.9; c.funding[0]!.rateRaw = '0.90'; });
+    expect(findings(e)).toEqual(['warn rate_mismatch']);
+  });
+
+  it('funding lines that do not add up to the total', () => {
+    const e = revalidate(base(), (c) => { c.funding[1]!.initialYuan = 1; });
+    expect(findings(e)).toEqual(['warn funding_lines_mismatch']);
+  });
+
+  it('required fields missing', () => {
+    const e = revalidate(base(), (c) => { c.projectName = null; c.indicators = []; });
+    expect(findings(e)).toEqual(expect.arrayContaining(['error required_field_missing']));
+    expect(e.flags.filter((f) => f.code === 'required_field_missing').map((f) => f.message)).toEqual([
+      'required field missing: 项目名称', 'required field missing: 绩效指标',
+    ]);
+  });
+
+  it('total score off by more than rounding', () => {
+    expect(findings(revalidate(base(), (c) => { c.totalScore = 99.87; }))).toEqual([]);
+    expect(findings(revalidate(base(), (c) => { c.totalScore = 99.5; }))).toEqual(['warn total_score_mismatch']);
+  });
+});
