@@ -3,7 +3,7 @@ import { decodeText } from './encoding.js';
 
 /** Collapse runs of whitespace (including the ideographic space) and trim. */
 export function cleanCell(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return /\s/.test(text) ? text.replace(/\s+/g, ' ').trim() : text;
 }
 
 /**

@@ -20,8 +20,9 @@ export type Parsed<T> = { ok: true; value: T | null } | { ok: false; raw: string
 /** A numeric cell: placeholders → null; something else that is not a number → not ok. */
 export function parseNumberCell(text: string | null): Parsed<number> {
   if (isPlaceholder(text)) return { ok: true, value: null };
-  const d = parseDecimal(text!);
-  return d === null ? { ok: false, raw: text! } : { ok: true, value: d.toNumber() };
+  const s = text!.trim();
+  // Nothing is scaled or summed here, so the correctly rounded Number() is the exact column value.
+  return PLAIN.test(s) ? { ok: true, value: Number(s.replace(/,/g, '')) } : { ok: false, raw: text! };
 }
 
 const WAN = new Decimal(10000);

@@ -25,12 +25,14 @@ const LINE_LABELS: ReadonlyArray<readonly [RegExp, FundingLineCode]> = [
 ];
 
 function columnOf(cell: string): FundingColumn | null {
+  if (cell === '' || cell.length > 16) return null;
   const label = cell.replace(/^[*★]\s*/, '').replace(/\s+/g, '');
   for (const [re, column] of COLUMN_LABELS) if (re.test(label)) return column;
   return null;
 }
 
 function lineOf(cell: string): FundingLineCode | null {
+  if (cell === '' || cell.length > 20) return null;
   for (const [re, code] of LINE_LABELS) if (re.test(cell)) return code;
   return null;
 }

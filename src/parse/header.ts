@@ -15,6 +15,7 @@ const FIELDS: ReadonlyArray<readonly [RegExp, HeaderField]> = [
 ];
 
 function headerField(cell: string): HeaderField | null {
+  if (cell === '' || cell.length > 12) return null; // labels are short; most cells are not labels
   const label = cell.replace(/^[*★]\s*/, '').replace(/\s+/g, '').replace(/[:：]$/, '');
   for (const [re, field] of FIELDS) if (re.test(label)) return field;
   return null;

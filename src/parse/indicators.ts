@@ -26,6 +26,7 @@ const HEADER_LABELS: ReadonlyArray<readonly [RegExp, Role]> = [
 ];
 
 function roleOf(cell: string): Role | null {
+  if (cell === '' || cell.length > 16) return null;
   const label = cell.replace(/^[*★]\s*/, '').replace(/\s+/g, '');
   for (const [re, role] of HEADER_LABELS) if (re.test(label)) return role;
   return null;
@@ -177,10 +178,9 @@ export interface IndicatorSection {
  * Every indicator row between the 年度绩效指标 header and 总分. With the Shenzhen column order,
  * shifted cells are put back by value (and flagged); any other order is read by the header's columns.
  */
-export function parseIndicators(rows: readonly Row[], isEnd: (row: Row) => boolean): IndicatorSection {
+export function parseIndicators(rows: readonly Row[], headerAt: number, isEnd: (row: Row) => boolean): IndicatorSection {
   const flags: Flag[] = [];
   const indicators: ParsedIndicator[] = [];
-  const headerAt = rows.findIndex(isIndicatorHeaderRow);
   if (headerAt < 0) return { indicators, flags };
   const headerCells = rows[headerAt]!.cells;
   const headerCol: Partial<Record<Role, number>> = {};

@@ -5,7 +5,7 @@ import { isTotalRow } from '../segment/headings.js';
 import { parseFunding } from './funding.js';
 import { parseGoals } from './goals.js';
 import { parseHeader } from './header.js';
-import { parseIndicators } from './indicators.js';
+import { isIndicatorHeaderRow, parseIndicators } from './indicators.js';
 import { stripHtml, textValue } from './text.js';
 
 function parseTotal(rows: readonly Row[]): { weight: string | null; score: string | null } {
@@ -51,9 +51,12 @@ export function parseBlock(block: Block): ParsedBlock {
   const first = rows[0]!;
   const last = rows[rows.length - 1]!;
   const pages = rows.map((r) => r.page).filter((p): p is number => p !== null);
-  const funding = parseFunding(rows);
-  const goals = parseGoals(rows);
-  const indicators = parseIndicators(rows, isTotalRow);
+  // Header, funding and goals all stand above the indicator table.
+  const indicatorHeader = rows.findIndex(isIndicatorHeaderRow);
+  const top = indicatorHeader >= 0 ? rows.slice(0, indicatorHeader) : rows;
+  const funding = parseFunding(top);
+  const goals = parseGoals(top);
+  const indicators = parseIndicators(rows, indicatorHeader, isTotalRow);
   const total = parseTotal(rows);
   return stripAll({
     blockIndex: block.index,
@@ -62,7 +65,7 @@ export function parseBlock(block: Block): ParsedBlock {
     lineEnd: last.line,
     pageStart: pages.length > 0 ? Math.min(...pages) : null,
     pageEnd: pages.length > 0 ? Math.max(...pages) : null,
-    header: withHeadingYear(parseHeader(rows), block.headingYear),
+    header: withHeadingYear(parseHeader(top), block.headingYear),
     moneyUnit: funding.moneyUnit,
     ratePercentHeader: funding.ratePercentHeader,
     funding: funding.lines,

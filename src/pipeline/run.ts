@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import type { DocumentResult } from '../model/document.js';
 import type { Confidence } from '../model/flag.js';
 import { Store } from '../store/store.js';
 import { collectInputs } from './files.js';
-import { processDocument, unreadableDocument } from './process.js';
+import { createProcessor } from './pool.js';
+import { unreadableDocument } from './process.js';
 
 export interface ExtractOptions {
   db: string;
@@ -28,9 +28,10 @@ export interface ExtractSummary {
 }
 
 /**
- * The extract job: every input file through the pipeline into the database. Files are read
- * `concurrency` at a time and each is written as soon as it is done, so memory does not grow
- * with the corpus. A failing file is recorded and the run goes on.
+ * The extract job: every input file through the pipeline into the database. `concurrency`
+ * workers parse while this thread writes each document as soon as it is done; at most two
+ * documents per worker are in flight, so memory does not grow with the corpus. A failing file
+ * is recorded and the run goes on.
  */
 export async function runExtract(inputs: readonly string[], options: ExtractOptions): Promise<ExtractSummary> {
   const store = new Store(options.db);
@@ -57,17 +58,13 @@ export async function runExtract(inputs: readonly string[], options: ExtractOpti
       options.onDocument?.(result, summary.documents, total);
     };
     for (const { path, error } of unreadable) record(unreadableDocument(path, error));
-    const limit = pLimit(options.concurrency);
-    await Promise.all(files.map((path) => limit(async () => {
-      let bytes: Buffer;
-      try {
-        bytes = await readFile(path);
-      } catch (error) {
-        record(unreadableDocument(path, error));
-        return;
-      }
-      record(processDocument(bytes, path));
-    })));
+    const processor = createProcessor(options.concurrency);
+    const limit = pLimit(options.concurrency * 2);
+    try {
+      await Promise.all(files.map((path) => limit(async () => record(await processor.process(path)))));
+    } finally {
+      await processor.close();
+    }
     store.finishRun(runId, {
       documentsSeen: summary.documents, documentsOk: summary.ok, documentsFailed: summary.failed,
       evaluationsWritten: summary.evaluations,

@@ -45,17 +45,13 @@ export class Store {
       insertEvaluation: db.prepare(`INSERT INTO evaluations (document_id, block_index, title, project_name, project_code,
         project_amount_yuan, supervising_dept, implementing_unit, budget_unit, year, money_unit, goal_expected, goal_actual,
         total_weight, total_score, total_score_raw, page_start, page_end, line_start, line_end, confidence)
-        VALUES (@documentId, @blockIndex, @title, @projectName, @projectCode, @projectAmountYuan, @supervisingDept,
-        @implementingUnit, @budgetUnit, @year, @moneyUnit, @goalExpected, @goalActual, @totalWeight, @totalScore,
-        @totalScoreRaw, @pageStart, @pageEnd, @lineStart, @lineEnd, @confidence)`),
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       insertFunding: db.prepare(`INSERT INTO funding (evaluation_id, line, initial_yuan, full_year_yuan, executed_yuan, weight, rate, rate_raw, score)
-        VALUES (@evaluationId, @line, @initialYuan, @fullYearYuan, @executedYuan, @weight, @rate, @rateRaw, @score)`),
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       insertIndicator: db.prepare(`INSERT INTO indicators (evaluation_id, seq, level1, level1_points, level1_code, level2, level2_code,
         name, target, target_op, target_value, target_unit, actual, actual_op, actual_value, actual_unit, weight, score, deviation, line, page)
-        VALUES (@evaluationId, @seq, @level1, @level1Points, @level1Code, @level2, @level2Code, @name, @target, @targetOp,
-        @targetValue, @targetUnit, @actual, @actualOp, @actualValue, @actualUnit, @weight, @score, @deviation, @line, @page)`),
-      insertFlag: db.prepare(`INSERT INTO flags (evaluation_id, indicator_seq, code, severity, message)
-        VALUES (@evaluationId, @indicatorSeq, @code, @severity, @message)`),
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertFlag: db.prepare('INSERT INTO flags (evaluation_id, indicator_seq, code, severity, message) VALUES (?, ?, ?, ?, ?)'),
       startRun: db.prepare('INSERT INTO runs (started_at, command) VALUES (?, ?)'),
       finishRun: db.prepare(`UPDATE runs SET finished_at = @finishedAt, documents_seen = @documentsSeen, documents_ok = @documentsOk,
         documents_failed = @documentsFailed, evaluations_written = @evaluationsWritten WHERE id = @id`),
@@ -75,12 +71,22 @@ export class Store {
       } else {
         documentId = Number(s.insertDocument.run(document).lastInsertRowid);
       }
+      // Positional parameters: this loop writes most of the rows of a run.
       for (const e of evaluations) {
-        const { funding, indicators, flags, ...row } = e;
-        const evaluationId = Number(s.insertEvaluation.run({ ...row, documentId }).lastInsertRowid);
-        for (const f of funding) s.insertFunding.run({ ...f, evaluationId });
-        for (const i of indicators) s.insertIndicator.run({ ...i, evaluationId });
-        for (const f of flags) s.insertFlag.run({ ...f, evaluationId });
+        const evaluationId = Number(s.insertEvaluation.run(
+          documentId, e.blockIndex, e.title, e.projectName, e.projectCode, e.projectAmountYuan, e.supervisingDept,
+          e.implementingUnit, e.budgetUnit, e.year, e.moneyUnit, e.goalExpected, e.goalActual, e.totalWeight, e.totalScore,
+          e.totalScoreRaw, e.pageStart, e.pageEnd, e.lineStart, e.lineEnd, e.confidence,
+        ).lastInsertRowid);
+        for (const f of e.funding) {
+          s.insertFunding.run(evaluationId, f.line, f.initialYuan, f.fullYearYuan, f.executedYuan, f.weight, f.rate, f.rateRaw, f.score);
+        }
+        for (const i of e.indicators) {
+          s.insertIndicator.run(evaluationId, i.seq, i.level1, i.level1Points, i.level1Code, i.level2, i.level2Code, i.name,
+            i.target, i.targetOp, i.targetValue, i.targetUnit, i.actual, i.actualOp, i.actualValue, i.actualUnit, i.weight,
+            i.score, i.deviation, i.line, i.page);
+        }
+        for (const f of e.flags) s.insertFlag.run(evaluationId, f.indicatorSeq, f.code, f.severity, f.message);
       }
       return documentId;
     })();

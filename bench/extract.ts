@@ -1,0 +1,86 @@
+/**
+ * `npm run bench`: the extract job on a large synthetic corpus made from the real files.
+ * Prints documents/s, blocks/s and peak RSS for two corpus sizes, each measured in a fresh
+ * process, so that memory growing with the corpus would show.
+ *
+ *   npm run bench                  # 1,000 and 5,000 documents
+ *   npm run bench -- 200 2000      # other sizes
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runExtract } from '../src/pipeline/run.js';
+import { PACKAGE_ROOT } from '../src/version.js';
+
+/** Copy i of a real document: same forms, different bytes (amounts and names varied). */
+function vary(text: string, i: number): string {
+  return text
+    .replace(/(项目金额\t+)(\d+)/g, (_m, label: string, amount: string) => `${label}${BigInt(amount) + BigInt(i)}`)
+    .replace(/(项目名称[:：]?\t+)([^\t\n]+)/g, (_m, label: string, name: string) => `${label}${name}（${i}）`);
+}
+
+function makeCorpus(dir: string, documents: number): void {
+  const corpus = join(PACKAGE_ROOT, 'corpus');
+  const sources = readdirSync(corpus).sort().map((f) => readFileSync(join(corpus, f), 'utf8'));
+  for (let i = 0; i < documents; i++) {
+    const sub = join(dir, String(Math.floor(i / 1000)));
+    if (i % 1000 === 0) mkdirSync(sub, { recursive: true });
+    writeFileSync(join(sub, `doc-${i}.txt`), vary(sources[i % sources.length]!, i));
+  }
+}
+
+interface Measurement {
+  documents: number;
+  blocks: number;
+  seconds: number;
+  peakRssMiB: number;
+}
+
+/** Child: extract one prepared corpus into a fresh database and report. */
+async function measure(dir: string, concurrency: number): Promise<Measurement> {
+  const db = join(dir, '..', 'bench.sqlite');
+  const start = process.hrtime.bigint();
+  const summary = await runExtract([dir], { db, concurrency, command: 'bench' });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  return {
+    documents: summary.documents,
+    blocks: summary.evaluations,
+    seconds,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+async function main(): Promise<void> {
+  const [mode, ...rest] = process.argv.slice(2);
+  if (mode === '--child') {
+    const result = await measure(rest[0]!, Number(rest[1]));
+    process.stdout.write(JSON.stringify(result));
+    return;
+  }
+  const sizes = [mode, ...rest].filter((a) => a !== undefined).map(Number);
+  const concurrency = availableParallelism();
+  console.log(`zipin extract benchmark — ${concurrency} cores, Node ${process.version}`);
+  for (const size of sizes.length > 0 ? sizes : [1000, 5000]) {
+    const root = mkdtempSync(join(tmpdir(), 'zipin-bench-'));
+    try {
+      const corpus = join(root, 'corpus');
+      makeCorpus(corpus, size);
+      const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', corpus, String(concurrency)], {
+        encoding: 'utf8', maxBuffer: 1 << 20,
+      });
+      if (child.status !== 0) throw new Error(child.stderr);
+      const m = JSON.parse(child.stdout) as Measurement;
+      console.log(
+        `${String(m.documents).padStart(6)} documents  ${String(m.blocks).padStart(7)} blocks  ${m.seconds.toFixed(2).padStart(7)} s  `
+        + `${(m.documents / m.seconds).toFixed(0).padStart(6)} documents/s  ${(m.blocks / m.seconds).toFixed(0).padStart(6)} blocks/s  `
+        + `peak RSS ${m.peakRssMiB.toFixed(0)} MiB`,
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+}
+
+await main();

@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import { processDocument, unreadableDocument } from './process.js';
+import type { WorkerReply, WorkerTask } from './pool.js';
+
+/** A pool worker: reads and processes the files it is sent, one reply per file. */
+parentPort!.on('message', (task: WorkerTask) => {
+  let result;
+  try {
+    result = processDocument(readFileSync(task.path), task.path);
+  } catch (error) {
+    result = unreadableDocument(task.path, error);
+  }
+  // One JSON string crosses threads far cheaper than a structured clone of thousands of objects.
+  const reply: WorkerReply = { id: task.id, json: JSON.stringify(result) };
+  parentPort!.postMessage(reply);
+});
