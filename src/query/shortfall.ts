@@ -1,0 +1,25 @@
+/** The indicator fields a shortfall test needs (as stored). */
+export interface Comparable {
+  target_op: string | null;
+  target_value: number | null;
+  target_unit: string | null;
+  actual_value: number | null;
+  actual_unit: string | null;
+}
+
+/**
+ * Does the actual value fall short of the target? Only where both are quantitative in the same
+ * unit and the target's comparator can be respected: ≥ / > / = are floors (a count or rate to
+ * reach), ≤ / < are ceilings. "About" targets (≈, 左右) are never judged. null: not comparable.
+ */
+export function fallsShort(i: Comparable): boolean | null {
+  if (i.target_value === null || i.actual_value === null || i.target_op === null) return null;
+  if (i.target_unit !== i.actual_unit) return null;
+  switch (i.target_op) {
+    case '≥': case '=': return i.actual_value < i.target_value;
+    case '>': return i.actual_value <= i.target_value;
+    case '≤': return i.actual_value > i.target_value;
+    case '<': return i.actual_value >= i.target_value;
+    default: return null;
+  }
+}
