@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ValidatedEvaluation } from '../src/model/evaluation.js';
 import { processDocument } from '../src/pipeline/process.js';
+import { Store } from '../src/store/store.js';
 import { PACKAGE_ROOT } from '../src/version.js';
 
 export const CORPUS = join(PACKAGE_ROOT, 'corpus');
@@ -46,4 +47,14 @@ export function indicatorAt(name: string, line: number) {
 
 export function tempDir(prefix = 'zipin-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A real SQLite dataset of the whole corpus, written the way `extract` writes it. */
+export function buildCorpusDb(path: string): void {
+  const store = new Store(path);
+  for (const name of Object.values(DOCS)) {
+    const result = processDocument(readFileSync(corpusFile(name)), `corpus/${name}`);
+    store.writeDocument(result.document, result.evaluations);
+  }
+  store.close();
 }

@@ -5,6 +5,13 @@ import { parseArgs } from 'node:util';
 import { processDocument, unreadableDocument } from '../pipeline/process.js';
 import { runExtract, type ExtractSummary } from '../pipeline/run.js';
 import { PIPELINE_VERSION } from '../version.js';
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { compare, type GroupBy, type SortBy } from '../query/compare.js';
+import { exportDataset, type ExportFormat } from '../export/export.js';
+import { buildReport } from '../report/report.js';
+import { formatComparison } from './compare.js';
 import { formatInspection } from './inspect.js';
 import { ProgressBar } from './progress.js';
 
@@ -16,6 +23,12 @@ Usage:
       Exit 0 when every document was processed, 1 when any failed, 2 on usage errors.
   zipin inspect <file>
       Show each block found in one document: lines, header, funding, indicators, flags.
+  zipin compare [--db …] [--by department|unit|year] [--year 2021] [--sort rate|score|gap] [--format table|csv|json]
+      One row per department: budget, execution rate, self-scores, short-falling indicators still scored full marks.
+  zipin export [--db …] --out DIR [--format csv|jsonl]
+      One file per table plus indicators_flat (each indicator with its evaluation and document).
+  zipin report [--db …] [--out out/report.html]
+      One self-contained HTML page: department charts and a searchable, sortable table of all projects.
   zipin --help | --version
 `;
 
@@ -75,12 +88,85 @@ async function inspectCommand(args: string[]): Promise<number> {
   return result.document.status === 'failed' ? 1 : 0;
 }
 
+function oneOf<T extends string>(value: string | undefined, name: string, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} takes one of ${allowed.join(', ')}, not "${value}"`);
+  return value as T;
+}
+
+/** Open an existing dataset read-only (a query never creates one by mistake). */
+function openDataset(path: string): Database.Database {
+  if (!existsSync(path)) throw new UsageError(`no database at ${path}: run "zipin extract" first or pass --db`);
+  return new Database(path, { readonly: true, fileMustExist: true });
+}
+
+async function compareCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true, strict: true,
+    options: {
+      db: { type: 'string', default: 'out/zipin.sqlite' }, by: { type: 'string' }, year: { type: 'string' },
+      sort: { type: 'string' }, format: { type: 'string' },
+    },
+  });
+  if (positionals.length > 0) throw new UsageError(`compare takes no arguments, only options (got "${positionals[0]}")`);
+  const by = oneOf<GroupBy>(values.by, 'by', ['department', 'unit', 'year'], 'department');
+  const sort = oneOf<SortBy>(values.sort, 'sort', ['rate', 'score', 'gap'], 'rate');
+  const format = oneOf(values.format, 'format', ['table', 'csv', 'json'] as const, 'table');
+  const year = values.year === undefined ? undefined : positiveInt(values.year, 'year', 0);
+  const db = openDataset(values.db);
+  try {
+    const rows = compare(db, { by, sort, ...(year === undefined ? {} : { year }) });
+    const label = { department: '主管部门', unit: '实施单位', year: '年度' }[by];
+    process.stdout.write(`${formatComparison(rows, format, label)}\n`);
+  } finally {
+    db.close();
+  }
+  return 0;
+}
+
+async function exportCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true, strict: true,
+    options: { db: { type: 'string', default: 'out/zipin.sqlite' }, out: { type: 'string' }, format: { type: 'string' } },
+  });
+  if (positionals.length > 0) throw new UsageError(`export takes no arguments, only options (got "${positionals[0]}")`);
+  if (values.out === undefined) throw new UsageError('export needs --out DIR');
+  const format = oneOf<ExportFormat>(values.format, 'format', ['csv', 'jsonl'], 'csv');
+  const db = openDataset(values.db);
+  try {
+    for (const { file, rows } of await exportDataset(db, values.out, format)) process.stdout.write(`${file}: ${rows} rows\n`);
+  } finally {
+    db.close();
+  }
+  return 0;
+}
+
+async function reportCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true, strict: true,
+    options: { db: { type: 'string', default: 'out/zipin.sqlite' }, out: { type: 'string', default: 'out/report.html' } },
+  });
+  if (positionals.length > 0) throw new UsageError(`report takes no arguments, only options (got "${positionals[0]}")`);
+  const db = openDataset(values.db);
+  try {
+    mkdirSync(dirname(values.out), { recursive: true });
+    writeFileSync(values.out, buildReport(db));
+  } finally {
+    db.close();
+  }
+  process.stdout.write(`${values.out}\n`);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'extract': return await extractCommand(rest);
       case 'inspect': return await inspectCommand(rest);
+      case 'compare': return await compareCommand(rest);
+      case 'export': return await exportCommand(rest);
+      case 'report': return await reportCommand(rest);
       case '--version': case '-v':
         process.stdout.write(`${PIPELINE_VERSION}\n`);
         return 0;

@@ -1,0 +1,82 @@
+import type Database from 'better-sqlite3';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { BOM, toCsv } from './csv.js';
+
+export type ExportFormat = 'csv' | 'jsonl';
+
+/** Each indicator with its evaluation and document: the one file to load into pandas or R. */
+const INDICATORS_FLAT = `
+SELECT d.id AS document_id, d.source, d.sha256, d.format, d.status AS document_status,
+       e.id AS evaluation_id, e.block_index, e.title, e.project_name, e.project_code, e.supervising_dept,
+       e.implementing_unit, e.budget_unit, e.year, e.confidence, e.total_weight, e.total_score,
+       e.line_start AS block_line_start, e.line_end AS block_line_end, e.page_start AS block_page_start, e.page_end AS block_page_end,
+       i.seq, i.line, i.page, i.level1, i.level1_points, i.level1_code, i.level2, i.level2_code, i.name,
+       i.target, i.target_op, i.target_value, i.target_unit, i.actual, i.actual_op, i.actual_value, i.actual_unit,
+       i.weight, i.score, i.deviation,
+       (SELECT count(*) FROM flags f WHERE f.evaluation_id = e.id AND f.indicator_seq = i.seq) AS indicator_flags
+FROM indicators i
+JOIN evaluations e ON e.id = i.evaluation_id
+JOIN documents d ON d.id = e.document_id
+ORDER BY d.id, e.block_index, i.seq`;
+
+const TABLES: ReadonlyArray<readonly [string, string]> = [
+  ['documents', 'SELECT * FROM documents ORDER BY id'],
+  ['evaluations', 'SELECT * FROM evaluations ORDER BY document_id, block_index'],
+  ['funding', 'SELECT * FROM funding ORDER BY evaluation_id, line'],
+  ['indicators', 'SELECT * FROM indicators ORDER BY evaluation_id, seq'],
+  ['flags', 'SELECT * FROM flags ORDER BY id'],
+  ['runs', 'SELECT * FROM runs ORDER BY id'],
+  ['indicators_flat', INDICATORS_FLAT],
+];
+
+const BATCH = 1000;
+
+function write(stream: WriteStream, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (stream.write(text)) resolve();
+    else stream.once('drain', resolve).once('error', reject);
+  });
+}
+
+function close(stream: WriteStream): Promise<void> {
+  return new Promise((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+}
+
+/**
+ * One file per table plus `indicators_flat`, streamed in batches so the dataset is never held
+ * in memory. CSV: UTF-8 with BOM, RFC 4180 quoting, empty for null, plain decimals. JSONL: one
+ * object per line. Returns the files written with their row counts.
+ */
+export async function exportDataset(db: Database.Database, dir: string, format: ExportFormat): Promise<Array<{ file: string; rows: number }>> {
+  mkdirSync(dir, { recursive: true });
+  const written: Array<{ file: string; rows: number }> = [];
+  for (const [name, sql] of TABLES) {
+    const statement = db.prepare(sql);
+    const columns = statement.columns().map((c) => c.name);
+    const file = join(dir, `${name}.${format}`);
+    const stream = createWriteStream(file, { encoding: 'utf8' });
+    let rows = 0;
+    let batch: Array<Record<string, unknown>> = [];
+    const flush = async () => {
+      if (format === 'csv') {
+        if (rows === batch.length) await write(stream, BOM + toCsv(columns, batch));
+        else if (batch.length > 0) await write(stream, `\r\n${toCsv(columns, batch, false)}`);
+      } else {
+        await write(stream, batch.map((r) => `${JSON.stringify(r)}\n`).join(''));
+      }
+      batch = [];
+    };
+    for (const row of statement.iterate() as Iterable<Record<string, unknown>>) {
+      batch.push(row);
+      rows++;
+      if (batch.length === BATCH) await flush();
+    }
+    if (rows === 0 && format === 'csv') await write(stream, BOM + toCsv(columns, []));
+    else await flush();
+    if (format === 'csv') await write(stream, '\r\n');
+    await close(stream);
+    written.push({ file, rows });
+  }
+  return written;
+}

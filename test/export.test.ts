@@ -1,0 +1,75 @@
+import Database from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Papa from 'papaparse';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { csvValue, toCsv } from '../src/export/csv.js';
+import { exportDataset } from '../src/export/export.js';
+import { buildCorpusDb, DOCS, tempDir } from './helpers.js';
+
+const dbPath = join(tempDir(), 'zipin.sqlite');
+const csvDir = join(tempDir(), 'csv');
+const jsonlDir = join(tempDir(), 'jsonl');
+let written: Array<{ file: string; rows: number }>;
+
+const readCsv = (name: string) => {
+  const text = readFileSync(join(csvDir, `${name}.csv`), 'utf8');
+  expect(text.startsWith('\uFEFF')).toBe(true);
+  const parsed = Papa.parse<Record<string, string>>(text.slice(1), { header: true, skipEmptyLines: true });
+  expect(parsed.errors).toEqual([]);
+  return parsed.data;
+};
+
+beforeAll(async () => {
+  buildCorpusDb(dbPath);
+  const db = new Database(dbPath, { readonly: true });
+  written = await exportDataset(db, csvDir, 'csv');
+  await exportDataset(db, jsonlDir, 'jsonl');
+  db.close();
+});
+
+describe('export', () => {
+  it('writes one file per table plus indicators_flat, with every row', () => {
+    expect(written.map((w) => [w.file.slice(csvDir.length + 1), w.rows])).toEqual([
+      ['documents.csv', 5], ['evaluations.csv', 58], ['funding.csv', 232], ['indicators.csv', 714], ['flags.csv', 187],
+      ['runs.csv', 0], ['indicators_flat.csv', 714],
+    ]);
+    expect(readCsv('indicators')).toHaveLength(714);
+    expect(readCsv('runs')).toHaveLength(0);
+  });
+
+  it('writes money as plain decimals in 元, null as empty, dates as ISO', () => {
+    const funding = readCsv('funding');
+    expect(funding.every((f) => !/e/i.test(f.executed_yuan!) && !/e/i.test(f.full_year_yuan!))).toBe(true);
+    const evaluations = readCsv('evaluations');
+    const first = evaluations.find((e) => e.project_name === '信息工程质量监督' && e.year === '')!;
+    expect(first.project_code).toBe('');
+    expect(first.project_amount_yuan).toBe('1261400');
+    const total = funding.find((f) => f.evaluation_id === first.id && f.line === 'total')!;
+    expect([total.initial_yuan, total.full_year_yuan, total.executed_yuan, total.rate, total.rate_raw]).toEqual(['300000', '300000', '299958.4', '1', '1.00']);
+    expect(readCsv('documents').every((d) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(d.extracted_at!))).toBe(true);
+  });
+
+  it('keeps Chinese text with commas intact through CSV quoting', () => {
+    const flat = readCsv('indicators_flat');
+    const row = flat.find((r) => r.name === '综合运维项目购买系统服务数量')!;
+    expect(row.deviation).toBe('偏差原因,本项目实际购买系统服务3套,共计6台设备,分别为网络监控、防病毒和安全、MCU视频会议。改进措施,2023年该项目已由各部门单独招采,相应服务由各部门按实际情况填报。');
+    expect([row.source, row.line, row.confidence, row.target_op, row.target_value, row.target_unit]).toEqual(
+      [`corpus/${DOCS.juesuan}`, '628', 'high', '≥', '2', '台/套'],
+    );
+  });
+
+  it('quotes commas, quotes and newlines (RFC 4180)', () => {
+    const csv = toCsv(['a', 'b'], [{ a: '产出, "质量"\n时效', b: null }, { a: 1.5, b: 1e21 }]);
+    expect(csv).toBe('a,b\r\n"产出, ""质量""\n时效",\r\n1.5,1000000000000000000000');
+    expect(Papa.parse(csv, { header: true }).data).toEqual([{ a: '产出, "质量"\n时效', b: '' }, { a: '1.5', b: '1000000000000000000000' }]);
+    expect([csvValue(0.1 + 0.2), csvValue(1e-7), csvValue(299958.4)]).toEqual(['0.30000000000000004', '0.0000001', '299958.4']);
+  });
+
+  it('writes JSON lines', () => {
+    const lines = readFileSync(join(jsonlDir, 'indicators_flat.jsonl'), 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(714);
+    const first = JSON.parse(lines[0]!) as Record<string, unknown>;
+    expect(first).toMatchObject({ seq: 1, confidence: expect.any(String), source: expect.stringMatching(/^corpus\//) });
+  });
+});
