@@ -11,8 +11,8 @@ import { buildCorpusDb, tempDir } from './helpers.js';
 const dbPath = join(tempDir(), 'zipin.sqlite');
 let db: Database.Database;
 
-beforeAll(() => {
-  buildCorpusDb(dbPath);
+beforeAll(async () => {
+  await buildCorpusDb(dbPath);
   db = new Database(dbPath, { readonly: true });
 });
 

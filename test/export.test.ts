@@ -21,7 +21,7 @@ const readCsv = (name: string) => {
 };
 
 beforeAll(async () => {
-  buildCorpusDb(dbPath);
+  await buildCorpusDb(dbPath);
   const db = new Database(dbPath, { readonly: true });
   written = await exportDataset(db, csvDir, 'csv');
   await exportDataset(db, jsonlDir, 'jsonl');

@@ -57,8 +57,10 @@ describe('extractText', () => {
     expect(doc.rows[0]!.cells).toEqual(['年度总体 目标', '预期目标']);
   });
 
-  it('dispatches by content and name', () => {
-    expect(() => extract(Buffer.from('%PDF-1.7\n'), 'x.pdf')).toThrow(DocumentError);
-    expect(() => extract(Buffer.from('hello'), 'x.docx')).toThrow(/unsupported file type ".docx"/);
+  it('dispatches by content and name', async () => {
+    await expect(extract(Buffer.from('%PDF-1.7\n'), 'x.pdf')).rejects.toThrow(new DocumentError('not a valid PDF (corrupt or truncated)'));
+    await expect(extract(Buffer.from('hello'), 'x.docx')).rejects.toThrow(/unsupported file type ".docx"/);
+    await expect(extract(Buffer.from('<!DOCTYPE html><html>404</html>'), 'x.pdf')).rejects.toThrow(/HTML page/);
+    expect((await extract(readFileSync(corpusFile(DOCS.guihua)), 'renamed.dat.txt')).format).toBe('text');
   });
 });

@@ -22,17 +22,17 @@ export function corpusFile(name: string): string {
   return join(CORPUS, name);
 }
 
-const cache = new Map<string, ValidatedEvaluation[]>();
+/** Every corpus document through the whole pipeline, once per test file. */
+const processed = new Map(await Promise.all(Object.values(DOCS).map(async (name) => {
+  const result = await processDocument(readFileSync(corpusFile(name)), name);
+  if (result.document.status !== 'ok') throw new Error(`${name}: ${result.document.status} ${result.document.error}`);
+  return [name, result.evaluations] as const;
+})));
 
-/** Every evaluation of one corpus document, through the whole pipeline. */
+/** Every evaluation of one corpus document. */
 export function evaluationsOf(name: string): ValidatedEvaluation[] {
-  let evaluations = cache.get(name);
-  if (!evaluations) {
-    const result = processDocument(readFileSync(corpusFile(name)), name);
-    if (result.document.status !== 'ok') throw new Error(`${name}: ${result.document.status} ${result.document.error}`);
-    evaluations = result.evaluations;
-    cache.set(name, evaluations);
-  }
+  const evaluations = processed.get(name as (typeof DOCS)[keyof typeof DOCS]);
+  if (!evaluations) throw new Error(`${name} is not a corpus document`);
   return evaluations;
 }
 
@@ -50,10 +50,10 @@ export function tempDir(prefix = 'zipin-test-'): string {
 }
 
 /** A real SQLite dataset of the whole corpus, written the way `extract` writes it. */
-export function buildCorpusDb(path: string): void {
+export async function buildCorpusDb(path: string): Promise<void> {
   const store = new Store(path);
   for (const name of Object.values(DOCS)) {
-    const result = processDocument(readFileSync(corpusFile(name)), `corpus/${name}`);
+    const result = await processDocument(readFileSync(corpusFile(name)), `corpus/${name}`);
     store.writeDocument(result.document, result.evaluations);
   }
   store.close();

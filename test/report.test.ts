@@ -17,8 +17,8 @@ const dir = tempDir();
 const dbPath = join(dir, 'zipin.sqlite');
 const reportPath = join(dir, 'report.html');
 
-beforeAll(() => {
-  buildCorpusDb(dbPath);
+beforeAll(async () => {
+  await buildCorpusDb(dbPath);
   const db = new Database(dbPath, { readonly: true });
   const html = buildReport(db, new Date('2026-01-01T00:00:00Z'));
   db.close();

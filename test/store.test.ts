@@ -9,10 +9,10 @@ import { corpusFile, DOCS, tempDir } from './helpers.js';
 const count = (db: Database.Database, table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 describe('Store', () => {
-  it('writes a document with its evaluations, funding, indicators and flags', () => {
+  it('writes a document with its evaluations, funding, indicators and flags', async () => {
     const path = join(tempDir(), 'z.sqlite');
     const store = new Store(path);
-    const result = processDocument(readFileSync(corpusFile(DOCS.shuju)), 'corpus/000.txt');
+    const result = await processDocument(readFileSync(corpusFile(DOCS.shuju)), 'corpus/000.txt');
     store.writeDocument(result.document, result.evaluations);
     store.close();
     const db = new Database(path, { readonly: true });
@@ -24,12 +24,12 @@ describe('Store', () => {
     db.close();
   });
 
-  it('replaces what the same bytes wrote before, never duplicating', () => {
+  it('replaces what the same bytes wrote before, never duplicating', async () => {
     const path = join(tempDir(), 'z.sqlite');
     const bytes = readFileSync(corpusFile(DOCS.guihua));
     for (let i = 0; i < 3; i++) {
       const store = new Store(path);
-      const result = processDocument(bytes, `copy-${i}.txt`);
+      const result = await processDocument(bytes, `copy-${i}.txt`);
       store.writeDocument(result.document, result.evaluations);
       store.close();
     }
@@ -39,11 +39,11 @@ describe('Store', () => {
     db.close();
   });
 
-  it('records failures: bad bytes by hash, unreadable paths by source — once each', () => {
+  it('records failures: bad bytes by hash, unreadable paths by source — once each', async () => {
     const path = join(tempDir(), 'z.sqlite');
     const store = new Store(path);
     for (let i = 0; i < 2; i++) {
-      const bad = processDocument(new Uint8Array(), 'empty.txt');
+      const bad = await processDocument(new Uint8Array(), 'empty.txt');
       store.writeDocument(bad.document, bad.evaluations);
       const missing = unreadableDocument('gone.txt', Object.assign(new Error('ENOENT'), { code: 'ENOENT' }));
       store.writeDocument(missing.document, missing.evaluations);
@@ -56,9 +56,9 @@ describe('Store', () => {
     store.close();
   });
 
-  it('rolls a document back whole when a write fails half-way', () => {
+  it('rolls a document back whole when a write fails half-way', async () => {
     const store = new Store(':memory:');
-    const result = processDocument(readFileSync(corpusFile(DOCS.guihua)), 'g.txt');
+    const result = await processDocument(readFileSync(corpusFile(DOCS.guihua)), 'g.txt');
     const broken = structuredClone(result.evaluations);
     (broken[3]!.indicators[0] as { seq: number }).seq = broken[3]!.indicators[1]!.seq; // duplicate primary key
     expect(() => store.writeDocument(result.document, broken)).toThrow();

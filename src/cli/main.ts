@@ -80,7 +80,7 @@ async function inspectCommand(args: string[]): Promise<number> {
   const path = positionals[0]!;
   let result;
   try {
-    result = processDocument(await readFile(path), path);
+    result = await processDocument(await readFile(path), path);
   } catch (error) {
     result = unreadableDocument(path, error);
   }

@@ -37,7 +37,8 @@ export function isIndicatorHeaderRow(row: Row): boolean {
   return roles.includes('level1') && (roles.includes('name') || roles.includes('level2'));
 }
 
-const SECTION_LABEL = /^年度绩效\s*指标$/;
+/** The 年度绩效指标 label of the table's first column, or the piece of it a page break left in a row. */
+const SECTION_LABEL = /^(年度绩效\s*指标|年度绩效|绩效指标|指标)$/;
 const NUMBER = /^[-+]?\d+(?:\.\d+)?$/;
 const PLACEHOLDER = /^[\/／—–\-－]$/;
 
@@ -157,9 +158,11 @@ function applyLevels(levels: Placement['levels'], state: LevelState): {
   use.forEach(({ label, col }, k) => {
     const asLevel1 = use.length >= 2 ? k === 0 : label.kind === 'level1' || (label.kind === 'either' && state.level1 === null);
     if (asLevel1) {
-      state.level1 = label.base === '' ? null : label.base;
+      const base = label.base === '' ? null : label.base;
+      // The same label again (repeated at the top of a continuation page) keeps the 二级指标 in force.
+      if (base !== state.level1 || label.points !== state.level1Points) state.level2 = null;
+      state.level1 = base;
       state.level1Points = label.points;
-      state.level2 = null;
       applied.push({ role: 'level1', col, text: label.base });
     } else {
       state.level2 = label.base;

@@ -22,12 +22,12 @@ function oneLine(error: unknown): string {
  * Never throws: an expected failure becomes status `failed` with a one-line reason, and so
  * does an unexpected one (prefixed "internal error") so the run can go on.
  */
-export function processDocument(bytes: Uint8Array, source: string): DocumentResult {
+export async function processDocument(bytes: Uint8Array, source: string): Promise<DocumentResult> {
   const base = {
     sha256: sha256(bytes), source, extractedAt: new Date().toISOString(), pipelineVersion: PIPELINE_VERSION,
   };
   try {
-    const doc = extract(bytes, source);
+    const doc = await extract(bytes, source);
     const evaluations: ValidatedEvaluation[] = segment(doc).map((block) => validate(normalize(parseBlock(block))));
     return DocumentResultSchema.parse({
       document: {

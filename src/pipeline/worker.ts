@@ -4,10 +4,10 @@ import { processDocument, unreadableDocument } from './process.js';
 import type { WorkerReply, WorkerTask } from './pool.js';
 
 /** A pool worker: reads and processes the files it is sent, one reply per file. */
-parentPort!.on('message', (task: WorkerTask) => {
+parentPort!.on('message', async (task: WorkerTask) => {
   let result;
   try {
-    result = processDocument(readFileSync(task.path), task.path);
+    result = await processDocument(readFileSync(task.path), task.path);
   } catch (error) {
     result = unreadableDocument(task.path, error);
   }

@@ -1,0 +1,235 @@
+import { apply, multiply, type Box, type Matrix, type Rule } from './geometry.js';
+
+/** The pdf.js operator ids this reader needs (pdfjs-dist's OPS, passed in to keep pdf.js lazily loaded). */
+export interface Ops {
+  save: number;
+  restore: number;
+  transform: number;
+  constructPath: number;
+  paintFormXObjectBegin: number;
+  paintFormXObjectEnd: number;
+  setFillRGBColor: number;
+  setStrokeRGBColor: number;
+  stroke: number;
+  closeStroke: number;
+  fill: number;
+  eoFill: number;
+  fillStroke: number;
+  eoFillStroke: number;
+  closeFillStroke: number;
+  closeEOFillStroke: number;
+  paintImageXObject: number;
+  paintInlineImageXObject: number;
+  paintImageMaskXObject: number;
+  clip: number;
+  eoClip: number;
+  showText: number;
+  showSpacedText: number;
+  nextLineShowText: number;
+  nextLineSetSpacingShowText: number;
+}
+
+/** pdf.js path buffer opcodes (DrawOPS). */
+const MOVE = 0;
+const LINE = 1;
+const CURVE = 2;
+const QUAD = 3;
+const CLOSE = 4;
+
+/** A filled rectangle this thin (in pt) is a border drawn as a fill (Excel, WPS, Chromium do that). */
+const THIN = 2.5;
+/** A segment this close to axis-aligned is a rule. */
+const AXIS_TOLERANCE = 0.8;
+const MIN_RULE = 2;
+
+interface State {
+  ctm: Matrix;
+  fillWhite: boolean;
+  strokeWhite: boolean;
+  /** The clip region's box in device space (null: the whole page). */
+  clip: Box | null;
+}
+
+function intersect(a: Box | null, b: Box): Box {
+  if (a === null) return b;
+  return { x0: Math.max(a.x0, b.x0), y0: Math.max(a.y0, b.y0), x1: Math.min(a.x1, b.x1), y1: Math.min(a.y1, b.y1) };
+}
+
+function transformBox(m: Matrix, x0: number, y0: number, x1: number, y1: number): Box {
+  const pts = [apply(m, x0, y0), apply(m, x1, y0), apply(m, x0, y1), apply(m, x1, y1)];
+  return {
+    x0: Math.min(...pts.map((p) => p[0])), y0: Math.min(...pts.map((p) => p[1])),
+    x1: Math.max(...pts.map((p) => p[0])), y1: Math.max(...pts.map((p) => p[1])),
+  };
+}
+
+/** White and near-white paint draws nothing a reader sees: no rule. */
+function isWhite(hex: unknown): boolean {
+  if (typeof hex !== 'string' || !/^#[0-9a-f]{6}$/i.test(hex)) return false;
+  return [1, 3, 5].every((i) => Number.parseInt(hex.slice(i, i + 2), 16) >= 0xf0);
+}
+
+function subpaths(buffer: ArrayLike<number>, ctm: Matrix): Array<{ points: Array<[number, number]>; closed: boolean; straight: boolean }> {
+  const out: Array<{ points: Array<[number, number]>; closed: boolean; straight: boolean }> = [];
+  let current: { points: Array<[number, number]>; closed: boolean; straight: boolean } | null = null;
+  for (let i = 0; i < buffer.length;) {
+    const op = buffer[i++];
+    if (op === MOVE) {
+      current = { points: [apply(ctm, buffer[i]!, buffer[i + 1]!)], closed: false, straight: true };
+      out.push(current);
+      i += 2;
+    } else if (op === LINE) {
+      current?.points.push(apply(ctm, buffer[i]!, buffer[i + 1]!));
+      i += 2;
+    } else if (op === CURVE) {
+      if (current) current.straight = false;
+      current?.points.push(apply(ctm, buffer[i + 4]!, buffer[i + 5]!));
+      i += 6;
+    } else if (op === QUAD) {
+      if (current) current.straight = false;
+      current?.points.push(apply(ctm, buffer[i + 2]!, buffer[i + 3]!));
+      i += 4;
+    } else if (op === CLOSE) {
+      if (current) current.closed = true;
+    } else {
+      break;
+    }
+  }
+  return out;
+}
+
+function segmentRule(a: [number, number], b: [number, number]): Rule | null {
+  const [x0, x1] = a[0] <= b[0] ? [a[0], b[0]] : [b[0], a[0]];
+  const [y0, y1] = a[1] <= b[1] ? [a[1], b[1]] : [b[1], a[1]];
+  if (y1 - y0 <= AXIS_TOLERANCE && x1 - x0 >= MIN_RULE) {
+    const y = (y0 + y1) / 2;
+    return { x0, x1, y0: y, y1: y, horizontal: true };
+  }
+  if (x1 - x0 <= AXIS_TOLERANCE && y1 - y0 >= MIN_RULE) {
+    const x = (x0 + x1) / 2;
+    return { x0: x, x1: x, y0, y1, horizontal: false };
+  }
+  return null;
+}
+
+/** A thin filled axis-aligned rectangle → the rule along its long side's centre line. */
+function fillRule(points: ReadonlyArray<[number, number]>): Rule | null {
+  const xs = points.map((p) => p[0]);
+  const ys = points.map((p) => p[1]);
+  const x0 = Math.min(...xs);
+  const x1 = Math.max(...xs);
+  const y0 = Math.min(...ys);
+  const y1 = Math.max(...ys);
+  // Only rectangles: every corner on the box.
+  if (!points.every(([x, y]) => (Math.abs(x - x0) < 0.5 || Math.abs(x - x1) < 0.5) && (Math.abs(y - y0) < 0.5 || Math.abs(y - y1) < 0.5))) return null;
+  const w = x1 - x0;
+  const h = y1 - y0;
+  if (h <= THIN && w >= MIN_RULE && w > h) return { x0, x1, y0: (y0 + y1) / 2, y1: (y0 + y1) / 2, horizontal: true };
+  if (w <= THIN && h >= MIN_RULE && h > w) return { x0: (x0 + x1) / 2, x1: (x0 + x1) / 2, y0, y1, horizontal: false };
+  return null;
+}
+
+/** The text of one show-text operator (whitespace removed) and the clip it was drawn under. */
+export interface DrawnText {
+  chars: string;
+  clip: Box | null;
+}
+
+export interface PageGraphics {
+  rules: Rule[];
+  /** The page paints images (a scanned page has images and no text). */
+  hasImages: boolean;
+  /** Every show-text operator in drawing order, to tell which text runs are clipped away. */
+  drawn: DrawnText[];
+}
+
+/**
+ * Walk a page's operator list and collect its ruling lines in device space: stroked straight
+ * segments and thin filled rectangles, with save/restore, cm and form XObject matrices tracked
+ * (pdf.js gives path coordinates before the CTM). Clip paths and white paint are not rules.
+ */
+export function readGraphics(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknown>, viewport: Matrix, OPS: Ops): PageGraphics {
+  const rules: Rule[] = [];
+  const drawn: DrawnText[] = [];
+  let hasImages = false;
+  let pendingClip = false;
+  let state: State = { ctm: viewport, fillWhite: false, strokeWhite: false, clip: null };
+  const shows = new Set([OPS.showText, OPS.showSpacedText, OPS.nextLineShowText, OPS.nextLineSetSpacingShowText]);
+  const stack: State[] = [];
+  const strokes = new Set([OPS.stroke, OPS.closeStroke, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
+  const fills = new Set([OPS.fill, OPS.eoFill, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
+  for (let i = 0; i < fnArray.length; i++) {
+    const fn = fnArray[i]!;
+    const args = argsArray[i] as unknown[] | null;
+    switch (fn) {
+      case OPS.save:
+        stack.push(state);
+        state = { ...state };
+        break;
+      case OPS.restore:
+        state = stack.pop() ?? state;
+        break;
+      case OPS.transform:
+        state.ctm = multiply(state.ctm, args as unknown as Matrix);
+        break;
+      case OPS.paintFormXObjectBegin:
+        stack.push(state);
+        state = { ...state, ctm: Array.isArray(args?.[0]) || ArrayBuffer.isView(args?.[0]) ? multiply(state.ctm, Array.from(args![0] as ArrayLike<number>) as unknown as Matrix) : state.ctm };
+        break;
+      case OPS.paintFormXObjectEnd:
+        state = stack.pop() ?? state;
+        break;
+      case OPS.setFillRGBColor:
+        state.fillWhite = isWhite(args?.[0]);
+        break;
+      case OPS.setStrokeRGBColor:
+        state.strokeWhite = isWhite(args?.[0]);
+        break;
+      case OPS.paintImageXObject: case OPS.paintInlineImageXObject: case OPS.paintImageMaskXObject:
+        hasImages = true;
+        break;
+      case OPS.clip: case OPS.eoClip:
+        pendingClip = true; // the clip path is the next path
+        break;
+      case OPS.constructPath: {
+        const paint = args?.[0] as number;
+        const minMax = args?.[2] as ArrayLike<number> | null | undefined;
+        if (pendingClip && minMax && Number.isFinite(minMax[0])) {
+          state.clip = intersect(state.clip, transformBox(state.ctm, minMax[0]!, minMax[1]!, minMax[2]!, minMax[3]!));
+        }
+        pendingClip = false;
+        const buffer = (args?.[1] as Array<ArrayLike<number> | null> | undefined)?.[0];
+        if (!buffer) break;
+        const stroke = strokes.has(paint) && !state.strokeWhite;
+        const fill = fills.has(paint) && !state.fillWhite;
+        if (!stroke && !fill) break; // clip paths (W n) and invisible paint
+        for (const sub of subpaths(buffer, state.ctm)) {
+          if (!sub.straight) continue;
+          if (stroke) {
+            const pts = sub.closed ? [...sub.points, sub.points[0]!] : sub.points;
+            for (let k = 1; k < pts.length; k++) {
+              const rule = segmentRule(pts[k - 1]!, pts[k]!);
+              if (rule) rules.push(rule);
+            }
+          }
+          if (fill && sub.points.length >= 3) {
+            const rule = fillRule(sub.points);
+            if (rule) rules.push(rule);
+          }
+        }
+        break;
+      }
+      default:
+        if (shows.has(fn)) {
+          const glyphs = (fn === OPS.nextLineSetSpacingShowText ? args?.[2] : args?.[0]) as unknown[] | undefined;
+          const chars = (glyphs ?? [])
+            .map((g) => (g && typeof g === 'object' && 'unicode' in g ? String((g as { unicode: unknown }).unicode) : ''))
+            .join('')
+            .replace(/\s+/g, '');
+          if (chars !== '') drawn.push({ chars, clip: state.clip });
+        }
+        break;
+    }
+  }
+  return { rules, hasImages, drawn };
+}

@@ -1,0 +1,222 @@
+import type { Box, TextRun } from './geometry.js';
+import type { Table } from './lattice.js';
+
+const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]/;
+
+/** Join two pieces of text: nothing between CJK characters, one space between Latin words. */
+function joinText(a: string, b: string): string {
+  if (a === '') return b;
+  const last = a[a.length - 1]!;
+  const first = b[0]!;
+  return CJK.test(last) || CJK.test(first) || /\s$/.test(a) || /^\s/.test(b) ? a + b : `${a} ${b}`;
+}
+
+/** Runs → lines (by vertical overlap), each line's runs left to right. */
+function lines(runs: readonly TextRun[]): TextRun[][] {
+  const sorted = [...runs].sort((a, b) => (a.y0 + a.y1) / 2 - (b.y0 + b.y1) / 2 || a.x0 - b.x0);
+  const out: TextRun[][] = [];
+  for (const run of sorted) {
+    const mid = (run.y0 + run.y1) / 2;
+    const line = out[out.length - 1];
+    const ref = line?.[0];
+    if (ref && Math.abs(mid - (ref.y0 + ref.y1) / 2) <= Math.max(ref.size, run.size) * 0.5) line!.push(run);
+    else out.push([run]);
+  }
+  return out.map((l) => l.sort((a, b) => a.x0 - b.x0));
+}
+
+/** A cell's text: its lines in reading order, wrapped lines joined without breaking CJK text. */
+export function cellText(runs: readonly TextRun[]): string {
+  let text = '';
+  for (const line of lines(runs)) {
+    let lineText = '';
+    let prev: TextRun | null = null;
+    for (const run of line) {
+      const gap = prev ? run.x0 - prev.x1 : 0;
+      lineText = prev && gap > run.size * 0.3 && !CJK.test(lineText.slice(-1)) && !CJK.test(run.text[0]!) ? `${lineText} ${run.text}` : lineText + run.text;
+      prev = run;
+    }
+    text = joinText(text, lineText.trim());
+  }
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * pdf.js merges the text of neighbouring narrow cells into one item when the gap is small:
+ * cut a run where it crosses a drawn vertical rule, sharing its characters in proportion.
+ */
+function splitAcrossRules(run: TextRun, table: Table, row: number): TextRun[] {
+  const cuts = table.xs
+    .map((x, k) => ({ x, k }))
+    .filter(({ x, k }) => x > run.x0 + 1 && x < run.x1 - 1 && table.hasVertical(k, row))
+    .map(({ x }) => x);
+  if (cuts.length === 0) return [run];
+  const chars = Array.from(run.text);
+  const width = run.x1 - run.x0;
+  const pieces: TextRun[] = [];
+  let start = 0;
+  let x = run.x0;
+  for (const cut of [...cuts, run.x1]) {
+    const end = cut === run.x1 ? chars.length : Math.max(start, Math.min(chars.length, Math.round((chars.length * (cut - run.x0)) / width)));
+    const text = chars.slice(start, end).join('');
+    if (text.trim() !== '') pieces.push({ ...run, text, x0: x, x1: cut });
+    start = end;
+    x = cut;
+  }
+  return pieces;
+}
+
+function indexIn(edges: readonly number[], v: number): number {
+  for (let i = 0; i < edges.length - 1; i++) if (v >= edges[i]! && v < edges[i + 1]!) return i;
+  return -1;
+}
+
+function inside(box: Box, x: number, y: number, slack = 1): boolean {
+  return x >= box.x0 - slack && x <= box.x1 + slack && y >= box.y0 - slack && y <= box.y1 + slack;
+}
+
+/** A row of a page as the table model wants it, with its top for ordering. */
+export interface LaidOutRow {
+  top: number;
+  cells: string[];
+  /** Row of a ruled table (vs. free text around the tables). */
+  ruled: boolean;
+  /** Per cell: 'own' (the cell starts on this row), 'below' (it also spans the rows below), 'continued' (it started above). */
+  spans: Array<'own' | 'below' | 'continued'>;
+}
+
+/**
+ * One table's rows: each grid row lists the cells it meets, left to right — a merged cell's
+ * text on its first row and an empty cell on the rows below it (as a merged cell reads in the
+ * published text files), a horizontally merged cell once.
+ */
+function tableRows(table: Table, runs: readonly TextRun[]): LaidOutRow[] {
+  const texts = table.regions.map(() => [] as TextRun[]);
+  for (const run of runs) {
+    const row = indexIn(table.ys, (run.y0 + run.y1) / 2);
+    if (row < 0) continue;
+    for (const piece of splitAcrossRules(run, table, row)) {
+      const col = indexIn(table.xs, (piece.x0 + piece.x1) / 2);
+      if (col < 0) continue;
+      texts[table.regionAt[row]![col]!]!.push(piece);
+    }
+  }
+  const content = texts.map(cellText);
+  const rows: LaidOutRow[] = [];
+  for (let r = 0; r < table.ys.length - 1; r++) {
+    const cells: string[] = [];
+    const spans: LaidOutRow['spans'] = [];
+    let lastRegion = -1;
+    for (let c = 0; c < table.xs.length - 1; c++) {
+      const g = table.regionAt[r]![c]!;
+      if (g === lastRegion) continue;
+      lastRegion = g;
+      const region = table.regions[g]!;
+      cells.push(region.r0 === r ? content[g]! : '');
+      spans.push(region.r0 !== r ? 'continued' : region.r1 > r ? 'below' : 'own');
+    }
+    if (cells.some((c) => c !== '')) rows.push({ top: table.ys[r]!, cells, ruled: true, spans });
+  }
+  return rows;
+}
+
+/** Free text (titles, notes, pages without rules): lines, cut into cells at wide gaps. */
+function freeRows(runs: readonly TextRun[]): LaidOutRow[] {
+  return lines(runs).map((line) => {
+    const cells: TextRun[][] = [];
+    for (const run of line) {
+      const last = cells[cells.length - 1];
+      const prev = last?.[last.length - 1];
+      if (prev && run.x0 - prev.x1 <= Math.max(run.size, prev.size) * 1.5) last!.push(run);
+      else cells.push([run]);
+    }
+    return { top: Math.min(...line.map((r) => r.y0)), cells: cells.map(cellText), ruled: false, spans: cells.map(() => 'own' as const) };
+  });
+}
+
+/** Page furniture that is not content: "第 1 页，共 12 页", "- 3 -", "3/12". */
+const PAGE_NUMBER = /^(第\s*\d+\s*页\s*[,，]?\s*(共\s*\d+\s*页)?|共\s*\d+\s*页|[-—]?\s*\d+\s*[-—]?|\d+\s*\/\s*\d+|page\s*\d+(\s*of\s*\d+)?)$/i;
+
+/** Short text with no sentence punctuation: a label such as 数量指标 or 年度绩效. */
+export const LABEL_LIKE = (text: string) => text.length <= 10 && !/[。；，,;]/.test(text);
+
+/**
+ * A merged cell that runs over a page break is printed on both pages, its text centred on the
+ * whole cell and clipped to each page's part: on the page where its label is clipped away the
+ * cell looks empty, and a carried-down label would be wrong. A short clipped run beside a table's
+ * top or bottom edge, over a cell left empty, with nothing but page numbers in between, is that
+ * label: it belongs to that cell.
+ */
+function overflowOf(run: TextRun, tables: readonly Table[], filledRegions: ReadonlyArray<ReadonlySet<number>>, others: readonly TextRun[]): { table: number; row: number } | null {
+  if (!LABEL_LIKE(run.text.trim())) return null;
+  const cx = (run.x0 + run.x1) / 2;
+  for (let t = 0; t < tables.length; t++) {
+    const table = tables[t]!;
+    if (cx < table.x0 || cx > table.x1) continue;
+    const above = run.y1 <= table.y0 + 1;
+    const below = run.y0 >= table.y1 - 1;
+    if (!above && !below) continue;
+    const [from, to] = above ? [run.y1, table.y0] : [table.y1, run.y0];
+    const between = others.some((o) => o !== run && o.y0 >= from - 1 && o.y1 <= to + 1 && o.x1 > table.x0 && o.x0 < table.x1);
+    if (between) continue;
+    const row = above ? 0 : table.ys.length - 2;
+    const col = indexIn(table.xs, cx);
+    if (col < 0) continue;
+    const g = table.regionAt[row]![col]!;
+    if (!filledRegions[t]!.has(g)) return { table: t, row };
+  }
+  return null;
+}
+
+/**
+ * Lay out one page: its tables and the free text around them, top to bottom. Page numbers go,
+ * and so does text drawn off the page (`width` × `height`), which nobody can see.
+ */
+export function layoutPage(tables: readonly Table[], allRuns: readonly TextRun[], clipped: readonly TextRun[], width: number, height: number): LaidOutRow[] {
+  const runs = allRuns.filter((r) => inside({ x0: 0, y0: 0, x1: width, y1: height }, (r.x0 + r.x1) / 2, (r.y0 + r.y1) / 2, 0));
+  const owned = tables.map(() => [] as TextRun[]);
+  const free: TextRun[] = [];
+  const filled = tables.map(() => new Set<number>());
+  for (let run of runs) {
+    const cx = (run.x0 + run.x1) / 2;
+    let cy = (run.y0 + run.y1) / 2;
+    let t = tables.findIndex((table) => inside(table, cx, cy));
+    if (t < 0) {
+      // A row cut by the page break: a line of its text straddles the cut where no rule is
+      // drawn — one cell's text, not a running header or page number in the margin.
+      const openAt = (table: Table, k: number) => (k === 0 ? table.openTop : table.openBottom)
+        || !table.hasHorizontal(k, indexIn(table.xs, cx));
+      const straddles = (table: Table, below: boolean) => cx > table.x0 && cx < table.x1 && (below
+        ? cy >= table.y1 && run.y0 < table.y1 && openAt(table, table.ys.length - 1) && splitAcrossRules(run, table, table.ys.length - 2).length === 1
+        : cy <= table.y0 && run.y1 > table.y0 && openAt(table, 0) && splitAcrossRules(run, table, 0).length === 1);
+      const below = PAGE_NUMBER.test(run.text.trim()) ? -1 : tables.findIndex((table) => straddles(table, true));
+      const above = below >= 0 || PAGE_NUMBER.test(run.text.trim()) ? -1 : tables.findIndex((table) => straddles(table, false));
+      t = below >= 0 ? below : above;
+      if (t < 0) {
+        free.push(run);
+        continue;
+      }
+      const table = tables[t]!;
+      cy = below >= 0 ? table.y1 - 0.5 : table.y0 + 0.5;
+      run = { ...run, y0: cy - run.size / 2, y1: cy + run.size / 2 };
+    }
+    owned[t]!.push(run);
+    const table = tables[t]!;
+    const r = indexIn(table.ys, cy);
+    const c = indexIn(table.xs, cx);
+    if (r >= 0 && c >= 0) filled[t]!.add(table.regionAt[r]![c]!);
+  }
+  const blockers = free.filter((r) => !PAGE_NUMBER.test(r.text.trim()));
+  for (const run of clipped) {
+    const overflow = overflowOf(run, tables, filled, blockers);
+    if (!overflow) continue;
+    const table = tables[overflow.table]!;
+    const y = (table.ys[overflow.row]! + table.ys[overflow.row + 1]!) / 2; // into the empty edge cell
+    owned[overflow.table]!.push({ ...run, y0: y - run.size / 2, y1: y + run.size / 2 });
+  }
+  const rows = [
+    ...tables.flatMap((table, i) => tableRows(table, owned[i]!)),
+    ...freeRows(free).filter((r) => !(r.cells.length === 1 && PAGE_NUMBER.test(r.cells[0]!))),
+  ];
+  return rows.sort((a, b) => a.top - b.top);
+}

@@ -1,0 +1,113 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { ExtractedDocument, Row } from '../../model/table.js';
+import { DocumentError } from '../errors.js';
+import type { Matrix } from './geometry.js';
+import { readGraphics, type Ops } from './graphics.js';
+import { findTables } from './lattice.js';
+import { LABEL_LIKE, layoutPage, type LaidOutRow } from './layout.js';
+import { readText, type TextItemLike } from './text.js';
+
+type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+let pdfjs: Promise<PdfJs> | null = null;
+
+/** pdf.js is loaded on the first PDF only: text-only runs never pay for it. */
+function loadPdfJs(): Promise<PdfJs> {
+  pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  return pdfjs;
+}
+
+const PDFJS_ROOT = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
+
+function isIndicatorHeader(cells: readonly string[]): boolean {
+  const compact = cells.map((c) => c.replace(/\s+/g, ''));
+  return compact.includes('一级指标') && (compact.includes('三级指标') || compact.includes('二级指标'));
+}
+
+/**
+ * A merged label cell (一级/二级指标) cut by a page break prints its text on one page only, so
+ * the rows on the other page look unlabelled. When the previous page's last row has an empty
+ * cell of its own where this page's first row starts a multi-row cell with a label, that label
+ * is the empty cell's too.
+ */
+function carryLabelsBack(previous: { row: Row; spans: LaidOutRow['spans'] }, first: LaidOutRow): void {
+  if (previous.row.cells.length !== first.cells.length) return;
+  first.cells.forEach((text, i) => {
+    if (text !== '' && first.spans[i] === 'below' && LABEL_LIKE(text) && previous.row.cells[i] === '' && previous.spans[i] !== 'continued') {
+      previous.row.cells[i] = text;
+    }
+  });
+}
+
+/** Why pdf.js could not open the file, in one line. */
+function openError(error: unknown): DocumentError {
+  const name = (error as { name?: string }).name;
+  const message = error instanceof Error ? error.message : String(error);
+  if (name === 'PasswordException') return new DocumentError('encrypted PDF: a password is required to open it');
+  if (name === 'InvalidPDFException') return new DocumentError('not a valid PDF (corrupt or truncated)');
+  return new DocumentError(`cannot read PDF: ${message.split('\n')[0]}`);
+}
+
+/**
+ * A PDF → the table model, rebuilt from the page itself: ruling lines (lattice) give each
+ * table's grid and its merged cells, text is placed in the cells by position, free text (titles,
+ * notes) stays in reading order, page numbers go, and a table that continues on the next page
+ * simply continues (its repeated header row dropped). Font code is never evaluated.
+ */
+export async function extractPdf(bytes: Uint8Array): Promise<ExtractedDocument> {
+  const { getDocument, OPS } = await loadPdfJs();
+  let doc;
+  try {
+    doc = await getDocument({
+      data: new Uint8Array(bytes), // pdf.js takes ownership of the buffer it is given
+      isEvalSupported: false,
+      cMapUrl: `${join(PDFJS_ROOT, 'cmaps')}/`,
+      cMapPacked: true,
+      standardFontDataUrl: `${join(PDFJS_ROOT, 'standard_fonts')}/`,
+      useSystemFonts: false,
+      disableFontFace: true,
+      verbosity: 0,
+    }).promise;
+  } catch (error) {
+    throw openError(error);
+  }
+  try {
+    const rows: Row[] = [];
+    let anyText = false;
+    let anyImage = false;
+    let header: string | null = null; // the indicator header of the block in progress
+    let lastRuled: { row: Row; spans: LaidOutRow['spans'] } | null = null; // the previous page's last table row
+    for (let p = 1; p <= doc.numPages; p++) {
+      const page = await doc.getPage(p);
+      const view = page.getViewport({ scale: 1 });
+      const viewport = view.transform as unknown as Matrix;
+      const [operators, text] = await Promise.all([page.getOperatorList(), page.getTextContent()]);
+      const graphics = readGraphics(operators.fnArray, operators.argsArray, viewport, OPS as unknown as Ops);
+      const { runs, clipped } = readText(text.items.filter((i): i is TextItemLike & typeof i => 'str' in i), viewport, graphics.drawn);
+      anyText ||= runs.length > 0;
+      anyImage ||= graphics.hasImages;
+      const laid: LaidOutRow[] = layoutPage(findTables(graphics.rules), runs, clipped, view.width, view.height);
+      let firstRuled = true;
+      for (const row of laid) {
+        const signature = row.cells.join('\t');
+        if (row.ruled && firstRuled && p > 1 && header !== null && signature === header) {
+          firstRuled = false;
+          continue; // the header row repeated at the top of a continuation page
+        }
+        if (row.ruled && firstRuled && lastRuled) carryLabelsBack(lastRuled, row);
+        if (row.ruled) firstRuled = false;
+        if (isIndicatorHeader(row.cells)) header = signature;
+        if (/^总\s*分/.test(row.cells.find((c) => c !== '') ?? '')) header = null;
+        rows.push({ line: rows.length + 1, page: p, cells: row.cells });
+        if (row.ruled) lastRuled = { row: rows[rows.length - 1]!, spans: row.spans };
+      }
+      page.cleanup();
+    }
+    if (!anyText) {
+      throw new DocumentError(anyImage ? 'no text layer (scanned document)' : 'no text in PDF');
+    }
+    return { format: 'pdf', pages: doc.numPages, encoding: null, rows };
+  } finally {
+    await doc.destroy();
+  }
+}
