@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { processDocument, unreadableDocument } from '../pipeline/process.js';
+import { DEFAULT_LIMITS } from '../pipeline/pool.js';
 import { runExtract, type ExtractSummary } from '../pipeline/run.js';
 import { PIPELINE_VERSION } from '../version.js';
 import Database from 'better-sqlite3';
@@ -18,8 +19,9 @@ import { ProgressBar } from './progress.js';
 const USAGE = `zipin ${PIPELINE_VERSION} — performance self-evaluation forms (项目支出绩效自评表) → SQLite
 
 Usage:
-  zipin extract <file|dir>... [--db out/zipin.sqlite] [--concurrency N]
-      Extract every supported file (directories are searched recursively) into the database.
+  zipin extract <file|dir>... [--db out/zipin.sqlite] [--concurrency N] [--timeout SECONDS] [--max-memory MB]
+      Extract every supported file (.txt/.tsv/.text and .pdf; directories are searched recursively)
+      into the database. Each document gets at most --timeout seconds (120) and --max-memory MB (1536).
       Exit 0 when every document was processed, 1 when any failed, 2 on usage errors.
   zipin inspect <file>
       Show each block found in one document: lines, header, funding, indicators, flags.
@@ -54,14 +56,20 @@ function formatSummary(s: ExtractSummary, db: string): string {
 async function extractCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true, strict: true,
-    options: { db: { type: 'string', default: 'out/zipin.sqlite' }, concurrency: { type: 'string' } },
+    options: {
+      db: { type: 'string', default: 'out/zipin.sqlite' }, concurrency: { type: 'string' },
+      timeout: { type: 'string' }, 'max-memory': { type: 'string' },
+    },
   });
   if (positionals.length === 0) throw new UsageError('extract needs at least one file or directory');
   const concurrency = positiveInt(values.concurrency, 'concurrency', availableParallelism());
+  const timeout = values.timeout === undefined ? DEFAULT_LIMITS.timeoutMs / 1000 : Number(values.timeout);
+  if (!(timeout > 0)) throw new UsageError(`--timeout takes a number of seconds > 0, not "${values.timeout}"`);
+  const limits = { timeoutMs: timeout * 1000, memoryMb: positiveInt(values['max-memory'], 'max-memory', DEFAULT_LIMITS.memoryMb) };
   const progress = new ProgressBar();
   let blocks = 0;
   const summary = await runExtract(positionals, {
-    db: values.db, concurrency, command: ['extract', ...args].join(' '),
+    db: values.db, concurrency, limits, command: ['extract', ...args].join(' '),
     onDocument: (result, done, total) => {
       blocks += result.evaluations.length;
       const d = result.document;

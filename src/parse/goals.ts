@@ -9,7 +9,9 @@ const GOAL_LABEL = /^年度总体\s*目标$/;
  */
 export function parseGoals(rows: readonly Row[]): { expected: string | null; actual: string | null } {
   const at = rows.findIndex((r) => r.cells.some((c) => /^\*?\s*预期目标$/.test(c)));
-  const content = rows[at + 1];
+  // The content row follows — after a row holding only the 年度总体目标 label, if it stands alone.
+  const labelOnly = (row: Row | undefined) => row !== undefined && row.cells.every((c) => c === '' || GOAL_LABEL.test(c));
+  const content = labelOnly(rows[at + 1]) ? rows[at + 2] : rows[at + 1];
   if (at < 0 || content === undefined) return { expected: null, actual: null };
   const heading = rows[at]!.cells;
   const actualCol = heading.findIndex((c) => /实际完成情况/.test(c));

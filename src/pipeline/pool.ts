@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DocumentResult } from '../model/document.js';
-import { processDocument, unreadableDocument } from './process.js';
+import { failedDocument, processDocument, sha256, unreadableDocument } from './process.js';
 
 export interface WorkerTask {
   id: number;
@@ -37,72 +37,107 @@ class InlineProcessor implements Processor {
   async close(): Promise<void> {}
 }
 
+/** Per-document limits: a huge or hostile file fails alone instead of hanging or sinking the run. */
+export interface Limits {
+  /** Wall-clock time one document may take. */
+  timeoutMs: number;
+  /** Heap one worker may use (V8 old generation). */
+  memoryMb: number;
+}
+
+export const DEFAULT_LIMITS: Limits = { timeoutMs: 120_000, memoryMb: 1536 };
+
+interface Job {
+  task: WorkerTask;
+  resolve: (r: DocumentResult) => void;
+}
+
 /**
  * Parsing off the main thread: one worker per core, each sent the next file as soon as it is
- * free, so the main thread only writes to SQLite. A worker that dies fails its file, not the run.
+ * free, so the main thread only writes to SQLite. A document that runs out of time or memory,
+ * or crashes its worker, fails with the reason; the worker is replaced and the run goes on.
  */
 class WorkerPool implements Processor {
-  private readonly workers: Worker[];
-  private readonly idle: Worker[] = [];
-  private readonly queue: Array<{ task: WorkerTask; resolve: (r: DocumentResult) => void }> = [];
-  private readonly pending = new Map<number, { path: string; resolve: (r: DocumentResult) => void; worker: Worker }>();
+  private readonly slots: Array<{ worker: Worker; job: Job | null; timer: NodeJS.Timeout | null }> = [];
+  private readonly queue: Job[] = [];
   private nextId = 0;
+  private closing = false;
 
-  constructor(script: string, size: number) {
-    this.workers = Array.from({ length: size }, () => this.spawn(script));
+  constructor(private readonly script: string, size: number, private readonly limits: Limits) {
+    for (let i = 0; i < size; i++) this.slots.push({ worker: this.spawn(i), job: null, timer: null });
   }
 
-  private spawn(script: string): Worker {
-    const worker = new Worker(script);
-    worker.on('message', (reply: WorkerReply) => {
-      const job = this.pending.get(reply.id);
-      this.pending.delete(reply.id);
-      this.release(worker);
-      job?.resolve(JSON.parse(reply.json) as DocumentResult);
+  private spawn(slot: number): Worker {
+    const worker = new Worker(this.script, { resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb } });
+    worker.on('message', (reply: WorkerReply) => this.finish(slot, JSON.parse(reply.json) as DocumentResult));
+    worker.on('error', (error: Error & { code?: string }) => {
+      const reason = error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `out of memory (over ${this.limits.memoryMb} MB)` : `worker crashed: ${error.message}`;
+      this.fail(slot, reason);
     });
-    worker.on('error', (error) => {
-      for (const [id, job] of this.pending) {
-        if (job.worker !== worker) continue;
-        this.pending.delete(id);
-        job.resolve(unreadableDocument(job.path, new Error(`worker crashed: ${error.message}`)));
-      }
-      const replacement = this.spawn(script);
-      this.workers[this.workers.indexOf(worker)] = replacement;
-      this.release(replacement);
-    });
-    this.idle.push(worker);
     return worker;
   }
 
-  private release(worker: Worker): void {
-    const next = this.queue.shift();
-    if (next === undefined) {
-      this.idle.push(worker);
+  /** The slot's document failed for `reason`: answer it, replace the worker, go on. */
+  private fail(slot: number, reason: string): void {
+    const s = this.slots[slot]!;
+    const job = s.job;
+    if (s.timer) clearTimeout(s.timer);
+    s.timer = null;
+    s.job = null;
+    void s.worker.terminate();
+    if (this.closing) return;
+    s.worker = this.spawn(slot);
+    if (job) {
+      let hash: string | null = null;
+      try {
+        hash = sha256(readFileSync(job.task.path)); // so that a re-run replaces this row
+      } catch {
+        // unreadable now: recorded without a hash
+      }
+      job.resolve(failedDocument(job.task.path, hash, reason));
+    }
+    this.next(slot);
+  }
+
+  private finish(slot: number, result: DocumentResult): void {
+    const s = this.slots[slot]!;
+    if (s.timer) clearTimeout(s.timer);
+    const job = s.job;
+    s.job = null;
+    s.timer = null;
+    job?.resolve(result);
+    this.next(slot);
+  }
+
+  private next(slot: number): void {
+    const s = this.slots[slot]!;
+    const job = this.queue.shift();
+    if (job === undefined || s.job !== null) {
+      if (job) this.queue.unshift(job);
       return;
     }
-    this.pending.set(next.task.id, { path: next.task.path, resolve: next.resolve, worker });
-    worker.postMessage(next.task);
+    s.job = job;
+    s.timer = setTimeout(() => this.fail(slot, `timed out after ${this.limits.timeoutMs / 1000} s`), this.limits.timeoutMs);
+    s.worker.postMessage(job.task);
   }
 
   process(path: string): Promise<DocumentResult> {
     return new Promise((resolve) => {
-      const task = { id: this.nextId++, path };
-      const worker = this.idle.pop();
-      if (worker === undefined) {
-        this.queue.push({ task, resolve });
-        return;
-      }
-      this.pending.set(task.id, { path, resolve, worker });
-      worker.postMessage(task);
+      this.queue.push({ task: { id: this.nextId++, path }, resolve });
+      const free = this.slots.findIndex((s) => s.job === null);
+      if (free >= 0) this.next(free);
     });
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.closing = true;
+    for (const s of this.slots) if (s.timer) clearTimeout(s.timer);
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }
 
-export function createProcessor(concurrency: number): Processor {
+/** Workers when the compiled worker exists (the CLI); in the calling thread under tests on src/. */
+export function createProcessor(concurrency: number, limits: Limits = DEFAULT_LIMITS): Processor {
   const script = fileURLToPath(new URL('./worker.js', import.meta.url));
-  return concurrency > 1 && existsSync(script) ? new WorkerPool(script, concurrency) : new InlineProcessor();
+  return existsSync(script) ? new WorkerPool(script, concurrency, limits) : new InlineProcessor();
 }

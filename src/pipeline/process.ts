@@ -41,15 +41,20 @@ export async function processDocument(bytes: Uint8Array, source: string): Promis
   }
 }
 
+/** A document that failed outside the stages (time or memory limit, crashed worker). */
+export function failedDocument(source: string, sha: string | null, reason: string): DocumentResult {
+  return {
+    document: {
+      sha256: sha, source, format: null, pages: null, extractedAt: new Date().toISOString(),
+      pipelineVersion: PIPELINE_VERSION, status: 'failed', error: reason,
+    },
+    evaluations: [],
+  };
+}
+
 /** A file that could not even be read: no bytes, so no hash. */
 export function unreadableDocument(source: string, error: unknown): DocumentResult {
   const code = (error as NodeJS.ErrnoException).code;
   const reason = code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : oneLine(error);
-  return {
-    document: {
-      sha256: null, source, format: null, pages: null, extractedAt: new Date().toISOString(),
-      pipelineVersion: PIPELINE_VERSION, status: 'failed', error: `cannot read file: ${reason}`,
-    },
-    evaluations: [],
-  };
+  return failedDocument(source, null, `cannot read file: ${reason}`);
 }

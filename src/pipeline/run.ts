@@ -3,12 +3,14 @@ import type { DocumentResult } from '../model/document.js';
 import type { Confidence } from '../model/flag.js';
 import { Store } from '../store/store.js';
 import { collectInputs } from './files.js';
-import { createProcessor } from './pool.js';
+import { createProcessor, DEFAULT_LIMITS, type Limits } from './pool.js';
 import { unreadableDocument } from './process.js';
 
 export interface ExtractOptions {
   db: string;
   concurrency: number;
+  /** Per-document time and memory limits (defaults: DEFAULT_LIMITS). */
+  limits?: Limits;
   command: string;
   /** Called after each document is written (for progress and per-file messages). */
   onDocument?: (result: DocumentResult, done: number, total: number) => void;
@@ -58,7 +60,7 @@ export async function runExtract(inputs: readonly string[], options: ExtractOpti
       options.onDocument?.(result, summary.documents, total);
     };
     for (const { path, error } of unreadable) record(unreadableDocument(path, error));
-    const processor = createProcessor(options.concurrency);
+    const processor = createProcessor(options.concurrency, options.limits ?? DEFAULT_LIMITS);
     const limit = pLimit(options.concurrency * 2);
     try {
       await Promise.all(files.map((path) => limit(async () => record(await processor.process(path)))));

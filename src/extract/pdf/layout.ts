@@ -1,5 +1,6 @@
 import type { Box, TextRun } from './geometry.js';
 import type { Table } from './lattice.js';
+import { streamTables } from './stream.js';
 
 const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]/;
 
@@ -41,29 +42,41 @@ export function cellText(runs: readonly TextRun[]): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
+/** Rough advance of a character in ems: CJK and full-width characters are square, others about half. */
+const advance = (ch: string) => (CJK.test(ch) ? 1 : 0.55);
+
 /**
- * pdf.js merges the text of neighbouring narrow cells into one item when the gap is small:
- * cut a run where it crosses a drawn vertical rule, sharing its characters in proportion.
+ * Cut a run at the given x positions, sharing its characters by their estimated widths
+ * (pdf.js merges the text of neighbouring narrow cells into one item when the gap is small).
  */
-function splitAcrossRules(run: TextRun, table: Table, row: number): TextRun[] {
-  const cuts = table.xs
-    .map((x, k) => ({ x, k }))
-    .filter(({ x, k }) => x > run.x0 + 1 && x < run.x1 - 1 && table.hasVertical(k, row))
-    .map(({ x }) => x);
-  if (cuts.length === 0) return [run];
+export function splitRun(run: TextRun, cuts: readonly number[]): TextRun[] {
+  const inner = cuts.filter((x) => x > run.x0 + 1 && x < run.x1 - 1).sort((a, b) => a - b);
+  if (inner.length === 0) return [run];
   const chars = Array.from(run.text);
-  const width = run.x1 - run.x0;
+  const total = chars.reduce((s, c) => s + advance(c), 0);
+  const scale = (run.x1 - run.x0) / total;
   const pieces: TextRun[] = [];
-  let start = 0;
   let x = run.x0;
-  for (const cut of [...cuts, run.x1]) {
-    const end = cut === run.x1 ? chars.length : Math.max(start, Math.min(chars.length, Math.round((chars.length * (cut - run.x0)) / width)));
+  let start = 0;
+  let pos = run.x0;
+  for (const cut of [...inner, Infinity]) {
+    let end = start;
+    while (end < chars.length && (cut === Infinity || pos + (advance(chars[end]!) * scale) / 2 <= cut)) {
+      pos += advance(chars[end]!) * scale;
+      end++;
+    }
     const text = chars.slice(start, end).join('');
-    if (text.trim() !== '') pieces.push({ ...run, text, x0: x, x1: cut });
+    const x1 = cut === Infinity ? run.x1 : cut;
+    if (text.trim() !== '') pieces.push({ ...run, text, x0: x, x1 });
     start = end;
-    x = cut;
+    x = x1;
   }
   return pieces;
+}
+
+/** A run crossing a drawn vertical rule of its table row is cut there. */
+function splitAcrossRules(run: TextRun, table: Table, row: number): TextRun[] {
+  return splitRun(run, table.xs.filter((_, k) => table.hasVertical(k, row)));
 }
 
 function indexIn(edges: readonly number[], v: number): number {
@@ -214,9 +227,12 @@ export function layoutPage(tables: readonly Table[], allRuns: readonly TextRun[]
     const y = (table.ys[overflow.row]! + table.ys[overflow.row + 1]!) / 2; // into the empty edge cell
     owned[overflow.table]!.push({ ...run, y0: y - run.size / 2, y1: y + run.size / 2 });
   }
+  // Without ruling lines, tables are found from their header lines (stream fallback).
+  const stream = tables.length === 0 ? streamTables(free) : { rows: [], rest: free };
   const rows = [
     ...tables.flatMap((table, i) => tableRows(table, owned[i]!)),
-    ...freeRows(free).filter((r) => !(r.cells.length === 1 && PAGE_NUMBER.test(r.cells[0]!))),
+    ...stream.rows,
+    ...freeRows(stream.rest).filter((r) => !(r.cells.length === 1 && PAGE_NUMBER.test(r.cells[0]!))),
   ];
   return rows.sort((a, b) => a.top - b.top);
 }

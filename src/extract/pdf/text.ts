@@ -9,15 +9,27 @@ export interface TextItemLike {
   height: number;
 }
 
-const COMPATIBILITY = /[\u2e80-\u2fdf\uf900-\ufaff]/g;
+const COMPATIBILITY = /[\u2f00-\u2fdf\uf900-\ufaff]/g;
 
 /**
- * Kangxi radicals (U+2F00–2FD5) and CJK compatibility ideographs look like ordinary characters
- * but are not: fonts without a proper ToUnicode map give them for 一, 人, 工… Map them to the
- * unified ideographs (NFKC, on those characters only: full-width punctuation stays as printed).
+ * The C-simplified radicals (CJK Radicals Supplement) have no compatibility mapping, but fonts
+ * with a poor ToUnicode map give them for the ordinary characters: ⻓ for 长, ⻔ for 门…
+ */
+const SIMPLIFIED_RADICALS: Record<string, string> = {
+  '⺟': '母', '⻅': '见', '⻆': '角', '⻉': '贝', '⻋': '车', '⻐': '钅', '⻓': '长', '⻔': '门', '⻙': '韦', '⻚': '页',
+  '⻛': '风', '⻜': '飞', '⻠': '饣', '⻢': '马', '⻥': '鱼', '⻦': '鸟', '⻧': '卤', '⻨': '麦', '⻩': '黄', '⻪': '黾',
+  '⻬': '齐', '⻮': '齿', '⻰': '龙', '⻳': '龟',
+};
+const RADICALS = new RegExp(`[${Object.keys(SIMPLIFIED_RADICALS).join('')}]`, 'g');
+
+/**
+ * Kangxi radicals (U+2F00–2FD5), CJK compatibility ideographs and simplified radicals look like
+ * ordinary characters but are not: fonts without a proper ToUnicode map give them for 一, 人, 长…
+ * Map them to the unified ideographs (NFKC on those characters only: full-width punctuation
+ * stays as printed).
  */
 export function normalizeCjk(text: string): string {
-  return text.replace(COMPATIBILITY, (c) => c.normalize('NFKC'));
+  return text.replace(COMPATIBILITY, (c) => c.normalize('NFKC')).replace(RADICALS, (c) => SIMPLIFIED_RADICALS[c]!);
 }
 
 /**

@@ -1,0 +1,108 @@
+import type { TextRun } from './geometry.js';
+import { splitRun, type LaidOutRow } from './layout.js';
+
+/** Column labels of the funding and indicator tables, as printed (whitespace removed). */
+const HEADER_LABEL = /^\*?(一级指标|二级指标|三级指标|年度指标值|指标值|预期指标值.*|实际完成值|实际完成指标值.*|分值|得分|偏差原因.*|未完成原因|年初预算数.*|全年预算数.*|全年执行数.*|执行率.*)$/;
+const NUMBER_LIKE = /^([-+]?[\d,]+(\.\d+)?%?|[\/／—–\-－])$/;
+
+const mid = (r: TextRun) => (r.y0 + r.y1) / 2;
+const centre = (r: TextRun) => (r.x0 + r.x1) / 2;
+
+interface Line {
+  runs: TextRun[];
+  y: number;
+  size: number;
+}
+
+function toLines(runs: readonly TextRun[]): Line[] {
+  const sorted = [...runs].sort((a, b) => mid(a) - mid(b) || a.x0 - b.x0);
+  const lines: Line[] = [];
+  for (const run of sorted) {
+    const last = lines[lines.length - 1];
+    if (last && Math.abs(mid(run) - last.y) <= Math.max(last.size, run.size) * 0.5) last.runs.push(run);
+    else lines.push({ runs: [run], y: mid(run), size: run.size });
+  }
+  for (const l of lines) l.runs.sort((a, b) => a.x0 - b.x0);
+  return lines;
+}
+
+const isHeader = (line: Line) => line.runs.filter((r) => HEADER_LABEL.test(r.text.replace(/\s+/g, ''))).length >= 3;
+
+/**
+ * Columns of an unruled table from its header line — and from pieces of wrapped header labels
+ * just above or below it ("年度指标" / "值"), which are columns of their own.
+ */
+function columnsOf(header: Line, neighbours: readonly Line[]): Array<[number, number]> {
+  const spans: Array<[number, number]> = header.runs.map((r) => [r.x0, r.x1]);
+  for (const line of neighbours) {
+    if (Math.abs(line.y - header.y) > header.size * 1.3) continue;
+    for (const r of line.runs) {
+      if (r.text.trim().length <= 6 && !NUMBER_LIKE.test(r.text.trim()) && !spans.some(([a, b]) => r.x0 < b && r.x1 > a)) spans.push([r.x0, r.x1]);
+    }
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  // Pieces stacked at the same place, or printed as one word in two runs, are one column.
+  const merged: Array<[number, number]> = [];
+  for (const s of spans) {
+    const last = merged[merged.length - 1];
+    if (last && s[0] < last[1] + header.size * 0.3) last[1] = Math.max(last[1], s[1]);
+    else merged.push([...s]);
+  }
+  return merged;
+}
+
+/** Lines that belong to no column table: the goal texts and the labels that open other parts. */
+const SECTION_BREAK = /预期目标|实际完成情况|年度总体目标|年度绩效指标|项目名称|填报说明/;
+
+function columnIndex(columns: ReadonlyArray<readonly [number, number]>, x: number): number {
+  for (let i = 0; i < columns.length - 1; i++) {
+    if (x < (columns[i]![1] + columns[i + 1]![0]) / 2) return i;
+  }
+  return columns.length - 1;
+}
+
+/**
+ * Stream fallback for a page without ruling lines: each run of lines under a header line (≥ 3
+ * known column labels) is a table whose columns are the header's; a line with numbers in two
+ * columns (or the header itself) starts a row, and the lines of wrapped cells around it join
+ * the nearest such row. The runs of other lines come back as `rest`.
+ */
+export function streamTables(runs: readonly TextRun[]): { rows: LaidOutRow[]; rest: TextRun[] } {
+  const lines = toLines(runs);
+  const headers = lines.map((l, i) => (isHeader(l) ? i : -1)).filter((i) => i >= 0);
+  const rows: LaidOutRow[] = [];
+  const claimed = new Set<number>();
+  headers.forEach((h, k) => {
+    const header = lines[h]!;
+    const end = k + 1 < headers.length ? headers[k + 1]! - 1 : lines.length;
+    const neighbours = [lines[h - 1], lines[h + 1]].filter((l): l is Line => l !== undefined);
+    const columns = columnsOf(header, neighbours);
+    // Body lines: from just above the header (its wrapped pieces) to the next header or 总分.
+    let last = h;
+    for (let i = h + 1; i < end; i++) {
+      if (lines[i]!.runs.some((r) => SECTION_BREAK.test(r.text))) break;
+      last = i;
+      if (lines[i]!.runs.some((r) => /^总\s*分$/.test(r.text.trim()))) break;
+    }
+    const first = h > 0 && Math.abs(lines[h - 1]!.y - header.y) <= header.size * 1.6 ? h - 1 : h;
+    const section = lines.slice(first, last + 1);
+    const anchors = section.filter((l) => l === header
+      || new Set(l.runs.filter((r) => NUMBER_LIKE.test(r.text.trim())).map((r) => columnIndex(columns, centre(r)))).size >= 2
+      || l.runs.some((r) => /^总\s*分$/.test(r.text.trim())));
+    const members = new Map<Line, TextRun[]>(anchors.map((a) => [a, [] as TextRun[]]));
+    for (const line of section) {
+      const nearest = anchors.reduce((best, a) => (Math.abs(a.y - line.y) < Math.abs(best.y - line.y) ? a : best));
+      members.get(nearest)!.push(...line.runs);
+    }
+    // A run reaching well into the next column is two cells' text that pdf.js joined.
+    const boundaries = columns.slice(1).map((c, i) => (columns[i]![1] + c[0]) / 2);
+    for (const [anchor, own] of members) {
+      const cells = columns.map(() => [] as TextRun[]);
+      const pieces = own.flatMap((r) => splitRun(r, boundaries.filter((b) => b - r.x0 > r.size && r.x1 - b > r.size * 0.5)));
+      for (const r of pieces.sort((a, b) => mid(a) - mid(b) || a.x0 - b.x0)) cells[columnIndex(columns, centre(r))]!.push(r);
+      rows.push({ top: anchor.y, cells: cells.map((c) => c.map((r) => r.text.trim()).join('')), ruled: true, spans: cells.map(() => 'own') });
+    }
+    for (let i = first; i <= last; i++) claimed.add(i);
+  });
+  return { rows, rest: lines.filter((_, i) => !claimed.has(i)).flatMap((l) => l.runs) };
+}
