@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { processDocument, unreadableDocument } from '../pipeline/process.js';
+import { DocumentError, extract } from '../extract/index.js';
 import { DEFAULT_LIMITS } from '../pipeline/pool.js';
 import { runExtract, type ExtractSummary } from '../pipeline/run.js';
 import { PIPELINE_VERSION } from '../version.js';
@@ -25,6 +26,8 @@ Usage:
       Exit 0 when every document was processed, 1 when any failed, 2 on usage errors.
   zipin inspect <file>
       Show each block found in one document: lines, header, funding, indicators, flags.
+  zipin totext <file>
+      Print the tables zipin rebuilt from a PDF (or read from text) as tab-separated lines.
   zipin compare [--db …] [--by department|unit|year] [--year 2021] [--sort rate|score|gap] [--format table|csv|json]
       One row per department: budget, execution rate, self-scores, short-falling indicators still scored full marks.
   zipin export [--db …] --out DIR [--format csv|jsonl]
@@ -166,12 +169,33 @@ async function reportCommand(args: string[]): Promise<number> {
   return 0;
 }
 
+async function totextCommand(args: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: {} });
+  if (positionals.length !== 1) throw new UsageError('totext takes exactly one file');
+  const path = positionals[0]!;
+  try {
+    const doc = await extract(await readFile(path), path);
+    let page: number | null = null;
+    for (const row of doc.rows) {
+      if (page !== null && row.page !== page) process.stdout.write('\n'); // a blank line between pages
+      page = row.page;
+      process.stdout.write(`${row.cells.join('\t')}\n`);
+    }
+    return 0;
+  } catch (error) {
+    if (!(error instanceof DocumentError) && !(error as NodeJS.ErrnoException).code) throw error;
+    process.stderr.write(`zipin: ${path}: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'extract': return await extractCommand(rest);
       case 'inspect': return await inspectCommand(rest);
+      case 'totext': return await totextCommand(rest);
       case 'compare': return await compareCommand(rest);
       case 'export': return await exportCommand(rest);
       case 'report': return await reportCommand(rest);

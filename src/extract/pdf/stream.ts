@@ -54,6 +54,21 @@ function columnsOf(header: Line, neighbours: readonly Line[]): Array<[number, nu
 /** Lines that belong to no column table: the goal texts and the labels that open other parts. */
 const SECTION_BREAK = /预期目标|实际完成情况|年度总体目标|年度绩效指标|项目名称|填报说明/;
 
+/**
+ * pdf.js joins a label and the number in the next column when they share a baseline
+ * ("总额596.74"): where a run crosses a column boundary and turns from text to a number there,
+ * it is two cells. A label merely wider than its column ("产出指标(60分)") stays whole.
+ */
+function splitLabelFromNumber(run: TextRun, boundaries: readonly number[]): TextRun[] {
+  const m = /^(.*[^\d.,\s+-])\s*([-+]?\d[\d,]*(\.\d+)?%?)$/.exec(run.text);
+  if (!m) return [run];
+  const crossing = boundaries.find((b) => b > run.x0 + run.size && b < run.x1 - run.size * 0.5);
+  if (crossing === undefined) return [run];
+  const [label, number] = [m[1]!, m[2]!];
+  const pieces = splitRun(run, [crossing]);
+  return pieces.length === 2 ? [{ ...pieces[0]!, text: label }, { ...pieces[1]!, text: number }] : [run];
+}
+
 function columnIndex(columns: ReadonlyArray<readonly [number, number]>, x: number): number {
   for (let i = 0; i < columns.length - 1; i++) {
     if (x < (columns[i]![1] + columns[i + 1]![0]) / 2) return i;
@@ -94,11 +109,10 @@ export function streamTables(runs: readonly TextRun[]): { rows: LaidOutRow[]; re
       const nearest = anchors.reduce((best, a) => (Math.abs(a.y - line.y) < Math.abs(best.y - line.y) ? a : best));
       members.get(nearest)!.push(...line.runs);
     }
-    // A run reaching well into the next column is two cells' text that pdf.js joined.
     const boundaries = columns.slice(1).map((c, i) => (columns[i]![1] + c[0]) / 2);
     for (const [anchor, own] of members) {
       const cells = columns.map(() => [] as TextRun[]);
-      const pieces = own.flatMap((r) => splitRun(r, boundaries.filter((b) => b - r.x0 > r.size && r.x1 - b > r.size * 0.5)));
+      const pieces = own.flatMap((r) => splitLabelFromNumber(r, boundaries));
       for (const r of pieces.sort((a, b) => mid(a) - mid(b) || a.x0 - b.x0)) cells[columnIndex(columns, centre(r))]!.push(r);
       rows.push({ top: anchor.y, cells: cells.map((c) => c.map((r) => r.text.trim()).join('')), ruled: true, spans: cells.map(() => 'own') });
     }

@@ -1,0 +1,148 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { extract } from '../src/extract/index.js';
+import { findTables } from '../src/extract/pdf/lattice.js';
+import { normalizeCjk } from '../src/extract/pdf/text.js';
+import type { ValidatedEvaluation } from '../src/model/evaluation.js';
+import { processDocument } from '../src/pipeline/process.js';
+import { corpusFile, DOCS, evaluationsOf, FIXTURES } from './helpers.js';
+
+const fixture = (name: string) => join(FIXTURES, name);
+const run = async (name: string) => processDocument(readFileSync(fixture(name)), name);
+
+/** Every field of a record, text compared without whitespace (a wrapped cell may lose a space). */
+function fields(e: ValidatedEvaluation): Array<[string, unknown]> {
+  const squash = (v: unknown) => (typeof v === 'string' ? v.replace(/\s+/g, '') : v);
+  const out: Array<[string, unknown]> = [];
+  for (const key of ['title', 'projectName', 'projectAmountYuan', 'supervisingDept', 'implementingUnit', 'year', 'moneyUnit',
+    'goalExpected', 'goalActual', 'totalWeight', 'totalScore', 'totalScoreRaw'] as const) out.push([key, squash(e[key])]);
+  e.funding.forEach((f) => out.push([`funding.${f.line}`, [f.initialYuan, f.fullYearYuan, f.executedYuan, f.weight, f.rate, f.score]]));
+  e.indicators.forEach((i) => out.push([`indicator.${i.seq}`, [i.level1, i.level1Points, i.level2, i.name, i.target, i.actual, i.weight, i.score,
+    i.deviation, i.targetOp, i.targetValue, i.targetUnit, i.actualOp, i.actualValue, i.actualUnit].map(squash)]));
+  return out;
+}
+
+describe('the PDFs of corpus document 003 give the records of its text', () => {
+  const text = evaluationsOf(DOCS.guihua);
+  it.each(['003_e7112b8e4e2d84a4.calc.pdf', '003_e7112b8e4e2d84a4.chromium.pdf'])('%s', async (name) => {
+    const result = await run(name);
+    expect(result.document).toMatchObject({ status: 'ok', format: 'pdf', pages: name.includes('calc') ? 12 : 6 });
+    expect(result.evaluations).toHaveLength(8);
+    result.evaluations.forEach((e, b) => expect(fields(e), `block ${b}`).toEqual(fields(text[b]!)));
+    // With true cells there is nothing to repair.
+    expect(result.evaluations.flatMap((e) => e.flags).filter((f) => f.code === 'column_shift' || f.code === 'row_unplaced')).toEqual([]);
+    expect(result.evaluations[0]!.pageStart).toBe(1);
+  });
+
+  it('records the pages a block spans (calc: block 0 runs from page 1 onto page 2)', async () => {
+    const [first] = (await run('003_e7112b8e4e2d84a4.calc.pdf')).evaluations;
+    expect([first!.pageStart, first!.pageEnd]).toEqual([1, 2]);
+    expect(first!.indicators.find((i) => i.name === '造完成及时性')).toMatchObject({ level1: '产出指标', level2: '时效指标', page: 2 });
+  });
+});
+
+describe('tables across pages, wrapped and merged cells (Chromium fixture)', () => {
+  it('stitches a table that continues on the next page into one block', async () => {
+    const result = await run('long-table.pdf');
+    expect(result.document.pages).toBe(2);
+    expect(result.evaluations).toHaveLength(1);
+    const [e] = result.evaluations;
+    expect([e!.pageStart, e!.pageEnd, e!.indicators.length, e!.totalWeight, e!.totalScore, e!.confidence]).toEqual([1, 2, 49, 100, 97.5, 'high']);
+    // The header row Chromium repeats on page 2 is not an indicator; merged levels carry over the break.
+    expect(e!.indicators.some((i) => i.name === '三级指标')).toBe(false);
+    expect(e!.indicators.filter((i) => i.level1 === '产出指标' && i.level1Points === 50 && i.level2 === '数量指标')).toHaveLength(44);
+    expect(new Set(e!.indicators.map((i) => i.page))).toEqual(new Set([1, 2]));
+    expect(e!.flags.filter((f) => f.severity !== 'info')).toEqual([]);
+  });
+
+  it('joins a wrapped cell into one string', async () => {
+    const [e] = (await run('long-table.pdf')).evaluations;
+    expect(e!.indicators[44]).toMatchObject({ level2: '质量指标', name: '信息系统运行维护服务完成情况综合评价合格率', target: '≥95%', weight: 14 });
+    expect(e!.projectName).toBe('长表测试项目'); // ⻓ (a radical) read as 长
+    expect(e!.supervisingDept).toBe('测试市数据管理局');
+  });
+});
+
+describe("another issuer's layout (万元, no 年初预算数, 分值 before 年度指标值, 未完成原因)", () => {
+  const expected = async (name: string) => {
+    const result = await run(name);
+    expect(result.document.status).toBe('ok');
+    const [e] = result.evaluations;
+    expect([e!.title, e!.projectName, e!.supervisingDept, e!.implementingUnit, e!.moneyUnit, e!.totalWeight, e!.totalScore]).toEqual(
+      ['财政项目支出绩效自评表', '乡村道路养护', '某县交通运输局', '某县公路事务中心', '万元', 100, 97],
+    );
+    expect(e!.funding.map((f) => [f.line, f.initialYuan, f.fullYearYuan, f.executedYuan, f.weight, f.rate, f.score])).toEqual([
+      ['total', null, 5967400, 5370700, 10, 0.9, 9],
+      ['appropriation', null, 5967400, 5370700, null, 0.9, null],
+    ]);
+    expect(e!.indicators.map((i) => [i.level1, i.level1Points, i.level2, i.name, i.weight, i.target, i.actual, i.score, i.deviation])).toEqual([
+      ['产出指标', 60, '数量指标', '养护里程', 30, '≥120公里', '118公里', 28, '两段道路施工改线'],
+      ['产出指标', 60, '质量指标', '路面优良率', 20, '≥85%', '88%', 20, null],
+      ['产出指标', 60, '成本指标', '每公里养护成本', 10, '≤5万元', '4.55万元', 10, null],
+      ['效益指标', 20, '社会效益指标', '道路通行保障', 20, '全年无断通', '全年无断通', 20, null],
+      ['满意度指标', 10, '服务对象满意度指标', '群众满意度', 10, '≥90%', '93%', 10, null],
+    ]);
+    expect(e!.indicators[2]).toMatchObject({ targetOp: '≤', targetValue: 50000, targetUnit: '元', actualValue: 45500, actualUnit: '元' });
+    expect(e!.confidence).toBe('high');
+  };
+  it('reads the ruled form by its header labels', () => expected('other-issuer.pdf'));
+  it('reads a landscape page stored turned, with /Rotate 90', () => expected('rotated.pdf'));
+  it('opens a PDF encrypted with owner restrictions only', () => expected('restricted.pdf'));
+
+  it('reads the same form without any ruling lines (stream fallback)', async () => {
+    const [e] = (await run('unruled.pdf')).evaluations;
+    expect(e!.indicators.map((i) => [i.level2, i.name, i.weight, i.target, i.actual, i.score])).toEqual([
+      ['数量指标', '养护里程', 30, '≥120公里', '118公里', 28],
+      ['质量指标', '路面优良率', 20, '≥85%', '88%', 20],
+      ['成本指标', '每公里养护成本', 10, '≤5万元', '4.55万元', 10],
+      ['社会效益指标', '道路通行保障', 20, '全年无断通', '全年无断通', 20],
+      ['服务对象满意度指标', '群众满意度', 10, '≥90%', '93%', 10],
+    ]);
+    expect([e!.goalExpected, e!.totalWeight, e!.totalScore]).toEqual(['完成县乡道路日常养护120公里。', 100, 97]);
+  });
+});
+
+describe('bad and unusual PDFs fail with one clear line', () => {
+  it.each([
+    ['003_e7112b8e4e2d84a4.scanned.pdf', 'no text layer (scanned document)'],
+    ['encrypted.pdf', 'encrypted PDF: a password is required to open it'],
+  ])('%s', async (name, error) => {
+    expect((await run(name)).document).toMatchObject({ status: 'failed', error });
+  });
+
+  it.each([
+    ['a truncated PDF', () => readFileSync(fixture('other-issuer.pdf')).subarray(0, 4000), 'not a valid PDF (corrupt or truncated)'],
+    ['an HTML error page saved as .pdf', () => Buffer.from('<!DOCTYPE html><html><body>502 Bad Gateway</body></html>'), 'not a PDF: the file is an HTML page (an error page saved as .pdf?)'],
+    ['a zero-byte .pdf', () => Buffer.alloc(0), 'empty file (0 bytes)'],
+    ['random bytes after a PDF header', () => Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 37) % 256))]), 'not a valid PDF (corrupt or truncated)'],
+  ])('%s', async (_what, bytes, error) => {
+    expect((await processDocument(bytes(), 'x.pdf')).document).toMatchObject({ status: 'failed', error });
+  });
+});
+
+describe('pieces', () => {
+  it('maps Kangxi radicals, compatibility ideographs and simplified radicals to ordinary characters', () => {
+    expect(normalizeCjk('⼀⼈⻓⻔⻚（元）')).toBe('一人长门页（元）');
+  });
+
+  it('builds a grid with merged cells from ruling lines', () => {
+    const h = (y: number, x0: number, x1: number) => ({ x0, x1, y0: y, y1: y, horizontal: true });
+    const v = (x: number, y0: number, y1: number) => ({ x0: x, x1: x, y0, y1, horizontal: false });
+    // 3 × 3 grid; the left column's two lower cells are merged (no rule between them).
+    const [table] = findTables([h(0, 0, 90), h(10, 0, 90), h(20, 30, 90), h(30, 0, 90), v(0, 0, 30), v(30, 0, 30), v(60, 0, 30), v(90, 0, 30)]);
+    expect(table!.xs).toEqual([0, 30, 60, 90]);
+    expect(table!.ys).toEqual([0, 10, 20, 30]);
+    expect(table!.regions.find((r) => r.c0 === 0 && r.r0 === 1)).toEqual({ r0: 1, c0: 0, r1: 2, c1: 0 });
+    expect(table!.regions).toHaveLength(8);
+  });
+
+  it('prints rebuilt tables in the corpus text format, which reads back to the same records', async () => {
+    const doc = await extract(readFileSync(fixture('003_e7112b8e4e2d84a4.calc.pdf')), 'calc.pdf');
+    const text = doc.rows.map((r) => r.cells.join('\t')).join('\n');
+    const again = await processDocument(Buffer.from(text), 'calc.txt');
+    const fromPdf = await run('003_e7112b8e4e2d84a4.calc.pdf');
+    expect(again.evaluations.map(fields)).toEqual(fromPdf.evaluations.map(fields));
+    expect(readFileSync(corpusFile(DOCS.guihua), 'utf8').length).toBeGreaterThan(0);
+  });
+});
