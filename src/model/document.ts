@@ -16,6 +16,8 @@ export const DocumentRecordSchema = z.object({
   pipelineVersion: z.string(),
   status: DocumentStatusSchema,
   error: z.string().nullable(),
+  /** The URL it was downloaded from (crawl), null for local files. */
+  url: z.string().nullable().default(null),
 });
 export type DocumentRecord = z.infer<typeof DocumentRecordSchema>;
 

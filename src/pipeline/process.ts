@@ -24,7 +24,7 @@ function oneLine(error: unknown): string {
  */
 export async function processDocument(bytes: Uint8Array, source: string): Promise<DocumentResult> {
   const base = {
-    sha256: sha256(bytes), source, extractedAt: new Date().toISOString(), pipelineVersion: PIPELINE_VERSION,
+    sha256: sha256(bytes), source, url: null, extractedAt: new Date().toISOString(), pipelineVersion: PIPELINE_VERSION,
   };
   try {
     const doc = await extract(bytes, source);
@@ -45,7 +45,7 @@ export async function processDocument(bytes: Uint8Array, source: string): Promis
 export function failedDocument(source: string, sha: string | null, reason: string): DocumentResult {
   return {
     document: {
-      sha256: sha, source, format: null, pages: null, extractedAt: new Date().toISOString(),
+      sha256: sha, source, url: null, format: null, pages: null, extractedAt: new Date().toISOString(),
       pipelineVersion: PIPELINE_VERSION, status: 'failed', error: reason,
     },
     evaluations: [],

@@ -1,5 +1,41 @@
 /** The dataset's schema (see README "Dataset schema"); user_version tells which one a file has. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/** Attachments found by `zipin crawl`: what was fetched, when, and what it produced. */
+const SOURCES = `
+CREATE TABLE IF NOT EXISTS sources (
+  id            INTEGER PRIMARY KEY,
+  url           TEXT NOT NULL UNIQUE,
+  kind          TEXT NOT NULL CHECK (kind IN ('pdf', 'text', 'unsupported')),
+  found_on      TEXT,
+  first_seen    TEXT NOT NULL,
+  last_checked  TEXT,
+  last_changed  TEXT,
+  etag          TEXT,
+  last_modified TEXT,
+  sha256        TEXT,
+  bytes         INTEGER,
+  http_status   INTEGER,
+  content_type  TEXT,
+  status        TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'new', 'changed', 'unchanged', 'failed', 'unsupported', 'disallowed')),
+  error         TEXT,
+  document_id   INTEGER REFERENCES documents (id) ON DELETE SET NULL
+);
+CREATE INDEX IF NOT EXISTS sources_document ON sources (document_id);
+`;
+
+/** Steps from one schema version to the next, for databases written by older zipin. */
+export const MIGRATIONS: Record<number, string> = {
+  2: `
+ALTER TABLE documents ADD COLUMN url TEXT;
+ALTER TABLE documents ADD COLUMN current INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX IF NOT EXISTS documents_url ON documents (url);
+ALTER TABLE runs ADD COLUMN sources_seen INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN sources_new INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN sources_changed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN sources_failed INTEGER NOT NULL DEFAULT 0;
+${SOURCES}`,
+};
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS documents (
@@ -11,9 +47,12 @@ CREATE TABLE IF NOT EXISTS documents (
   extracted_at     TEXT NOT NULL,
   pipeline_version TEXT NOT NULL,
   status           TEXT NOT NULL CHECK (status IN ('ok', 'no_blocks', 'failed')),
-  error            TEXT
+  error            TEXT,
+  url              TEXT,
+  current          INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS documents_source ON documents (source);
+CREATE INDEX IF NOT EXISTS documents_url ON documents (url);
 
 CREATE TABLE IF NOT EXISTS evaluations (
   id                  INTEGER PRIMARY KEY,
@@ -101,6 +140,10 @@ CREATE TABLE IF NOT EXISTS runs (
   documents_seen      INTEGER NOT NULL DEFAULT 0,
   documents_ok        INTEGER NOT NULL DEFAULT 0,
   documents_failed    INTEGER NOT NULL DEFAULT 0,
-  evaluations_written INTEGER NOT NULL DEFAULT 0
+  evaluations_written INTEGER NOT NULL DEFAULT 0,
+  sources_seen        INTEGER NOT NULL DEFAULT 0,
+  sources_new         INTEGER NOT NULL DEFAULT 0,
+  sources_changed     INTEGER NOT NULL DEFAULT 0,
+  sources_failed      INTEGER NOT NULL DEFAULT 0
 );
-`;
+${SOURCES}`;

@@ -3,13 +3,45 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ValidatedEvaluation } from '../model/evaluation.js';
 import type { DocumentRecord } from '../model/document.js';
-import { SCHEMA, SCHEMA_VERSION } from './schema.js';
+import { MIGRATIONS, SCHEMA, SCHEMA_VERSION } from './schema.js';
+
+/** What a crawl learnt about one attachment URL. */
+export interface SourceUpdate {
+  url: string;
+  kind: 'pdf' | 'text' | 'unsupported';
+  foundOn?: string | null;
+  checkedAt: string;
+  /** The bytes differ from what this URL served before (or it is new). */
+  changed: boolean;
+  status: 'new' | 'changed' | 'unchanged' | 'failed' | 'unsupported' | 'disallowed';
+  etag?: string | null;
+  lastModified?: string | null;
+  sha256?: string | null;
+  bytes?: number | null;
+  httpStatus?: number | null;
+  contentType?: string | null;
+  error?: string | null;
+}
+
+export interface StoredSource {
+  url: string;
+  sha256: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  documentId: number | null;
+  status: string;
+  error: string | null;
+}
 
 export interface RunCounts {
   documentsSeen: number;
   documentsOk: number;
   documentsFailed: number;
   evaluationsWritten: number;
+  sourcesSeen?: number;
+  sourcesNew?: number;
+  sourcesChanged?: number;
+  sourcesFailed?: number;
 }
 
 /**
@@ -31,16 +63,19 @@ export class Store {
     if (version > SCHEMA_VERSION) {
       throw new Error(`${path} was written by a newer zipin (schema ${version}); this one knows schema ${SCHEMA_VERSION}`);
     }
-    this.db.exec(SCHEMA);
-    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    this.db.transaction(() => {
+      if (version === 0) this.db.exec(SCHEMA);
+      for (let v = Math.max(version, 1) + 1; version > 0 && v <= SCHEMA_VERSION; v++) this.db.exec(MIGRATIONS[v]!);
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
     const db = this.db;
     this.statements = {
       findBySha: db.prepare<[string], { id: number }>('SELECT id FROM documents WHERE sha256 = ?'),
       findUnhashed: db.prepare<[string], { id: number }>('SELECT id FROM documents WHERE sha256 IS NULL AND source = ?'),
-      insertDocument: db.prepare(`INSERT INTO documents (sha256, source, format, pages, extracted_at, pipeline_version, status, error)
-        VALUES (@sha256, @source, @format, @pages, @extractedAt, @pipelineVersion, @status, @error)`),
+      insertDocument: db.prepare(`INSERT INTO documents (sha256, source, format, pages, extracted_at, pipeline_version, status, error, url, current)
+        VALUES (@sha256, @source, @format, @pages, @extractedAt, @pipelineVersion, @status, @error, @url, 1)`),
       updateDocument: db.prepare(`UPDATE documents SET source = @source, format = @format, pages = @pages, extracted_at = @extractedAt,
-        pipeline_version = @pipelineVersion, status = @status, error = @error WHERE id = @id`),
+        pipeline_version = @pipelineVersion, status = @status, error = @error, url = coalesce(@url, url), current = 1 WHERE id = @id`),
       deleteEvaluations: db.prepare('DELETE FROM evaluations WHERE document_id = ?'),
       insertEvaluation: db.prepare(`INSERT INTO evaluations (document_id, block_index, title, project_name, project_code,
         project_amount_yuan, supervising_dept, implementing_unit, budget_unit, year, money_unit, goal_expected, goal_actual,
@@ -54,49 +89,96 @@ export class Store {
       insertFlag: db.prepare('INSERT INTO flags (evaluation_id, indicator_seq, code, severity, message) VALUES (?, ?, ?, ?, ?)'),
       startRun: db.prepare('INSERT INTO runs (started_at, command) VALUES (?, ?)'),
       finishRun: db.prepare(`UPDATE runs SET finished_at = @finishedAt, documents_seen = @documentsSeen, documents_ok = @documentsOk,
-        documents_failed = @documentsFailed, evaluations_written = @evaluationsWritten WHERE id = @id`),
+        documents_failed = @documentsFailed, evaluations_written = @evaluationsWritten, sources_seen = @sourcesSeen,
+        sources_new = @sourcesNew, sources_changed = @sourcesChanged, sources_failed = @sourcesFailed WHERE id = @id`),
     };
   }
 
   /** Write one document and everything found in it, in one transaction; returns the document id. */
   readonly writeDocument = (document: DocumentRecord, evaluations: readonly ValidatedEvaluation[]): number =>
+    this.db.transaction(() => this.writeDocumentRows(document, evaluations))();
+
+  /** The rows of one document, inside the caller's transaction. */
+  private writeDocumentRows(document: DocumentRecord, evaluations: readonly ValidatedEvaluation[]): number {
+    const s = this.statements;
+    const existing = document.sha256 !== null ? s.findBySha.get(document.sha256) : s.findUnhashed.get(document.source);
+    let documentId: number;
+    if (existing) {
+      documentId = existing.id;
+      s.updateDocument.run({ ...document, id: documentId });
+      s.deleteEvaluations.run(documentId);
+    } else {
+      documentId = Number(s.insertDocument.run(document).lastInsertRowid);
+    }
+    // Positional parameters: this loop writes most of the rows of a run.
+    for (const e of evaluations) {
+      const evaluationId = Number(s.insertEvaluation.run(
+        documentId, e.blockIndex, e.title, e.projectName, e.projectCode, e.projectAmountYuan, e.supervisingDept,
+        e.implementingUnit, e.budgetUnit, e.year, e.moneyUnit, e.goalExpected, e.goalActual, e.totalWeight, e.totalScore,
+        e.totalScoreRaw, e.pageStart, e.pageEnd, e.lineStart, e.lineEnd, e.confidence,
+      ).lastInsertRowid);
+      for (const f of e.funding) {
+        s.insertFunding.run(evaluationId, f.line, f.initialYuan, f.fullYearYuan, f.executedYuan, f.weight, f.rate, f.rateRaw, f.score);
+      }
+      for (const i of e.indicators) {
+        s.insertIndicator.run(evaluationId, i.seq, i.level1, i.level1Points, i.level1Code, i.level2, i.level2Code, i.name,
+          i.target, i.targetOp, i.targetValue, i.targetUnit, i.actual, i.actualOp, i.actualValue, i.actualUnit, i.weight,
+          i.score, i.deviation, i.line, i.page);
+      }
+      for (const f of e.flags) s.insertFlag.run(evaluationId, f.indicatorSeq, f.code, f.severity, f.message);
+    }
+    return documentId;
+  }
+
+  /**
+   * What `crawl` writes for one fetched attachment, in one transaction: the document and its
+   * evaluations (current for its URL; earlier versions from that URL stay, no longer current)
+   * and the source row saying what was fetched.
+   */
+  readonly writeCrawled = (source: SourceUpdate, result: { document: DocumentRecord; evaluations: readonly ValidatedEvaluation[] } | null): void =>
     this.db.transaction(() => {
-      const s = this.statements;
-      const existing = document.sha256 !== null ? s.findBySha.get(document.sha256) : s.findUnhashed.get(document.source);
-      let documentId: number;
-      if (existing) {
-        documentId = existing.id;
-        s.updateDocument.run({ ...document, id: documentId });
-        s.deleteEvaluations.run(documentId);
-      } else {
-        documentId = Number(s.insertDocument.run(document).lastInsertRowid);
+      let documentId: number | null = null;
+      if (result) {
+        documentId = this.writeDocumentRows(result.document, result.evaluations);
+        this.db.prepare('UPDATE documents SET current = 0 WHERE url = ? AND id <> ?').run(source.url, documentId);
       }
-      // Positional parameters: this loop writes most of the rows of a run.
-      for (const e of evaluations) {
-        const evaluationId = Number(s.insertEvaluation.run(
-          documentId, e.blockIndex, e.title, e.projectName, e.projectCode, e.projectAmountYuan, e.supervisingDept,
-          e.implementingUnit, e.budgetUnit, e.year, e.moneyUnit, e.goalExpected, e.goalActual, e.totalWeight, e.totalScore,
-          e.totalScoreRaw, e.pageStart, e.pageEnd, e.lineStart, e.lineEnd, e.confidence,
-        ).lastInsertRowid);
-        for (const f of e.funding) {
-          s.insertFunding.run(evaluationId, f.line, f.initialYuan, f.fullYearYuan, f.executedYuan, f.weight, f.rate, f.rateRaw, f.score);
-        }
-        for (const i of e.indicators) {
-          s.insertIndicator.run(evaluationId, i.seq, i.level1, i.level1Points, i.level1Code, i.level2, i.level2Code, i.name,
-            i.target, i.targetOp, i.targetValue, i.targetUnit, i.actual, i.actualOp, i.actualValue, i.actualUnit, i.weight,
-            i.score, i.deviation, i.line, i.page);
-        }
-        for (const f of e.flags) s.insertFlag.run(evaluationId, f.indicatorSeq, f.code, f.severity, f.message);
-      }
-      return documentId;
+      this.updateSource(source, documentId);
     })();
+
+  /** A source seen but not (re-)extracted: unchanged, unsupported, disallowed or failed. */
+  readonly writeSource = (source: SourceUpdate): void => this.db.transaction(() => this.updateSource(source, null))();
+
+  private updateSource(source: SourceUpdate, documentId: number | null): void {
+    this.db.prepare(`INSERT INTO sources (url, kind, found_on, first_seen, last_checked, last_changed, etag, last_modified, sha256, bytes,
+        http_status, content_type, status, error, document_id)
+      VALUES (@url, @kind, @foundOn, @checkedAt, @checkedAt, CASE WHEN @changed THEN @checkedAt END, @etag, @lastModified, @sha256, @bytes,
+        @httpStatus, @contentType, @status, @error, @documentId)
+      ON CONFLICT (url) DO UPDATE SET kind = excluded.kind, found_on = coalesce(excluded.found_on, found_on),
+        last_checked = excluded.last_checked,
+        last_changed = CASE WHEN @changed THEN excluded.last_checked ELSE last_changed END,
+        etag = coalesce(excluded.etag, etag), last_modified = coalesce(excluded.last_modified, last_modified),
+        sha256 = coalesce(excluded.sha256, sha256), bytes = coalesce(excluded.bytes, bytes),
+        http_status = excluded.http_status, content_type = coalesce(excluded.content_type, content_type),
+        status = excluded.status, error = excluded.error, document_id = coalesce(excluded.document_id, document_id)`).run({
+      etag: null, lastModified: null, sha256: null, bytes: null, httpStatus: null, contentType: null, error: null, foundOn: null,
+      ...source, changed: source.changed ? 1 : 0, documentId,
+    });
+  }
+
+  /** The stored state of a source, for conditional requests and change detection. */
+  source(url: string): StoredSource | undefined {
+    return this.db.prepare(`SELECT url, sha256, etag, last_modified AS lastModified, document_id AS documentId, status, error
+      FROM sources WHERE url = ?`).get(url) as StoredSource | undefined;
+  }
 
   startRun(command: string): number {
     return Number(this.statements.startRun.run(new Date().toISOString(), command).lastInsertRowid);
   }
 
   finishRun(id: number, counts: RunCounts): void {
-    this.statements.finishRun.run({ id, finishedAt: new Date().toISOString(), ...counts });
+    this.statements.finishRun.run({
+      id, finishedAt: new Date().toISOString(), sourcesSeen: 0, sourcesNew: 0, sourcesChanged: 0, sourcesFailed: 0, ...counts,
+    });
   }
 
   close(): void {

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/** `--config sources.json`: the same settings as the command-line options, which override it. */
+export const CrawlConfigSchema = z.object({
+  sources: z.array(z.url()).default([]),
+  contact: z.string().optional(),
+  allowHosts: z.array(z.string()).default([]),
+  sameSite: z.boolean().optional(),
+  include: z.string().optional(),
+  exclude: z.string().optional(),
+  maxDepth: z.number().int().nonnegative().optional(),
+  maxPages: z.number().int().positive().optional(),
+  maxBytes: z.number().int().positive().optional(),
+  timeoutSeconds: z.number().positive().optional(),
+  retries: z.number().int().nonnegative().optional(),
+  backoffMs: z.number().int().nonnegative().optional(),
+  maxRetryAfterSeconds: z.number().nonnegative().optional(),
+  delayMs: z.number().int().nonnegative().optional(),
+  perHost: z.number().int().positive().optional(),
+}).strict();
+export type CrawlConfig = z.infer<typeof CrawlConfigSchema>;
+
+export interface CrawlOptions {
+  seeds: URL[];
+  db: string;
+  filesDir: string;
+  userAgent: string;
+  allowedHosts: Set<string>;
+  sameSite: boolean;
+  include: RegExp | null;
+  exclude: RegExp | null;
+  maxDepth: number;
+  maxPages: number;
+  maxBytes: number;
+  timeoutMs: number;
+  retries: number;
+  backoffMs: number;
+  maxRetryAfterMs: number;
+  delayMs: number;
+  perHost: number;
+  allowPrivate: boolean;
+  concurrency: number;
+}
+
+export const DEFAULTS = {
+  maxDepth: 3, maxPages: 500, maxBytes: 50 * 1024 * 1024, timeoutSeconds: 30, retries: 3, backoffMs: 1000,
+  maxRetryAfterSeconds: 120, delayMs: 1000, perHost: 2,
+} as const;
+
+export function userAgent(version: string, contact: string | undefined): string {
+  return `zipin/${version} (performance self-evaluation dataset crawler${contact ? `; contact: ${contact}` : ''})`;
+}

@@ -1,0 +1,215 @@
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pLimit from 'p-limit';
+import type { DocumentResult } from '../model/document.js';
+import { createProcessor, DEFAULT_LIMITS } from '../pipeline/pool.js';
+import { sha256 } from '../pipeline/process.js';
+import { Store, type SourceUpdate } from '../store/store.js';
+import type { CrawlOptions } from './config.js';
+import { FetchError, fetchWithRetry, HostGate, type HttpPolicy } from './http.js';
+import { extractLinks, linkKind, type LinkKind } from './links.js';
+import { ALLOW_ALL, parseRobots, type Robots } from './robots.js';
+
+/** One thing that happened, for the log (one JSON object per event with --log json). */
+export interface CrawlEvent {
+  event: 'page' | 'new' | 'changed' | 'unchanged' | 'unsupported' | 'disallowed' | 'failed' | 'retry' | 'skipped';
+  url: string;
+  [key: string]: unknown;
+}
+
+export interface CrawlSummary {
+  runId: number;
+  pages: number;
+  pagesFailed: number;
+  sources: number;
+  new: number;
+  changed: number;
+  unchanged: number;
+  unsupported: number;
+  disallowed: number;
+  failed: number;
+  evaluations: number;
+}
+
+/** The file name a download is kept under: its hash and a type zipin chose — nothing from the server. */
+function storedName(hash: string, bytes: Buffer, kind: Exclude<LinkKind, 'page' | 'unsupported'>): string {
+  const ext = bytes.subarray(0, 1024).toString('latin1').includes('%PDF-') ? 'pdf' : kind === 'pdf' ? 'pdf' : 'txt';
+  return `${hash}.${ext}`;
+}
+
+function writeAtomically(path: string, bytes: Buffer): void {
+  if (existsSync(path)) return; // content-addressed: same name, same bytes
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, bytes);
+  renameSync(temp, path);
+}
+
+/**
+ * The nightly job: walk the listing pages, find attachments, fetch what is new or changed
+ * (conditional requests), keep the bytes content-addressed, extract them through the same
+ * pipeline, and record every attachment — also those zipin cannot read — in `sources`.
+ * Each attachment is written in one transaction, so a run killed half-way leaves a consistent
+ * database and the next run simply carries on.
+ */
+export async function crawl(options: CrawlOptions, log: (e: CrawlEvent) => void, command: string): Promise<CrawlSummary> {
+  mkdirSync(options.filesDir, { recursive: true });
+  const store = new Store(options.db);
+  const summary: CrawlSummary = {
+    runId: store.startRun(command), pages: 0, pagesFailed: 0, sources: 0, new: 0, changed: 0, unchanged: 0, unsupported: 0,
+    disallowed: 0, failed: 0, evaluations: 0,
+  };
+  const policy: HttpPolicy = {
+    userAgent: options.userAgent, timeoutMs: options.timeoutMs, maxBytes: options.maxBytes, retries: options.retries,
+    backoffMs: options.backoffMs, maxRetryAfterMs: options.maxRetryAfterMs, allowPrivate: options.allowPrivate,
+    allowedHosts: options.allowedHosts, perHost: options.perHost, delayMs: options.delayMs,
+  };
+  const gate = new HostGate(policy);
+  const onRetry = (url: URL) => (attempt: number, waitMs: number, reason: string) => log({ event: 'retry', url: url.href, attempt, waitMs, reason });
+  const inScope = (url: URL) => (!options.include || options.include.test(url.href)) && !(options.exclude?.test(url.href));
+
+  const robots = new Map<string, Promise<Robots>>();
+  const robotsFor = (url: URL): Promise<Robots> => {
+    let r = robots.get(url.origin);
+    if (!r) {
+      r = fetchWithRetry(new URL('/robots.txt', url.origin), { ...policy, retries: 1 }, gate)
+        .then((res) => parseRobots(res.body?.toString('utf8') ?? '', 'zipin'))
+        // No robots.txt (4xx) allows everything; an unreachable one (5xx, network) allows nothing this
+        // run. A host refused outright is left to the request itself, which says why.
+        .catch((error: unknown) => {
+          if (error instanceof FetchError && ((error.status !== null && error.status < 500) || error.message.startsWith('refused'))) return ALLOW_ALL;
+          return { allows: () => false, crawlDelaySeconds: null };
+        });
+      r.then((rules) => { if (rules.crawlDelaySeconds) gate.setDelay(url.host, rules.crawlDelaySeconds * 1000); }, () => {});
+      robots.set(url.origin, r);
+    }
+    return r;
+  };
+
+  // 1. Listing pages, breadth first, within the allowed hosts.
+  const attachments = new Map<string, { url: URL; kind: LinkKind; foundOn: string }>();
+  const seen = new Set<string>();
+  let level = options.seeds.map((url) => ({ url, depth: 0 }));
+  for (const s of options.seeds) seen.add(s.href);
+  while (level.length > 0 && summary.pages < options.maxPages) {
+    const batch = level.slice(0, options.maxPages - summary.pages);
+    summary.pages += batch.length;
+    const next: typeof level = [];
+    await Promise.all(batch.map(async ({ url, depth }) => {
+      if (!(await robotsFor(url)).allows(url.pathname + url.search)) {
+        log({ event: 'disallowed', url: url.href, reason: 'robots.txt' });
+        return;
+      }
+      let html: string;
+      try {
+        const page = await fetchWithRetry(url, policy, gate, {}, onRetry(url));
+        if (!/html|xml/i.test(page.headers.get('content-type') ?? 'text/html')) {
+          log({ event: 'skipped', url: url.href, reason: `not an HTML page (${page.headers.get('content-type')})` });
+          return;
+        }
+        html = page.body?.toString('utf8') ?? '';
+      } catch (error) {
+        summary.pagesFailed++;
+        log({ event: 'failed', url: url.href, reason: (error as Error).message, page: true });
+        return;
+      }
+      const links = extractLinks(html, url);
+      log({ event: 'page', url: url.href, depth, links: links.length });
+      for (const { url: link } of links) {
+        if (seen.has(link.href) || !inScope(link)) continue;
+        const kind = linkKind(link);
+        if (kind === 'page') {
+          if (options.allowedHosts.has(link.host) && depth + 1 <= options.maxDepth) {
+            seen.add(link.href);
+            next.push({ url: link, depth: depth + 1 });
+          }
+        } else if (!options.sameSite || options.allowedHosts.has(link.host)) {
+          seen.add(link.href);
+          attachments.set(link.href, { url: link, kind, foundOn: url.href });
+        }
+      }
+    }));
+    level = next;
+  }
+
+  // 2. Attachments: fetch what changed, extract it, record every one.
+  const processor = createProcessor(options.concurrency, DEFAULT_LIMITS);
+  const limit = pLimit(Math.max(2, options.concurrency * 2));
+  try {
+    await Promise.all([...attachments.values()].sort((a, b) => (a.url.href < b.url.href ? -1 : 1)).map(({ url, kind, foundOn }) => limit(async () => {
+      summary.sources++;
+      const checkedAt = new Date().toISOString();
+      const base = { url: url.href, foundOn, checkedAt };
+      if (kind === 'unsupported') {
+        store.writeSource({ ...base, kind: 'unsupported', changed: false, status: 'unsupported', error: 'file type zipin cannot read yet' });
+        summary.unsupported++;
+        log({ event: 'unsupported', url: url.href });
+        return;
+      }
+      const fileKind = kind === 'pdf' ? 'pdf' : 'text';
+      if (!(await robotsFor(url)).allows(url.pathname + url.search)) {
+        store.writeSource({ ...base, kind: fileKind, changed: false, status: 'disallowed', error: 'disallowed by robots.txt' });
+        summary.disallowed++;
+        log({ event: 'disallowed', url: url.href, reason: 'robots.txt' });
+        return;
+      }
+      const stored = store.source(url.href);
+      const haveFile = stored?.sha256 != null && stored.documentId !== null;
+      const conditional: Record<string, string> = {};
+      if (haveFile && stored?.etag) conditional['if-none-match'] = stored.etag;
+      if (haveFile && stored?.lastModified) conditional['if-modified-since'] = stored.lastModified;
+      try {
+        const res = await fetchWithRetry(url, policy, gate, conditional, onRetry(url));
+        const meta = {
+          etag: res.headers.get('etag'), lastModified: res.headers.get('last-modified'), httpStatus: res.status,
+          contentType: res.headers.get('content-type'),
+        };
+        const hash = res.body === null ? null : sha256(res.body);
+        if (res.body === null || (stored?.sha256 === hash && stored.documentId !== null)) {
+          // Same bytes as before: nothing to extract. A file that could not be extracted stays failed.
+          if (stored?.status === 'failed') {
+            store.writeSource({ ...base, ...meta, kind: fileKind, changed: false, status: 'failed', error: stored.error });
+            summary.failed++;
+            log({ event: 'failed', url: url.href, reason: stored.error, unchanged: true });
+          } else {
+            store.writeSource({ ...base, ...meta, kind: fileKind, changed: false, status: 'unchanged' });
+            summary.unchanged++;
+            log({ event: 'unchanged', url: url.href, status: res.status });
+          }
+          return;
+        }
+        const path = join(options.filesDir, storedName(hash!, res.body, fileKind));
+        writeAtomically(path, res.body);
+        const result: DocumentResult = await processor.process(path);
+        const document = { ...result.document, source: url.href, url: url.href };
+        const status = stored?.sha256 ? 'changed' : 'new';
+        const failed = document.status === 'failed';
+        store.writeCrawled({
+          ...base, ...meta, kind: fileKind, changed: true, sha256: hash!, bytes: res.body.length,
+          status: failed ? 'failed' : status, error: failed ? `cannot extract: ${document.error}` : null,
+        }, { document, evaluations: result.evaluations });
+        summary.evaluations += result.evaluations.length;
+        if (failed) {
+          summary.failed++;
+          log({ event: 'failed', url: url.href, reason: `cannot extract: ${document.error}` });
+        } else {
+          summary[status]++;
+          log({ event: status, url: url.href, bytes: res.body.length, blocks: result.evaluations.length });
+        }
+      } catch (error) {
+        const e = error instanceof FetchError ? error : new FetchError((error as Error).message, null, false);
+        store.writeSource({ ...base, kind: fileKind, changed: false, status: 'failed', error: e.message, httpStatus: e.status });
+        summary.failed++;
+        log({ event: 'failed', url: url.href, reason: e.message, status: e.status });
+      }
+    })));
+  } finally {
+    await processor.close();
+    store.finishRun(summary.runId, {
+      documentsSeen: summary.new + summary.changed + summary.failed, documentsOk: summary.new + summary.changed,
+      documentsFailed: summary.failed, evaluationsWritten: summary.evaluations, sourcesSeen: summary.sources,
+      sourcesNew: summary.new, sourcesChanged: summary.changed, sourcesFailed: summary.failed + summary.pagesFailed,
+    });
+    store.close();
+  }
+  return summary;
+}

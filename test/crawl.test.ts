@@ -1,0 +1,285 @@
+import Database from 'better-sqlite3';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseRobots } from '../src/crawl/robots.js';
+import { isPrivateAddress } from '../src/crawl/addresses.js';
+import { extractLinks, linkKind } from '../src/crawl/links.js';
+import { PACKAGE_ROOT } from '../src/version.js';
+import { corpusFile, DOCS, FIXTURES, tempDir } from './helpers.js';
+import { Site } from './site.js';
+
+const CLI = join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'main.js');
+const text = (name: string) => readFileSync(corpusFile(name));
+
+/** The disclosure site: two listing pages (下一页), a detail page, attachments good and bad. */
+async function disclosureSite(other: Site): Promise<Site> {
+  const site = new Site('127.0.0.1');
+  await site.start();
+  const o = site.origin;
+  site.setFile('/robots.txt', 'User-agent: *\nDisallow: /private/\n', 'text/plain');
+  site.setFile('/list/index.html', `<html><head><title>预决算公开</title></head><body><ul>
+    <li><a href="../files/000.txt">信息中心 2021 自评</a></li>
+    <li><a href="${o}/files/001.txt">网信办 2021 自评（绝对链接）</a></li>
+    <li><a href="/docs/report.xlsx">部门决算表 (Excel)</a></li>
+    <li><a href="/files/missing.txt">已删除的附件</a></li>
+    <li><a href="/files/flaky.txt">偶尔出错</a></li>
+    <li><a href="/private/secret.txt">内部</a></li>
+    <li><a href="detail.html">详情</a></li>
+  </ul><a href="index_2.html">下一页</a></body></html>`, 'text/html; charset=utf-8');
+  site.setFile('/list/index_2.html', `<html><body>
+    <a href="/files/busy.txt">繁忙</a> <a href="/files/slow.txt">很慢</a> <a href="/files/moved.pdf">已迁移</a>
+    <a href="/files/huge.txt">超大</a> <a href="/files/endless.txt">无长度</a> <a href="/files/error.pdf">错误页</a>
+    <a href="index.html">上一页</a></body></html>`, 'text/html');
+  site.setFile('/list/detail.html', '<html><body><p>附件：<a href="/docs/003.calc.pdf">自评表</a></p></body></html>', 'text/html');
+  site.setFile('/files/000.txt', text(DOCS.shuju), 'text/plain; charset=utf-8');
+  site.setFile('/files/001.txt', text(DOCS.wangxin), 'text/plain');
+  site.setFile('/docs/003.calc.pdf', readFileSync(join(FIXTURES, '003_e7112b8e4e2d84a4.calc.pdf')), 'application/pdf');
+  site.setFile('/docs/report.xlsx', 'not read', 'application/vnd.ms-excel');
+  site.setFile('/private/secret.txt', text(DOCS.guihua), 'text/plain');
+  let flaky = 0;
+  site.on('/files/flaky.txt', (req, res) => {
+    if (flaky++ === 0) res.writeHead(500).end('oops');
+    else if (req.headers['if-none-match'] === '"flaky"') res.writeHead(304).end();
+    else res.writeHead(200, { 'content-type': 'text/plain', etag: '"flaky"' }).end(text(DOCS.guihua));
+  });
+  let busy = 0;
+  site.on('/files/busy.txt', (req, res) => {
+    if (busy++ === 0) res.writeHead(429, { 'retry-after': '1' }).end('slow down');
+    else if (req.headers['if-none-match'] === '"busy"') res.writeHead(304).end();
+    else res.writeHead(200, { 'content-type': 'text/plain', etag: '"busy"' }).end(text(DOCS.dapeng));
+  });
+  site.on('/files/slow.txt', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.write('项目支出绩效自评表\n');
+    setTimeout(() => res.end('项目名称\t慢\n'), 3000);
+  });
+  site.on('/files/moved.pdf', (_req, res) => {
+    res.writeHead(302, { location: `${other.origin}/elsewhere.pdf` }).end();
+  });
+  site.on('/files/huge.txt', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 300_000 });
+    res.end(Buffer.alloc(300_000, 0x41));
+  });
+  site.on('/files/endless.txt', (_req, res) => { // no Content-Length: the cap applies while reading
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    for (let i = 0; i < 30; i++) res.write(Buffer.alloc(10_000, 0x41));
+    res.end();
+  });
+  site.setFile('/files/error.pdf', '<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>', 'application/pdf');
+  return site;
+}
+
+/** Run the CLI without blocking this process, whose event loop serves the test sites. */
+function zipin(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function crawl(db: string, files: string, seed: string, ...extra: string[]) {
+  const r = await zipin(['crawl', seed, '--db', db, '--files', files, '--allow-private', '--delay', '0',
+    '--timeout', '1', '--retries', '2', '--max-bytes', '200000', '--log', 'json', ...extra]);
+  const events = r.stderr.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { code: r.code, stdout: r.stdout, events };
+}
+
+const rows = (db: string, sql: string) => {
+  const d = new Database(db, { readonly: true });
+  try {
+    return d.prepare(sql).all() as Array<Record<string, unknown>>;
+  } finally {
+    d.close();
+  }
+};
+
+describe('zipin crawl against a real disclosure site on loopback', () => {
+  const other = new Site('127.0.0.2');
+  let site: Site;
+  const dir = tempDir();
+  const db = join(dir, 'zipin.sqlite');
+  const files = join(dir, 'files');
+  let seed = '';
+
+  beforeAll(async () => {
+    await other.start();
+    other.setFile('/elsewhere.pdf', readFileSync(join(FIXTURES, 'other-issuer.pdf')), 'application/pdf');
+    site = await disclosureSite(other);
+    seed = `${site.origin}/list/index.html`;
+  });
+  afterAll(async () => {
+    await site.stop();
+    await other.stop();
+  });
+
+  it('first run: extracts every good attachment once and records each failure with its reason', async () => {
+    const r = await crawl(db, files, seed);
+    expect(r.code).toBe(1); // some sources failed; the rest are saved
+    expect(r.stdout).toContain('pages: 3 (0 failed)');
+    const sources = Object.fromEntries(rows(db, 'SELECT url, status, error, http_status FROM sources').map((s) => [String(s.url).replace(site.origin, ''), [s.status, s.error]]));
+    expect(sources).toEqual({
+      '/files/000.txt': ['new', null],
+      '/files/001.txt': ['new', null],
+      '/docs/003.calc.pdf': ['new', null],
+      '/files/flaky.txt': ['new', null],
+      '/files/busy.txt': ['new', null],
+      '/docs/report.xlsx': ['unsupported', 'file type zipin cannot read yet'],
+      '/files/missing.txt': ['failed', 'HTTP 404'],
+      '/private/secret.txt': ['disallowed', 'disallowed by robots.txt'],
+      '/files/slow.txt': ['failed', 'timed out after 1 s'],
+      '/files/moved.pdf': ['failed', `redirect to another host refused: ${other.origin}/elsewhere.pdf`],
+      '/files/huge.txt': ['failed', 'too large: 300000 bytes (limit 200000)'],
+      '/files/endless.txt': ['failed', 'too large: over 200000 bytes'],
+      '/files/error.pdf': ['failed', 'cannot extract: not a PDF: the file is an HTML page (an error page saved as .pdf?)'],
+    });
+    expect(other.requests).toEqual([]); // the redirect was refused before any request went there
+    expect(rows(db, `SELECT d.url, count(e.id) AS blocks FROM documents d LEFT JOIN evaluations e ON e.document_id = d.id
+      WHERE d.status = 'ok' GROUP BY d.id ORDER BY d.url`).map((x) => [String(x.url).replace(site.origin, ''), x.blocks])).toEqual([
+      ['/docs/003.calc.pdf', 8], ['/files/000.txt', 9], ['/files/001.txt', 11], ['/files/busy.txt', 24], ['/files/flaky.txt', 8],
+    ]);
+    // Stored by content hash, never by a server-given name.
+    const stored = readdirSync(files).sort();
+    expect(stored.every((f) => /^[0-9a-f]{64}\.(pdf|txt)$/.test(f))).toBe(true);
+    expect(stored).toHaveLength(6); // five good files and the HTML page served as a PDF
+    expect(r.events.some((e) => e.event === 'retry' && String(e.url).endsWith('/files/flaky.txt'))).toBe(true);
+    expect(r.events.find((e) => e.event === 'retry' && String(e.url).endsWith('/files/busy.txt'))).toMatchObject({ waitMs: 1000, reason: 'HTTP 429' });
+    expect(r.events.at(-1)).toMatchObject({ event: 'summary', new: 5, unsupported: 1, disallowed: 1, failed: 6 });
+  }, 60_000);
+
+  it('gives the same dataset as extract on the same files', async () => {
+    const extracted = join(dir, 'extract.sqlite');
+    await zipin(['extract', files, '--db', extracted]);
+    const q = `SELECT d.sha256, e.block_index, e.project_name, e.total_score, e.confidence, count(i.seq) AS indicators
+      FROM documents d JOIN evaluations e ON e.document_id = d.id LEFT JOIN indicators i ON i.evaluation_id = e.id
+      GROUP BY e.id ORDER BY d.sha256, e.block_index`;
+    expect(rows(db, q)).toEqual(rows(extracted, q));
+    expect(rows(db, q)).toHaveLength(60);
+  }, 60_000);
+
+  it('second run: downloads nothing and adds no rows', async () => {
+    const before = site.requests.length;
+    const counts = () => rows(db, `SELECT (SELECT count(*) FROM documents) AS d, (SELECT count(*) FROM evaluations) AS e,
+      (SELECT count(*) FROM indicators) AS i, (SELECT count(*) FROM sources) AS s`)[0];
+    const was = counts();
+    const r = await crawl(db, files, seed);
+    expect(r.code).toBe(1); // the broken links are still broken
+    expect(site.downloads(before, /\/(files|docs)\/(000|001|003|flaky|busy)/)).toEqual([]);
+    expect(site.requests.slice(before).filter((q) => /000|001|003/.test(q.path)).map((q) => q.status)).toEqual([304, 304, 304]);
+    expect(counts()).toEqual(was);
+    expect(rows(db, "SELECT count(*) AS n FROM sources WHERE status = 'unchanged'")[0]!.n).toBe(5);
+    expect(rows(db, 'SELECT count(*) AS n, sum(sources_new) AS new FROM runs')[0]).toEqual({ n: 2, new: 5 });
+  }, 60_000);
+
+  it('a changed file gives exactly one new document version; the old one stays, no longer current', async () => {
+    const changed = text(DOCS.shuju).toString('utf8').replace('信息工程质量监督', '信息工程质量监督（更正）');
+    site.setFile('/files/000.txt', changed, 'text/plain; charset=utf-8', new Date('2024-06-01T00:00:00Z'));
+    await crawl(db, files, seed);
+    const versions = rows(db, `SELECT d.current, d.status, (SELECT project_name FROM evaluations WHERE document_id = d.id AND block_index = 0) AS first
+      FROM documents d WHERE d.url = '${site.origin}/files/000.txt' ORDER BY d.id`);
+    expect(versions).toEqual([
+      { current: 0, status: 'ok', first: '信息工程质量监督' },
+      { current: 1, status: 'ok', first: '信息工程质量监督（更正）' },
+    ]);
+    expect(rows(db, `SELECT status FROM sources WHERE url = '${site.origin}/files/000.txt'`)).toEqual([{ status: 'changed' }]);
+    expect(rows(db, 'SELECT count(*) AS n FROM documents')[0]!.n).toBe(7);
+  }, 60_000);
+});
+
+describe('unattended runs', () => {
+  it('a run killed half-way (kill -9) converges, on the next run, to the database of an uninterrupted run', async () => {
+    const site = new Site();
+    await site.start();
+    const names = Object.values(DOCS);
+    site.setFile('/index.html', `<html><body>${names.map((n) => `<a href="/files/${n}">${n}</a>`).join(' ')}
+      <a href="/docs/calc.pdf">pdf</a> <a href="/docs/chromium.pdf">pdf</a></body></html>`, 'text/html');
+    for (const n of names) site.setFile(`/files/${n}`, text(n), 'text/plain');
+    site.setFile('/docs/calc.pdf', readFileSync(join(FIXTURES, '003_e7112b8e4e2d84a4.calc.pdf')), 'application/pdf');
+    site.setFile('/docs/chromium.pdf', readFileSync(join(FIXTURES, '003_e7112b8e4e2d84a4.chromium.pdf')), 'application/pdf');
+    const args = (db: string, files: string) => [CLI, 'crawl', `${site.origin}/index.html`, '--db', db, '--files', files,
+      '--allow-private', '--delay', '150', '--per-host', '1', '--concurrency', '1'];
+    try {
+      const a = tempDir();
+      const killed = spawn(process.execPath, args(join(a, 'z.sqlite'), join(a, 'files')), { stdio: 'ignore' });
+      // Kill it once the first attachments are written.
+      for (let i = 0; i < 100 && !(existsSync(join(a, 'files')) && readdirSync(join(a, 'files')).length >= 2); i++) await new Promise((r) => setTimeout(r, 50));
+      killed.kill('SIGKILL');
+      await new Promise((r) => killed.once('exit', r));
+      expect(existsSync(join(a, 'z.sqlite.lock'))).toBe(true); // left behind by the killed run…
+      const again = await zipin(args(join(a, 'z.sqlite'), join(a, 'files')).slice(1));
+      expect(again.code).toBe(0); // …and taken over: its PID is gone
+
+      const b = tempDir();
+      expect((await zipin(args(join(b, 'z.sqlite'), join(b, 'files')).slice(1))).code).toBe(0);
+      const q = `SELECT d.sha256, d.url, d.status, d.current, count(e.id) AS blocks, s.status IS NOT NULL AS linked
+        FROM documents d LEFT JOIN evaluations e ON e.document_id = d.id LEFT JOIN sources s ON s.document_id = d.id
+        GROUP BY d.id ORDER BY d.sha256`;
+      const fix = (rs: Array<Record<string, unknown>>) => rs.map((r) => ({ ...r, url: String(r.url).replace(site.origin, '') }));
+      expect(fix(rows(join(a, 'z.sqlite'), q))).toEqual(fix(rows(join(b, 'z.sqlite'), q)));
+      expect(rows(join(b, 'z.sqlite'), q)).toHaveLength(7);
+      expect(rows(join(a, 'z.sqlite'), 'SELECT url, sha256 FROM sources ORDER BY url')).toEqual(rows(join(b, 'z.sqlite'), 'SELECT url, sha256 FROM sources ORDER BY url'));
+    } finally {
+      await site.stop();
+    }
+  }, 90_000);
+
+  it('never runs twice at once on one database', () => {
+    const dir = tempDir();
+    const db = join(dir, 'z.sqlite');
+    writeFileSync(`${db}.lock`, String(process.pid)); // a live process holds it
+    const r = spawnSync(process.execPath, [CLI, 'crawl', 'http://127.0.0.1:9/', '--db', db, '--allow-private'], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`another crawl (pid ${process.pid}) is using`);
+  });
+
+  it('refuses loopback and private addresses unless told otherwise', async () => {
+    const site = new Site();
+    await site.start();
+    site.setFile('/index.html', '<html><body>x</body></html>', 'text/html');
+    try {
+      const dir = tempDir();
+      const r = await zipin(['crawl', `${site.origin}/index.html`, '--db', join(dir, 'z.sqlite'), '--files', join(dir, 'f')]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('refused: 127.0.0.1 is a private or loopback address (127.0.0.1); pass --allow-private to allow it');
+      expect(site.requests).toEqual([]);
+    } finally {
+      await site.stop();
+    }
+  });
+
+  it('rejects bad usage and configuration with exit 2', () => {
+    const dir = tempDir();
+    const config = join(dir, 'sources.json');
+    writeFileSync(config, JSON.stringify({ sources: ['not a url'], delayMs: -1 }));
+    for (const args of [['crawl'], ['crawl', 'ftp://example.invalid/'], ['crawl', '--config', config], ['crawl', 'http://127.0.0.1/', '--include', '(']]) {
+      const r = spawnSync(process.execPath, [CLI, ...args, '--db', join(dir, 'z.sqlite')], { encoding: 'utf8' });
+      expect(r.status, args.join(' ')).toBe(2);
+    }
+  });
+});
+
+describe('crawler pieces', () => {
+  it('reads robots.txt groups and the longest matching rule', () => {
+    const robots = parseRobots('User-agent: zipin\nDisallow: /a/\nAllow: /a/public/\n\nUser-agent: *\nDisallow: /\n', 'zipin/0.1.0');
+    expect([robots.allows('/a/x.pdf'), robots.allows('/a/public/x.pdf'), robots.allows('/b')]).toEqual([false, true, true]);
+    expect(parseRobots('User-agent: *\nDisallow: /\n', 'zipin').allows('/x')).toBe(false);
+    expect(parseRobots('', 'zipin').allows('/x')).toBe(true);
+  });
+
+  it('finds links with a real HTML parser, relative to <base>', () => {
+    const links = extractLinks('<html><head><base href="http://h.test/root/"></head><body><a href="a.pdf">A</a><a href="#top">x</a><a href="mailto:x@y">m</a><A HREF="/B.XLSX">B</A></body></html>', new URL('http://h.test/p.html'));
+    expect(links.map((l) => [l.url.href, l.text, linkKind(l.url)])).toEqual([
+      ['http://h.test/root/a.pdf', 'A', 'pdf'], ['http://h.test/root/', 'x', 'page'], ['http://h.test/B.XLSX', 'B', 'unsupported'],
+    ]);
+  });
+
+  it('knows private and loopback addresses', () => {
+    expect(['127.0.0.2', '10.1.2.3', '192.168.1.1', '172.20.0.1', '169.254.1.1', '::1', 'fd00::1', '::ffff:10.0.0.1'].every(isPrivateAddress)).toBe(true);
+    expect(['8.8.8.8', '2001:4860::8888', '100.63.0.1'].some(isPrivateAddress)).toBe(false);
+  });
+});
