@@ -66,3 +66,25 @@ describe('Store', () => {
     store.close();
   });
 });
+
+describe('schema versions', () => {
+  it('migrates a version-1 database in place, keeping its rows', async () => {
+    const path = join(tempDir(), 'old.sqlite');
+    const store = new Store(path);
+    const result = await processDocument(readFileSync(corpusFile(DOCS.guihua)), 'g.txt');
+    store.writeDocument(result.document, result.evaluations);
+    store.close();
+    // Take it back to what zipin 0.1 wrote: no crawl columns, no sources table.
+    const old = new Database(path);
+    old.exec(`DROP INDEX documents_url; ALTER TABLE documents DROP COLUMN url; ALTER TABLE documents DROP COLUMN current;
+      DROP TABLE sources; ALTER TABLE runs DROP COLUMN sources_seen; ALTER TABLE runs DROP COLUMN sources_new;
+      ALTER TABLE runs DROP COLUMN sources_changed; ALTER TABLE runs DROP COLUMN sources_failed; PRAGMA user_version = 1;`);
+    old.close();
+    const reopened = new Store(path);
+    expect(reopened.db.pragma('user_version', { simple: true })).toBe(2);
+    expect(reopened.db.prepare('SELECT count(*) AS n, min(current) AS current FROM documents').get()).toEqual({ n: 1, current: 1 });
+    expect(count(reopened.db, 'evaluations')).toBe(8);
+    expect(count(reopened.db, 'sources')).toBe(0);
+    reopened.close();
+  });
+});
