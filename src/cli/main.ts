@@ -3,20 +3,18 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { processDocument, unreadableDocument } from '../pipeline/process.js';
-import { CrawlConfigSchema, DEFAULTS, userAgent, type CrawlConfig, type CrawlOptions } from '../crawl/config.js';
-import { crawl, type CrawlEvent } from '../crawl/crawl.js';
-import { acquireLock } from '../crawl/lock.js';
 import { DocumentError, extract } from '../extract/index.js';
 import { DEFAULT_LIMITS } from '../pipeline/pool.js';
 import { runExtract, type ExtractSummary } from '../pipeline/run.js';
 import { PIPELINE_VERSION } from '../version.js';
-import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { compare, type GroupBy, type SortBy } from '../query/compare.js';
 import { exportDataset, type ExportFormat } from '../export/export.js';
 import { buildReport } from '../report/report.js';
+import { noArguments, oneOf, positiveInt, UsageError, withDataset } from './args.js';
 import { formatComparison } from './compare.js';
+import { crawlCommand } from './crawl.js';
 import { formatInspection } from './inspect.js';
 import { ProgressBar } from './progress.js';
 
@@ -44,15 +42,6 @@ Usage:
       One self-contained HTML page: department charts and a searchable, sortable table of all projects.
   zipin --help | --version
 `;
-
-class UsageError extends Error {}
-
-function positiveInt(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} takes a whole number ≥ 1, not "${value}"`);
-  return n;
-}
 
 function formatSummary(s: ExtractSummary, db: string): string {
   return [
@@ -107,18 +96,6 @@ async function inspectCommand(args: string[]): Promise<number> {
   return result.document.status === 'failed' ? 1 : 0;
 }
 
-function oneOf<T extends string>(value: string | undefined, name: string, allowed: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} takes one of ${allowed.join(', ')}, not "${value}"`);
-  return value as T;
-}
-
-/** Open an existing dataset read-only (a query never creates one by mistake). */
-function openDataset(path: string): Database.Database {
-  if (!existsSync(path)) throw new UsageError(`no database at ${path}: run "zipin extract" first or pass --db`);
-  return new Database(path, { readonly: true, fileMustExist: true });
-}
-
 async function compareCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true, strict: true,
@@ -127,19 +104,14 @@ async function compareCommand(args: string[]): Promise<number> {
       sort: { type: 'string' }, format: { type: 'string' },
     },
   });
-  if (positionals.length > 0) throw new UsageError(`compare takes no arguments, only options (got "${positionals[0]}")`);
+  noArguments('compare', positionals);
   const by = oneOf<GroupBy>(values.by, 'by', ['department', 'unit', 'year'], 'department');
   const sort = oneOf<SortBy>(values.sort, 'sort', ['rate', 'score', 'gap'], 'rate');
   const format = oneOf(values.format, 'format', ['table', 'csv', 'json'] as const, 'table');
   const year = values.year === undefined ? undefined : positiveInt(values.year, 'year', 0);
-  const db = openDataset(values.db);
-  try {
-    const rows = compare(db, { by, sort, ...(year === undefined ? {} : { year }) });
-    const label = { department: '主管部门', unit: '实施单位', year: '年度' }[by];
-    process.stdout.write(`${formatComparison(rows, format, label)}\n`);
-  } finally {
-    db.close();
-  }
+  const rows = await withDataset(values.db, (db) => compare(db, { by, sort, ...(year === undefined ? {} : { year }) }));
+  const label = { department: '主管部门', unit: '实施单位', year: '年度' }[by];
+  process.stdout.write(`${formatComparison(rows, format, label)}\n`);
   return 0;
 }
 
@@ -148,15 +120,11 @@ async function exportCommand(args: string[]): Promise<number> {
     args, allowPositionals: true, strict: true,
     options: { db: { type: 'string', default: 'out/zipin.sqlite' }, out: { type: 'string' }, format: { type: 'string' } },
   });
-  if (positionals.length > 0) throw new UsageError(`export takes no arguments, only options (got "${positionals[0]}")`);
+  noArguments('export', positionals);
   if (values.out === undefined) throw new UsageError('export needs --out DIR');
   const format = oneOf<ExportFormat>(values.format, 'format', ['csv', 'jsonl'], 'csv');
-  const db = openDataset(values.db);
-  try {
-    for (const { file, rows } of await exportDataset(db, values.out, format)) process.stdout.write(`${file}: ${rows} rows\n`);
-  } finally {
-    db.close();
-  }
+  const out = values.out;
+  for (const { file, rows } of await withDataset(values.db, (db) => exportDataset(db, out, format))) process.stdout.write(`${file}: ${rows} rows\n`);
   return 0;
 }
 
@@ -165,14 +133,10 @@ async function reportCommand(args: string[]): Promise<number> {
     args, allowPositionals: true, strict: true,
     options: { db: { type: 'string', default: 'out/zipin.sqlite' }, out: { type: 'string', default: 'out/report.html' } },
   });
-  if (positionals.length > 0) throw new UsageError(`report takes no arguments, only options (got "${positionals[0]}")`);
-  const db = openDataset(values.db);
-  try {
-    mkdirSync(dirname(values.out), { recursive: true });
-    writeFileSync(values.out, buildReport(db));
-  } finally {
-    db.close();
-  }
+  noArguments('report', positionals);
+  const html = await withDataset(values.db, (db) => buildReport(db));
+  mkdirSync(dirname(values.out), { recursive: true });
+  writeFileSync(values.out, html);
   process.stdout.write(`${values.out}\n`);
   return 0;
 }
@@ -194,103 +158,6 @@ async function totextCommand(args: string[]): Promise<number> {
     if (!(error instanceof DocumentError) && !(error as NodeJS.ErrnoException).code) throw error;
     process.stderr.write(`zipin: ${path}: ${(error as Error).message}\n`);
     return 1;
-  }
-}
-
-function regex(value: string | undefined, name: string): RegExp | null {
-  if (value === undefined) return null;
-  try {
-    return new RegExp(value);
-  } catch {
-    throw new UsageError(`--${name} is not a regular expression: ${value}`);
-  }
-}
-
-async function crawlCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args, allowPositionals: true, strict: true,
-    options: {
-      config: { type: 'string' }, db: { type: 'string', default: 'out/zipin.sqlite' }, files: { type: 'string', default: 'out/files' },
-      'max-depth': { type: 'string' }, 'same-site': { type: 'boolean' }, include: { type: 'string' }, exclude: { type: 'string' },
-      'allow-host': { type: 'string', multiple: true }, 'allow-private': { type: 'boolean' }, contact: { type: 'string' },
-      'max-pages': { type: 'string' }, 'max-bytes': { type: 'string' }, timeout: { type: 'string' }, retries: { type: 'string' },
-      delay: { type: 'string' }, 'per-host': { type: 'string' }, log: { type: 'string' }, concurrency: { type: 'string' },
-    },
-  });
-  let config: CrawlConfig = CrawlConfigSchema.parse({});
-  if (values.config !== undefined) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(values.config, 'utf8'));
-    } catch (error) {
-      throw new UsageError(`cannot read --config ${values.config}: ${(error as Error).message.split('\n')[0]}`);
-    }
-    const parsed = CrawlConfigSchema.safeParse(raw);
-    if (!parsed.success) throw new UsageError(`--config ${values.config}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
-    config = parsed.data;
-  }
-  const seeds = [...config.sources, ...positionals].map((u) => {
-    try {
-      const url = new URL(u);
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
-      return url;
-    } catch {
-      throw new UsageError(`not an http(s) URL: ${u}`);
-    }
-  });
-  if (seeds.length === 0) throw new UsageError('crawl needs at least one listing URL (or sources in --config)');
-  const count = (v: string | undefined, name: string, fallback: number, min = 1) => {
-    if (v === undefined) return fallback;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} takes a whole number ≥ ${min}, not "${v}"`);
-    return n;
-  };
-  const timeout = values.timeout === undefined ? config.timeoutSeconds ?? DEFAULTS.timeoutSeconds : Number(values.timeout);
-  if (!(timeout > 0)) throw new UsageError(`--timeout takes a number of seconds > 0, not "${values.timeout}"`);
-  const logFormat = oneOf(values.log, 'log', ['text', 'json'] as const, 'text');
-  const options: CrawlOptions = {
-    seeds, db: values.db, filesDir: values.files,
-    userAgent: userAgent(PIPELINE_VERSION, values.contact ?? config.contact),
-    allowedHosts: new Set([...seeds.map((s) => s.host), ...config.allowHosts, ...(values['allow-host'] ?? [])]),
-    sameSite: values['same-site'] ?? config.sameSite ?? false,
-    include: regex(values.include ?? config.include, 'include'), exclude: regex(values.exclude ?? config.exclude, 'exclude'),
-    maxDepth: count(values['max-depth'], 'max-depth', config.maxDepth ?? DEFAULTS.maxDepth, 0),
-    maxPages: count(values['max-pages'], 'max-pages', config.maxPages ?? DEFAULTS.maxPages),
-    maxBytes: count(values['max-bytes'], 'max-bytes', config.maxBytes ?? DEFAULTS.maxBytes),
-    timeoutMs: timeout * 1000,
-    retries: count(values.retries, 'retries', config.retries ?? DEFAULTS.retries, 0),
-    backoffMs: config.backoffMs ?? DEFAULTS.backoffMs,
-    maxRetryAfterMs: (config.maxRetryAfterSeconds ?? DEFAULTS.maxRetryAfterSeconds) * 1000,
-    delayMs: count(values.delay, 'delay', config.delayMs ?? DEFAULTS.delayMs, 0),
-    perHost: count(values['per-host'], 'per-host', config.perHost ?? DEFAULTS.perHost),
-    allowPrivate: values['allow-private'] ?? false,
-    concurrency: count(values.concurrency, 'concurrency', availableParallelism()),
-  };
-  const lock = acquireLock(`${options.db}.lock`);
-  if ('heldBy' in lock) {
-    process.stderr.write(`zipin: another crawl (pid ${lock.heldBy}) is using ${options.db}; not starting a second one\n`);
-    return 1;
-  }
-  try {
-    const log = (e: CrawlEvent) => {
-      if (logFormat === 'json') process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...e })}\n`);
-      else if (e.event === 'failed' || e.event === 'disallowed') process.stderr.write(`zipin: ${e.event}: ${e.url}: ${String(e.reason)}\n`);
-    };
-    const s = await crawl(options, log, ['crawl', ...args].join(' '));
-    const summary = {
-      run: s.runId, pages: s.pages, pagesFailed: s.pagesFailed, sources: s.sources, new: s.new, changed: s.changed,
-      unchanged: s.unchanged, unsupported: s.unsupported, disallowed: s.disallowed, failed: s.failed, evaluations: s.evaluations,
-    };
-    if (logFormat === 'json') process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), event: 'summary', ...summary })}\n`);
-    process.stdout.write([
-      `pages: ${s.pages} (${s.pagesFailed} failed)`,
-      `sources: ${s.sources} (new ${s.new}, changed ${s.changed}, unchanged ${s.unchanged}, unsupported ${s.unsupported}, disallowed ${s.disallowed}, failed ${s.failed})`,
-      `evaluations written: ${s.evaluations}`,
-      `database: ${options.db} (run ${s.runId}); files: ${options.filesDir}`,
-    ].join('\n') + '\n');
-    return s.failed + s.pagesFailed > 0 ? 1 : 0;
-  } finally {
-    lock.release();
   }
 }
 
