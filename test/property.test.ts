@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { extractText } from '../src/extract/text.js';
-import { ValidatedEvaluationSchema } from '../src/model/evaluation.js';
+import { EvaluationSchema, ValidatedEvaluationSchema } from '../src/model/evaluation.js';
+import { ParsedBlockSchema } from '../src/model/parsed.js';
+import { BlockSchema, ExtractedDocumentSchema } from '../src/model/table.js';
 import { normalize } from '../src/normalize/normalize.js';
 import { parseBlock } from '../src/parse/parse.js';
 import { segment } from '../src/segment/segment.js';
@@ -61,14 +63,16 @@ function apply(text: string, mutations: readonly Mutation[]): string {
 }
 
 describe('mutated corpus text', () => {
-  it('never makes segment → parse → normalize → validate throw, and every output fits the schema', () => {
+  it('never makes segment → parse → normalize → validate throw, and every stage output fits its schema', () => {
     fc.assert(
       fc.property(fc.nat({ max: sources.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 12 }), (doc, mutations) => {
         const text = apply(sources[doc]!, mutations);
-        const blocks = segment(extractText(Buffer.from(text || ' ')));
-        for (const block of blocks) {
-          const evaluation = validate(normalize(parseBlock(block)));
-          expect(() => ValidatedEvaluationSchema.parse(evaluation)).not.toThrow();
+        const extracted = extractText(Buffer.from(text || ' '));
+        ExtractedDocumentSchema.parse(extracted);
+        for (const block of segment(extracted)) {
+          const parsed = parseBlock(BlockSchema.parse(block));
+          const normalized = normalize(ParsedBlockSchema.parse(parsed));
+          ValidatedEvaluationSchema.parse(validate(EvaluationSchema.parse(normalized)));
         }
       }),
       { numRuns: 300, seed: 20261121 },
