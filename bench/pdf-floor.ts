@@ -1,12 +1,14 @@
 /**
  * The floor of zipin's PDF path: bare pdf.js parsing (getTextContent + getOperatorList of every
- * page, nothing else) of the files named on the command line. Prints the page count.
+ * page, nothing else) of the files it is given, in a worker thread as zipin's own workers are.
+ * Posts the page count back.
  */
 import { readFileSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
 let pages = 0;
-for (const path of process.argv.slice(2)) {
+for (const path of workerData as string[]) {
   const doc = await getDocument({ data: new Uint8Array(readFileSync(path)), isEvalSupported: false, verbosity: 0 }).promise;
   for (let p = 1; p <= doc.numPages; p++) {
     const page = await doc.getPage(p);
@@ -16,4 +18,4 @@ for (const path of process.argv.slice(2)) {
   }
   await doc.destroy();
 }
-process.stdout.write(String(pages));
+parentPort!.postMessage(pages);

@@ -1,14 +1,15 @@
 /**
  * `npm run bench` (second part): PDF extraction speed. Extracts a set of PDF forms (the
  * test fixtures, repeated) end to end into SQLite, and compares with bare pdf.js parsing of the
- * same files at the same concurrency (the floor of this approach) and, where installed, with
- * `pdftotext -layout` (poppler) as a yardstick.
+ * same files at the same concurrency — in as many worker threads as zipin uses (the floor of
+ * this approach) — and, where installed, with `pdftotext -layout` (poppler) as a yardstick.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { runExtract } from '../src/pipeline/run.js';
 import { PACKAGE_ROOT } from '../src/version.js';
 
@@ -52,7 +53,11 @@ async function measureSet(label: string, fixtures: string[], copies: number, con
     const floorScript = fileURLToPath(new URL('./pdf-floor.js', import.meta.url));
     let pages = 0;
     const floor = await timed(files, concurrency, async (share) => {
-      const n = Number(await run(process.execPath, [floorScript, ...share]));
+      const n = await new Promise<number>((resolve, reject) => {
+        const worker = new Worker(floorScript, { workerData: share });
+        worker.once('message', (count: number) => resolve(count));
+        worker.once('error', reject);
+      });
       pages += n;
     });
     const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', dir, String(concurrency), join(root, 'bench.sqlite')], { encoding: 'utf8' });
