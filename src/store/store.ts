@@ -88,6 +88,20 @@ export class Store {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       insertFlag: db.prepare('INSERT INTO flags (evaluation_id, indicator_seq, code, severity, message) VALUES (?, ?, ?, ?, ?)'),
       startRun: db.prepare('INSERT INTO runs (started_at, command) VALUES (?, ?)'),
+      supersede: db.prepare('UPDATE documents SET current = 0 WHERE url = ? AND id <> ?'),
+      selectSource: db.prepare<[string], StoredSource>(`SELECT url, sha256, etag, last_modified AS lastModified, document_id AS documentId, status, error
+      FROM sources WHERE url = ?`),
+      upsertSource: db.prepare(`INSERT INTO sources (url, kind, found_on, first_seen, last_checked, last_changed, etag, last_modified, sha256, bytes,
+        http_status, content_type, status, error, document_id)
+      VALUES (@url, @kind, @foundOn, @checkedAt, @checkedAt, CASE WHEN @changed THEN @checkedAt END, @etag, @lastModified, @sha256, @bytes,
+        @httpStatus, @contentType, @status, @error, @documentId)
+      ON CONFLICT (url) DO UPDATE SET kind = excluded.kind, found_on = coalesce(excluded.found_on, found_on),
+        last_checked = excluded.last_checked,
+        last_changed = CASE WHEN @changed THEN excluded.last_checked ELSE last_changed END,
+        etag = coalesce(excluded.etag, etag), last_modified = coalesce(excluded.last_modified, last_modified),
+        sha256 = coalesce(excluded.sha256, sha256), bytes = coalesce(excluded.bytes, bytes),
+        http_status = excluded.http_status, content_type = coalesce(excluded.content_type, content_type),
+        status = excluded.status, error = excluded.error, document_id = coalesce(excluded.document_id, document_id)`),
       finishRun: db.prepare(`UPDATE runs SET finished_at = @finishedAt, documents_seen = @documentsSeen, documents_ok = @documentsOk,
         documents_failed = @documentsFailed, evaluations_written = @evaluationsWritten, sources_seen = @sourcesSeen,
         sources_new = @sourcesNew, sources_changed = @sourcesChanged, sources_failed = @sourcesFailed WHERE id = @id`),
@@ -140,7 +154,7 @@ export class Store {
       let documentId: number | null = null;
       if (result) {
         documentId = this.writeDocumentRows(result.document, result.evaluations);
-        this.db.prepare('UPDATE documents SET current = 0 WHERE url = ? AND id <> ?').run(source.url, documentId);
+        this.statements.supersede.run(source.url, documentId);
       }
       this.updateSource(source, documentId);
     })();
@@ -149,17 +163,7 @@ export class Store {
   readonly writeSource = (source: SourceUpdate): void => this.db.transaction(() => this.updateSource(source, null))();
 
   private updateSource(source: SourceUpdate, documentId: number | null): void {
-    this.db.prepare(`INSERT INTO sources (url, kind, found_on, first_seen, last_checked, last_changed, etag, last_modified, sha256, bytes,
-        http_status, content_type, status, error, document_id)
-      VALUES (@url, @kind, @foundOn, @checkedAt, @checkedAt, CASE WHEN @changed THEN @checkedAt END, @etag, @lastModified, @sha256, @bytes,
-        @httpStatus, @contentType, @status, @error, @documentId)
-      ON CONFLICT (url) DO UPDATE SET kind = excluded.kind, found_on = coalesce(excluded.found_on, found_on),
-        last_checked = excluded.last_checked,
-        last_changed = CASE WHEN @changed THEN excluded.last_checked ELSE last_changed END,
-        etag = coalesce(excluded.etag, etag), last_modified = coalesce(excluded.last_modified, last_modified),
-        sha256 = coalesce(excluded.sha256, sha256), bytes = coalesce(excluded.bytes, bytes),
-        http_status = excluded.http_status, content_type = coalesce(excluded.content_type, content_type),
-        status = excluded.status, error = excluded.error, document_id = coalesce(excluded.document_id, document_id)`).run({
+    this.statements.upsertSource.run({
       etag: null, lastModified: null, sha256: null, bytes: null, httpStatus: null, contentType: null, error: null, foundOn: null,
       ...source, changed: source.changed ? 1 : 0, documentId,
     });
@@ -167,8 +171,7 @@ export class Store {
 
   /** The stored state of a source, for conditional requests and change detection. */
   source(url: string): StoredSource | undefined {
-    return this.db.prepare(`SELECT url, sha256, etag, last_modified AS lastModified, document_id AS documentId, status, error
-      FROM sources WHERE url = ?`).get(url) as StoredSource | undefined;
+    return this.statements.selectSource.get(url);
   }
 
   startRun(command: string): number {
