@@ -104,6 +104,18 @@ describe("another issuer's layout (万元, no 年初预算数, 分值 before 年
   });
 });
 
+describe('年度指标值 printed as 指标性质 | 指标值 | 度量单位 under one merged header cell', () => {
+  it('reads the three columns back into one target, and 得分计算方法 is not in the way', async () => {
+    const [e] = (await run('split-target.pdf')).evaluations;
+    expect(e!.indicators.map((i) => [i.level1, i.level1Points, i.level2, i.name, i.target, i.targetOp, i.targetValue, i.targetUnit, i.actual, i.weight, i.score, i.deviation])).toEqual([
+      ['产出指标', 60, '数量指标', '养护里程', '≧120公里', '≥', 120, '公里', '118公里', 30, 28, '两段道路施工改线'],
+      ['产出指标', 60, '质量指标', '路面优良率', '≥85%', '≥', 85, '%', '88%', 30, 30, null],
+      ['效益指标', 20, '社会效益指标', '道路通行保障', '全年无断通', null, null, null, '全年无断通', 20, 20, null],
+    ]);
+    expect([e!.totalWeight, e!.totalScore, e!.funding[0]!.fullYearYuan, e!.confidence]).toEqual([100, 96, 5967400, 'high']);
+  });
+});
+
 describe('bad and unusual PDFs fail with one clear line', () => {
   it.each([
     ['003_e7112b8e4e2d84a4.scanned.pdf', 'no text layer (scanned document)'],

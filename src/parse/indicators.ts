@@ -4,13 +4,13 @@ import type { Row } from '../model/table.js';
 import { parseLevelLabel, type LevelLabel } from './labels.js';
 import { quote, textValue } from './text.js';
 
-type Role = 'level1' | 'level2' | 'name' | 'target' | 'actual' | 'weight' | 'score' | 'deviation';
+type Role = 'level1' | 'level2' | 'name' | 'targetNature' | 'target' | 'targetUnit' | 'actual' | 'weight' | 'score' | 'deviation';
 
 /** The Shenzhen column order; the shifted-cell repair below assumes it. */
 const STANDARD: readonly Role[] = ['level1', 'level2', 'name', 'target', 'actual', 'weight', 'score', 'deviation'];
 
 const ROLE_NAMES: Record<Role, string> = {
-  level1: '一级指标', level2: '二级指标', name: '三级指标', target: '年度指标值', actual: '实际完成值',
+  level1: '一级指标', level2: '二级指标', name: '三级指标', targetNature: '指标性质', target: '年度指标值', targetUnit: '度量单位', actual: '实际完成值',
   weight: '分值', score: '得分', deviation: '偏差原因',
 };
 
@@ -18,6 +18,8 @@ const HEADER_LABELS: ReadonlyArray<readonly [RegExp, Role]> = [
   [/^一级指标/, 'level1'],
   [/^二级指标/, 'level2'],
   [/^三级指标/, 'name'],
+  [/^指标性质/, 'targetNature'],
+  [/^(度量单位|计量单位)/, 'targetUnit'],
   [/^(年度指标值|预期指标值|年初目标值|年度目标值|指标值)/, 'target'],
   [/^实际(完成)?(指标)?值/, 'actual'],
   [/^分值/, 'weight'],
@@ -39,6 +41,10 @@ export function isIndicatorHeaderRow(row: Row): boolean {
 
 /** The 年度绩效指标 label of the table's first column, or the piece of it a page break left in a row. */
 const SECTION_LABEL = /^(年度绩效\s*指标|年度绩效|绩效指标|指标)$/;
+/** Rows the template leaves for more indicators: "指标2:", "……". */
+const FILLER = /^(指标\s*\d+\s*[:：]?|[…\.。]{2,})$/;
+/** A note under the indicators ends them. */
+const NOTES = /^(其他需要说明(的)?事项|说明\s*[:：])/;
 const NUMBER = /^[-+]?\d+(?:\.\d+)?$/;
 const PLACEHOLDER = /^[\/／—–\-－]$/;
 
@@ -186,17 +192,31 @@ export function parseIndicators(rows: readonly Row[], headerAt: number, isEnd: (
   const indicators: ParsedIndicator[] = [];
   if (headerAt < 0) return { indicators, flags };
   const headerCells = rows[headerAt]!.cells;
+  // 年度指标值 printed as three columns under it (指标性质 | 指标值 | 度量单位) on a second header row.
+  const subRow = rows[headerAt + 1];
+  const subCols = (subRow?.cells ?? []).map((c, i) => ({ role: roleOf(c), i })).filter((x): x is { role: Role; i: number } => x.role !== null);
+  const split = subCols.some((x) => x.role === 'targetNature' || x.role === 'targetUnit');
   const headerCol: Partial<Record<Role, number>> = {};
   headerCells.forEach((c, i) => {
     const role = roleOf(c);
-    if (role !== null && headerCol[role] === undefined) headerCol[role] = i;
+    if (role !== null && headerCol[role] === undefined && !(split && role === 'target')) headerCol[role] = i;
   });
+  if (split) {
+    // The sub-header gives the three columns; header cells after them move right when the header
+    // row printed 年度指标值 as one merged cell (no empty cells standing for the other two).
+    const targetAt = headerCells.findIndex((c) => roleOf(c) === 'target');
+    const lastSub = Math.max(...subCols.map((x) => x.i));
+    const after = (Object.values(headerCol) as number[]).filter((col) => col > targetAt);
+    const shift = after.length > 0 ? Math.max(0, lastSub + 1 - Math.min(...after)) : 0;
+    for (const role of Object.keys(headerCol) as Role[]) if (headerCol[role]! > targetAt) headerCol[role] = headerCol[role]! + shift;
+    for (const { role, i } of subCols) headerCol[role] = i;
+  }
   const order = (Object.entries(headerCol) as Array<[Role, number]>).sort((a, b) => a[1] - b[1]).map(([r]) => r);
   const standard = order.length === STANDARD.length && order.every((r, i) => r === STANDARD[i]);
   const state: LevelState = { level1: null, level1Points: null, level2: null };
 
-  for (const row of rows.slice(headerAt + 1)) {
-    if (isEnd(row)) break;
+  for (const row of rows.slice(headerAt + (split ? 2 : 1))) {
+    if (isEnd(row) || NOTES.test(row.cells.find((c) => c !== '') ?? '')) break;
     const cells = row.cells.map((c) => (SECTION_LABEL.test(c) ? '' : c));
     let values: Partial<Record<Role, string>>;
     if (standard) {
@@ -218,6 +238,12 @@ export function parseIndicators(rows: readonly Row[], headerAt: number, isEnd: (
         const text = cells[col] ?? '';
         if (text !== '') values[role] = text;
       }
+      if (split) {
+        // ≧ | 735 | 人次 → "≧735人次", read by the normaliser like any printed target.
+        const target = [values.targetNature, values.target, values.targetUnit].filter((v) => v !== undefined && textValue(v) !== null).join('');
+        if (target !== '') values.target = target;
+        else delete values.target;
+      }
       const levelCells: Placement['levels'] = [];
       for (const role of ['level1', 'level2'] as const) {
         const text = values[role];
@@ -229,6 +255,8 @@ export function parseIndicators(rows: readonly Row[], headerAt: number, isEnd: (
     }
     const kept = ['name', 'target', 'actual', 'weight', 'score', 'deviation'] as const;
     if (kept.every((role) => values[role] === undefined)) continue; // a row that only carries level labels
+    const valued = ['target', 'actual', 'weight', 'score', 'deviation'] as const;
+    if (values.name !== undefined && FILLER.test(values.name) && valued.every((role) => textValue(values[role]) === null)) continue;
     indicators.push({
       line: row.line,
       page: row.page,

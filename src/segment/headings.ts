@@ -15,7 +15,8 @@ const HEADING_MAX_CHARS = 60;
 export function headingText(row: Row): string | null {
   const cells = filled(row);
   if (cells.length !== 1) return null;
-  const text = cells[0]!.replace(/^附件\s*\d*\s*[:：]?\s*/, '').replace(/[（(]\s*\d{4}\s*年度?\s*[)）]$/, '').trim();
+  // "附件1 …", "…（2022年度）", "…（公开14表）" around the title are not part of it.
+  const text = cells[0]!.replace(/^(附件|附表)\s*\d*\s*[:：]?\s*/, '').replace(/\s*[（(][^（()）]{1,12}[)）]$/, '').trim();
   if (text.length > HEADING_MAX_CHARS || !HEADING.test(text) || /[。；]/.test(text)) return null;
   return text;
 }

@@ -44,7 +44,7 @@ export function segment(doc: ExtractedDocument): Block[] {
     blocks.push({
       index: blocks.length,
       title: opensWithHeading ? title : null,
-      headingYear: opensWithHeading && title !== null ? yearOf(title) : null,
+      headingYear: opensWithHeading ? yearOf(rows[start]!.cells.find((c) => c !== '') ?? '') : null,
       rows: rows.slice(start, end),
     });
     i = end;

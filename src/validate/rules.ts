@@ -58,22 +58,25 @@ export function levelWeights(e: Evaluation): Flag[] {
   return flags;
 }
 
-/** Funding 分值 + all indicator 分值 = 总分 分值. */
+/** Funding 分值 + all indicator 分值 = 总分 分值 (some issuers' 总分 leaves the funding points out). */
 export function totalWeight(e: Evaluation): Flag[] {
   if (e.totalWeight === null) return [];
   const fundingWeight = e.funding.find((f) => f.line === 'total')?.weight ?? null;
-  const got = dec(fundingWeight).plus(sum(e.indicators.map((x) => x.weight)));
-  if (got.equals(e.totalWeight)) return [];
+  const indicators = sum(e.indicators.map((x) => x.weight));
+  const got = dec(fundingWeight).plus(indicators);
+  if (got.equals(e.totalWeight) || indicators.equals(e.totalWeight)) return [];
   return [flag('total_weight_mismatch', 'warn',
     `funding 分值 ${fundingWeight ?? 0} + indicator 分值 add up to ${fmt(got)}, not the 总分 分值 ${e.totalWeight}`)];
 }
 
-/** Funding 得分 + all indicator 得分 = 总分 得分. */
+/** Funding 得分 + all indicator 得分 = 总分 得分 (or the indicators alone, where 总分 leaves funding out). */
 export function totalScore(e: Evaluation): Flag[] {
   if (e.totalScore === null) return [];
   const fundingScore = e.funding.find((f) => f.line === 'total')?.score ?? null;
-  const got = dec(fundingScore).plus(sum(e.indicators.map((x) => x.score)));
-  if (got.minus(e.totalScore).abs().lessThan(SCORE_TOLERANCE)) return [];
+  const indicators = sum(e.indicators.map((x) => x.score));
+  const got = dec(fundingScore).plus(indicators);
+  const close = (x: Decimal) => x.minus(e.totalScore!).abs().lessThan(SCORE_TOLERANCE);
+  if (close(got) || (fundingScore !== null && close(indicators))) return [];
   return [flag('total_score_mismatch', 'warn',
     `funding 得分 ${fundingScore ?? 0} + indicator 得分 add up to ${fmt(got)}, not the 总分 得分 ${e.totalScore}`)];
 }
