@@ -8,13 +8,19 @@ import { corpusFile, DOCS, tempDir } from './helpers.js';
 
 const count = (db: Database.Database, table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
+/** A new database file holding one corpus document, written the way extract writes it. */
+async function storeWith(name: string): Promise<string> {
+  const path = join(tempDir(), 'z.sqlite');
+  const store = new Store(path);
+  const result = await processDocument(readFileSync(corpusFile(name)), `corpus/${name}`);
+  store.writeDocument(result.document, result.evaluations);
+  store.close();
+  return path;
+}
+
 describe('Store', () => {
   it('writes a document with its evaluations, funding, indicators and flags', async () => {
-    const path = join(tempDir(), 'z.sqlite');
-    const store = new Store(path);
-    const result = await processDocument(readFileSync(corpusFile(DOCS.shuju)), 'corpus/000.txt');
-    store.writeDocument(result.document, result.evaluations);
-    store.close();
+    const path = await storeWith(DOCS.shuju);
     const db = new Database(path, { readonly: true });
     expect([count(db, 'documents'), count(db, 'evaluations'), count(db, 'funding'), count(db, 'indicators')]).toEqual([1, 9, 36, 118]);
     const row = db.prepare(`SELECT e.project_name, e.total_score_raw, e.confidence, d.status, d.format, d.pipeline_version
@@ -69,11 +75,7 @@ describe('Store', () => {
 
 describe('schema versions', () => {
   it('migrates a version-1 database in place, keeping its rows', async () => {
-    const path = join(tempDir(), 'old.sqlite');
-    const store = new Store(path);
-    const result = await processDocument(readFileSync(corpusFile(DOCS.guihua)), 'g.txt');
-    store.writeDocument(result.document, result.evaluations);
-    store.close();
+    const path = await storeWith(DOCS.guihua);
     // Take it back to what zipin 0.1 wrote: no crawl columns, no sources table.
     const old = new Database(path);
     old.exec(`DROP INDEX documents_url; ALTER TABLE documents DROP COLUMN url; ALTER TABLE documents DROP COLUMN current;
