@@ -139,6 +139,15 @@ describe('pieces', () => {
     expect(normalizeCjk('⼀⼈⻓⻔⻚（元）')).toBe('一人长门页（元）');
   });
 
+  it("puts back the built-ins pdf.js's legacy build replaces with slower polyfills", async () => {
+    const native = (f: unknown) => String(f).includes('[native code]');
+    await run('long-table.pdf');
+    // Checked through Function.prototype.toString of a fresh realm: the polyfill of toString itself hides polyfills.
+    const { runInNewContext } = await import('node:vm');
+    const toString = runInNewContext('Function.prototype.toString') as (this: unknown) => string;
+    expect([Array.prototype.push, JSON.parse, JSON.stringify, Function.prototype.toString].map((f) => native(toString.call(f)))).toEqual([true, true, true, true]);
+  });
+
   it('builds a grid with merged cells from ruling lines', () => {
     const h = (y: number, x0: number, x1: number) => ({ x0, x1, y0: y, y1: y, horizontal: true });
     const v = (x: number, y0: number, y1: number) => ({ x0: x, x1: x, y0, y1, horizontal: false });

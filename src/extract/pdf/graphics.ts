@@ -222,10 +222,13 @@ export function readGraphics(fnArray: ArrayLike<number>, argsArray: ArrayLike<un
       default:
         if (shows.has(fn)) {
           const glyphs = (fn === OPS.nextLineSetSpacingShowText ? args?.[2] : args?.[0]) as unknown[] | undefined;
-          const chars = (glyphs ?? [])
-            .map((g) => (g && typeof g === 'object' && 'unicode' in g ? String((g as { unicode: unknown }).unicode) : ''))
-            .join('')
-            .replace(/\s+/g, '');
+          let chars = '';
+          for (const g of glyphs ?? []) {
+            // Glyphs are objects; numbers between them are spacing adjustments.
+            const unicode = g !== null && typeof g === 'object' ? (g as { unicode?: unknown }).unicode : undefined;
+            if (typeof unicode === 'string') chars += unicode;
+          }
+          chars = chars.replace(/\s+/g, '');
           if (chars !== '') drawn.push({ chars, clip: state.clip });
         }
         break;

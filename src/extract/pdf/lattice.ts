@@ -77,13 +77,13 @@ function cluster(values: number[]): number[] {
   return out.map((g) => g.reduce((s, v) => s + v, 0) / g.length);
 }
 
-/** Share of [from, to] covered by the given spans. */
+/** Share of [from, to] covered by the given spans (sorted by start). */
 function coverage(spans: ReadonlyArray<readonly [number, number]>, from: number, to: number): number {
   const length = to - from;
   if (length <= 0) return 1;
   let covered = 0;
   let cursor = from;
-  for (const [a, b] of [...spans].sort((x, y) => x[0] - y[0])) {
+  for (const [a, b] of spans) {
     const s = Math.max(a, cursor);
     const e = Math.min(b, to);
     if (e > s) {
@@ -115,13 +115,16 @@ function buildTable(rules: readonly Rule[]): Table | null {
   const ys = cluster(horizontal.map((r) => r.y0));
   const xs = cluster(vertical.map((r) => r.x0));
   if (ys.length < 2 || xs.length < 2) return null;
-  const near = (list: readonly Rule[], pos: number, h: boolean) =>
-    list.filter((r) => Math.abs((h ? r.y0 : r.x0) - pos) <= SNAP).map((r) => (h ? [r.x0, r.x1] : [r.y0, r.y1]) as [number, number]);
+  const near = (list: readonly Rule[], pos: number, h: boolean) => list
+    .filter((r) => Math.abs((h ? r.y0 : r.x0) - pos) <= SNAP)
+    .map((r) => (h ? [r.x0, r.x1] : [r.y0, r.y1]) as [number, number])
+    .sort((a, b) => a[0] - b[0]);
   const verticalAt = xs.map((x) => near(vertical, x, false));
   const horizontalAt = ys.map((y) => near(horizontal, y, true));
-  // An edge between two grid cells is drawn when a rule covers most of it.
-  const drawnV = (k: number, r: number) => coverage(verticalAt[k]!, ys[r]!, ys[r + 1]!) >= 0.6;
-  const drawnH = (k: number, c: number) => coverage(horizontalAt[k]!, xs[c]!, xs[c + 1]!) >= 0.6;
+  // An edge between two grid cells is drawn when a rule covers most of it: drawnV[k][r] for the
+  // vertical grid line k beside row r, drawnH[k][c] for the horizontal line k over column c.
+  const drawnV = verticalAt.map((spans) => ys.slice(1).map((y, r) => coverage(spans, ys[r]!, y) >= 0.6));
+  const drawnH = horizontalAt.map((spans) => xs.slice(1).map((x, c) => coverage(spans, xs[c]!, x) >= 0.6));
   const rows = ys.length - 1;
   const cols = xs.length - 1;
   const parent = Array.from({ length: rows * cols }, (_, i) => i);
@@ -129,8 +132,8 @@ function buildTable(rules: readonly Rule[]): Table | null {
   const union = (a: number, b: number) => { parent[find(a)] = find(b); };
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
-      if (c + 1 < cols && !drawnV(c + 1, r)) union(r * cols + c, r * cols + c + 1);
-      if (r + 1 < rows && !drawnH(r + 1, c)) union(r * cols + c, (r + 1) * cols + c);
+      if (c + 1 < cols && !drawnV[c + 1]![r]) union(r * cols + c, r * cols + c + 1);
+      if (r + 1 < rows && !drawnH[r + 1]![c]) union(r * cols + c, (r + 1) * cols + c);
     }
   }
   const byRoot = new Map<number, Region>();
@@ -154,8 +157,8 @@ function buildTable(rules: readonly Rule[]): Table | null {
   });
   return {
     x0: xs[0]!, x1: xs[xs.length - 1]!, y0: ys[0]!, y1: ys[ys.length - 1]!, xs, ys, regions, regionAt,
-    hasVertical: (k, r) => k > 0 && k < xs.length - 1 && r >= 0 && r < rows && drawnV(k, r),
-    hasHorizontal: (k, c) => k >= 0 && k < ys.length && c >= 0 && c < cols && drawnH(k, c),
+    hasVertical: (k, r) => k > 0 && k < xs.length - 1 && r >= 0 && r < rows && drawnV[k]![r]!,
+    hasHorizontal: (k, c) => k >= 0 && k < ys.length && c >= 0 && c < cols && drawnH[k]![c]!,
     openTop, openBottom,
   };
 }
@@ -174,7 +177,9 @@ export function findTables(rules: readonly Rule[]): Table[] {
   const groups = new Map<number, Rule[]>();
   merged.forEach((r, i) => {
     const root = find(i);
-    groups.set(root, [...(groups.get(root) ?? []), r]);
+    const group = groups.get(root);
+    if (group) group.push(r);
+    else groups.set(root, [r]);
   });
   return [...groups.values()]
     .map(buildTable)

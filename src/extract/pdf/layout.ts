@@ -28,6 +28,8 @@ function lines(runs: readonly TextRun[]): TextRun[][] {
 
 /** A cell's text: its lines in reading order, wrapped lines joined without breaking CJK text. */
 export function cellText(runs: readonly TextRun[]): string {
+  if (runs.length === 0) return ''; // most cells of a form are empty or one run
+  if (runs.length === 1) return runs[0]!.text.replace(/\s+/g, ' ').trim();
   let text = '';
   for (const line of lines(runs)) {
     let lineText = '';
@@ -76,7 +78,8 @@ export function splitRun(run: TextRun, cuts: readonly number[]): TextRun[] {
 
 /** A run crossing a drawn vertical rule of its table row is cut there. */
 function splitAcrossRules(run: TextRun, table: Table, row: number): TextRun[] {
-  return splitRun(run, table.xs.filter((_, k) => table.hasVertical(k, row)));
+  const cuts = table.xs.filter((x, k) => x > run.x0 + 1 && x < run.x1 - 1 && table.hasVertical(k, row));
+  return cuts.length === 0 ? [run] : splitRun(run, cuts);
 }
 
 function indexIn(edges: readonly number[], v: number): number {

@@ -1,23 +1,11 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type { ExtractedDocument, Row } from '../../model/table.js';
 import { DocumentError } from '../errors.js';
 import type { Matrix } from './geometry.js';
 import { readGraphics, type Ops } from './graphics.js';
 import { findTables } from './lattice.js';
 import { LABEL_LIKE, layoutPage, type LaidOutRow } from './layout.js';
+import { DOCUMENT_OPTIONS, loadPdfJs } from './pdfjs.js';
 import { readText, type TextItemLike } from './text.js';
-
-type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
-let pdfjs: Promise<PdfJs> | null = null;
-
-/** pdf.js is loaded on the first PDF only: text-only runs never pay for it. */
-function loadPdfJs(): Promise<PdfJs> {
-  pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs');
-  return pdfjs;
-}
-
-const PDFJS_ROOT = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
 
 function isIndicatorHeader(cells: readonly string[]): boolean {
   const compact = cells.map((c) => c.replace(/\s+/g, ''));
@@ -58,16 +46,8 @@ export async function extractPdf(bytes: Uint8Array): Promise<ExtractedDocument> 
   const { getDocument, OPS } = await loadPdfJs();
   let doc;
   try {
-    doc = await getDocument({
-      data: new Uint8Array(bytes), // pdf.js takes ownership of the buffer it is given
-      isEvalSupported: false,
-      cMapUrl: `${join(PDFJS_ROOT, 'cmaps')}/`,
-      cMapPacked: true,
-      standardFontDataUrl: `${join(PDFJS_ROOT, 'standard_fonts')}/`,
-      useSystemFonts: false,
-      disableFontFace: true,
-      verbosity: 0,
-    }).promise;
+    // pdf.js takes ownership of the buffer it is given
+    doc = await getDocument({ ...DOCUMENT_OPTIONS, data: new Uint8Array(bytes) }).promise;
   } catch (error) {
     throw openError(error);
   }
@@ -81,7 +61,7 @@ export async function extractPdf(bytes: Uint8Array): Promise<ExtractedDocument> 
       const page = await doc.getPage(p);
       const view = page.getViewport({ scale: 1 });
       const viewport = view.transform as unknown as Matrix;
-      const [operators, text] = await Promise.all([page.getOperatorList(), page.getTextContent()]);
+      const [text, operators] = await Promise.all([page.getTextContent(), page.getOperatorList()]);
       const graphics = readGraphics(operators.fnArray, operators.argsArray, viewport, OPS as unknown as Ops);
       const { runs, clipped } = readText(text.items.filter((i): i is TextItemLike & typeof i => 'str' in i), viewport, graphics.drawn);
       anyText ||= runs.length > 0;

@@ -1,4 +1,4 @@
-import { apply, type Box, type Matrix, type TextRun } from './geometry.js';
+import type { Box, Matrix, TextRun } from './geometry.js';
 import type { DrawnText } from './graphics.js';
 
 /** What this reader uses of a pdf.js TextItem. */
@@ -8,6 +8,9 @@ export interface TextItemLike {
   width: number;
   height: number;
 }
+
+/** How far ahead (in characters of the show-text stream) an item's text is looked for. */
+const WINDOW = 400;
 
 const COMPATIBILITY = /[\u2f00-\u2fdf\uf900-\ufaff]/g;
 
@@ -38,30 +41,29 @@ export function normalizeCjk(text: string): string {
  * reliably, so clipping is not used on it.
  */
 function clipsOf(items: readonly TextItemLike[], drawn: readonly DrawnText[]): Array<Box | null> | undefined {
-  const stream: Array<{ ch: string; clip: Box | null }> = [];
-  for (const d of drawn) for (const ch of d.chars) stream.push({ ch, clip: d.clip });
+  const stream = drawn.map((d) => d.chars).join('');
+  const owner = new Int32Array(stream.length); // which show-text operator drew each code unit
+  for (let d = 0, at = 0; d < drawn.length; at += drawn[d]!.chars.length, d++) owner.fill(d, at, at + drawn[d]!.chars.length);
   const clips: Array<Box | null> = [];
   let p = 0;
   let matched = 0;
   let total = 0;
   for (const item of items) {
-    const chars = Array.from(item.str.replace(/\s+/g, ''));
-    if (chars.length === 0) {
+    const chars = item.str.replace(/\s+/g, '');
+    if (chars === '') {
       clips.push(null);
       continue;
     }
     total++;
-    let at = -1;
-    for (let q = p; q < Math.min(stream.length, p + 400) && at < 0; q++) {
-      if (chars.every((c, k) => stream[q + k]?.ch === c)) at = q;
-    }
-    if (at < 0) {
+    // Look a little ahead only: an item the operators do not show is skipped, not searched for page-wide.
+    const ahead = stream.slice(p, p + WINDOW + chars.length - 1).indexOf(chars);
+    if (ahead < 0) {
       clips.push(null);
       continue;
     }
     matched++;
-    clips.push(stream[at]!.clip);
-    p = at + chars.length;
+    clips.push(drawn[owner[p + ahead]!]!.clip);
+    p += ahead + chars.length;
   }
   return total === 0 || matched / total >= 0.9 ? clips : undefined;
 }
@@ -82,8 +84,9 @@ export function readText(items: readonly TextItemLike[], viewport: Matrix, drawn
   const runs: TextRun[] = [];
   const clipped: TextRun[] = [];
   const clips = clipsOf(items, drawn);
-  for (const [index, item] of items.entries()) {
-    if (item.str.trim() === '') continue;
+  const [va, vb, vc, vd, ve, vf] = viewport;
+  items.forEach((item, index) => {
+    if (item.str.trim() === '') return;
     const [a, b, c, d, e, f] = item.transform as [number, number, number, number, number, number];
     const along = Math.hypot(a, b) || 1;
     const up = Math.hypot(c, d) || 1;
@@ -92,13 +95,22 @@ export function readText(items: readonly TextItemLike[], viewport: Matrix, drawn
     const dy = (b / along) * item.width;
     const ux = (c / up) * size;
     const uy = (d / up) * size;
-    const corners = [apply(viewport, e, f), apply(viewport, e + dx, f + dy), apply(viewport, e + ux, f + uy), apply(viewport, e + dx + ux, f + dy + uy)];
-    const xs = corners.map((p) => p[0]);
-    const ys = corners.map((p) => p[1]);
-    const box = { x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys) };
-    const run = { text: normalizeCjk(item.str), ...box, size: size * Math.hypot(viewport[0], viewport[1]) };
-    if (clips && !visible(box, clips[index] ?? null)) clipped.push(run);
+    // The item's four corners in text space, then its bounding box in device space.
+    let x0 = Infinity;
+    let x1 = -Infinity;
+    let y0 = Infinity;
+    let y1 = -Infinity;
+    for (const [x, y] of [[e, f], [e + dx, f + dy], [e + ux, f + uy], [e + dx + ux, f + dy + uy]] as const) {
+      const px = va * x + vc * y + ve;
+      const py = vb * x + vd * y + vf;
+      if (px < x0) x0 = px;
+      if (px > x1) x1 = px;
+      if (py < y0) y0 = py;
+      if (py > y1) y1 = py;
+    }
+    const run: TextRun = { text: normalizeCjk(item.str), x0, y0, x1, y1, size: size * Math.hypot(va, vb) };
+    if (clips && !visible(run, clips[index] ?? null)) clipped.push(run);
     else runs.push(run);
-  }
+  });
   return { runs, clipped };
 }
