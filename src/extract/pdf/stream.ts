@@ -69,11 +69,61 @@ function splitLabelFromNumber(run: TextRun, boundaries: readonly number[]): Text
   return pieces.length === 2 ? [{ ...pieces[0]!, text: label }, { ...pieces[1]!, text: number }] : [run];
 }
 
+/**
+ * Runs that touch on a line are one piece of text: pdf.js cuts a label wherever the font or a
+ * radical changes ("年度资" "金" "总额"), and a cut piece must not fall into the next column.
+ */
+function joinTouching(runs: readonly TextRun[]): TextRun[] {
+  const out: TextRun[] = [];
+  for (const run of [...runs].sort((a, b) => mid(a) - mid(b) || a.x0 - b.x0)) {
+    const last = out[out.length - 1];
+    if (last && Math.abs(mid(last) - mid(run)) <= last.size * 0.5 && run.x0 - last.x1 < last.size * 0.25 && run.x0 >= last.x0) {
+      out[out.length - 1] = { ...last, text: last.text + run.text, x1: Math.max(last.x1, run.x1), y0: Math.min(last.y0, run.y0), y1: Math.max(last.y1, run.y1) };
+    } else out.push(run);
+  }
+  return out;
+}
+
 function columnIndex(columns: ReadonlyArray<readonly [number, number]>, x: number): number {
   for (let i = 0; i < columns.length - 1; i++) {
     if (x < (columns[i]![1] + columns[i + 1]![0]) / 2) return i;
   }
   return columns.length - 1;
+}
+
+/** Header labels of the columns whose merged cells name a group of rows. */
+const GROUP_LABEL = /^(一级指标|二级指标)$/;
+
+/**
+ * Without rules a merged label cell is only its text, printed level with the middle of its rows,
+ * whereas the table model puts it on the first. Where a group column's first body row is empty
+ * although labels follow (so its labels are centred, not top-aligned), a label with k empty
+ * cells above it that are not yet any group's, and k empty cells below, heads the rows from
+ * k above. (A label centred between the two rows of an even group stays where pdf.js put it.)
+ */
+function raiseCentredLabels(table: LaidOutRow[]): void {
+  const start = table.findIndex((row) => row.cells.filter((c) => GROUP_LABEL.test(c.replace(/\s+/g, ''))).length > 0);
+  if (start < 0) return;
+  const header = table[start]!.cells.map((c) => c.replace(/\s+/g, ''));
+  const end = table.findIndex((row, i) => i > start && /^总\s*分/.test(row.cells.find((c) => c !== '') ?? ''));
+  const body = table.slice(start + 1, end < 0 ? table.length : end);
+  header.forEach((label, col) => {
+    if (!GROUP_LABEL.test(label) || body.length === 0 || body[0]!.cells[col] !== '') return;
+    let free = 0; // empty cells above the current row that belong to no group yet
+    body.forEach((row, r) => {
+      if (row.cells[col] === '') {
+        free++;
+        return;
+      }
+      let k = 0;
+      while (k < free && body[r + k + 1]?.cells[col] === '') k++;
+      if (k > 0) {
+        body[r - k]!.cells[col] = row.cells[col]!;
+        row.cells[col] = '';
+      }
+      free = -k; // the k empty rows below are this label's
+    });
+  });
 }
 
 /**
@@ -110,12 +160,15 @@ export function streamTables(runs: readonly TextRun[]): { rows: LaidOutRow[]; re
       members.get(nearest)!.push(...line.runs);
     }
     const boundaries = columns.slice(1).map((c, i) => (columns[i]![1] + c[0]) / 2);
+    const table: LaidOutRow[] = [];
     for (const [anchor, own] of members) {
       const cells = columns.map(() => [] as TextRun[]);
-      const pieces = own.flatMap((r) => splitLabelFromNumber(r, boundaries));
+      const pieces = joinTouching(own).flatMap((r) => splitLabelFromNumber(r, boundaries));
       for (const r of pieces.sort((a, b) => mid(a) - mid(b) || a.x0 - b.x0)) cells[columnIndex(columns, centre(r))]!.push(r);
-      rows.push({ top: anchor.y, cells: cells.map((c) => c.map((r) => r.text.trim()).join('')), ruled: true, spans: cells.map(() => 'own') });
+      table.push({ top: anchor.y, cells: cells.map((c) => c.map((r) => r.text.trim()).join('')), ruled: true, spans: cells.map(() => 'own') });
     }
+    raiseCentredLabels(table);
+    rows.push(...table);
     for (let i = first; i <= last; i++) claimed.add(i);
   });
   return { rows, rest: lines.filter((_, i) => !claimed.has(i)).flatMap((l) => l.runs) };
