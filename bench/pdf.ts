@@ -13,9 +13,9 @@ import { Worker } from 'node:worker_threads';
 import { runExtract } from '../src/pipeline/run.js';
 import { PACKAGE_ROOT } from '../src/version.js';
 
-/** Two producers: LibreOffice's long multi-page report, and Chromium's short forms with heavy embedded CJK fonts. */
+/** Two producers: LibreOffice's report and spreadsheet form, and Chromium's short forms with heavy embedded CJK fonts. */
 const SETS: Record<string, string[]> = {
-  'LibreOffice (12-page report)': ['003_e7112b8e4e2d84a4.calc.pdf'],
+  'LibreOffice (12-page report, 2-page form)': ['003_e7112b8e4e2d84a4.calc.pdf', 'calc-form.pdf'],
   'Chromium (1–6 page forms)': ['003_e7112b8e4e2d84a4.chromium.pdf', 'long-table.pdf', 'other-issuer.pdf', 'rotated.pdf'],
 };
 

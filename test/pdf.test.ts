@@ -95,6 +95,41 @@ describe("another issuer's layout (万元, no 年初预算数, 分值 before 年
   it('reads the same form without any ruling lines (stream fallback): a label cut by pdf.js, 一级 labels centred on their rows', () => expected('unruled.pdf'));
 });
 
+describe('a spreadsheet form printed by LibreOffice Calc (merged cells across a page break, repeated header row, page footer)', () => {
+  it('gives every field of the form', async () => {
+    const result = await run('calc-form.pdf');
+    expect(result.document).toMatchObject({ status: 'ok', pages: 2 });
+    expect(result.evaluations).toHaveLength(1);
+    const [e] = result.evaluations;
+    expect([e!.title, e!.projectName, e!.supervisingDept, e!.implementingUnit, e!.year, e!.moneyUnit, e!.totalWeight, e!.totalScore, e!.pageStart, e!.pageEnd]).toEqual(
+      ['2023年度项目支出绩效自评表', '智慧水务平台运维', '某市水务局', '某市水务信息中心', 2023, '元', 100, 98, 1, 2],
+    );
+    // Calc's own number formats: thousands separators, percentages.
+    expect(e!.funding.map((f) => [f.line, f.initialYuan, f.fullYearYuan, f.executedYuan, f.weight, f.rate, f.score])).toEqual([
+      ['total', 1200000, 1150000, 1092500, 10, 0.95, 9.5],
+      ['appropriation', 1200000, 1150000, 1092500, null, 0.95, null],
+      ['carryover', 0, 0, 0, null, null, null],
+      ['other', 0, 0, 0, null, null, null],
+    ]);
+    expect([e!.goalExpected, e!.goalActual]).toEqual(['保障全市42座泵站和智慧水务平台全年稳定运行，按月完成巡检。', '平台全年稳定运行，42座泵站中41座按月完成巡检。']);
+    const row = (i: ValidatedEvaluation['indicators'][number]) => [i.level1, i.level1Points, i.level2, i.name, i.target, i.actual, i.weight, i.score, i.deviation];
+    const pumps = Array.from({ length: 40 }, (_, k) => k === 6
+      ? ['产出指标', 50, '数量指标', '第7号泵站巡检次数', '≥12次', '10次', 1, 0.5, '汛期道路中断，2次巡检顺延至次年一季度完成，已调整巡检计划并增加备用路线。']
+      : ['产出指标', 50, '数量指标', `第${k + 1}号泵站巡检次数`, '≥12次', '12次', 1, 1, '无']);
+    expect(e!.indicators.map(row)).toEqual([
+      ...pumps, // 21 on page 1, 19 on page 2 under the repeated header, one merged 一级 and 二级 cell over both
+      ['产出指标', 50, '质量指标', '平台可用率', '≥99.5%', '99.8%', 3, 3, '无'],
+      ['产出指标', 50, '质量指标', '数据采集完整率', '≥98%', '98.6%', 3, 3, '无'],
+      ['产出指标', 50, '时效指标', '故障修复时间', '≤4小时', '2.5小时', 4, 4, '无'],
+      ['效益指标', 30, '社会效益指标', '供水管网漏损率', '≤9%', '8.7%', 15, 15, '无'],
+      ['效益指标', 30, '社会效益指标', '停水事件平均通知提前时间', '≥24小时', '30小时', 15, 15, '无'],
+      ['满意度指标', 10, '服务对象满意度指标', '用水户满意度', '≥90%', '88%', 10, 9, '满意度略低于目标，将缩短报修响应时间。'],
+    ]);
+    expect(e!.indicators.map((i) => i.page)).toEqual([...Array(21).fill(1), ...Array(25).fill(2)]);
+    expect([e!.flags, e!.confidence]).toEqual([[], 'high']);
+  });
+});
+
 describe('年度指标值 printed as 指标性质 | 指标值 | 度量单位 under one merged header cell', () => {
   it('reads the three columns back into one target, and 得分计算方法 is not in the way', async () => {
     const [e] = (await run('split-target.pdf')).evaluations;

@@ -1,5 +1,6 @@
 import type { Box, Matrix, TextRun } from './geometry.js';
 import type { DrawnText } from './graphics.js';
+import { LABEL_LIKE } from './layout.js';
 
 /** What this reader uses of a pdf.js TextItem. */
 export interface TextItemLike {
@@ -68,11 +69,25 @@ function clipsOf(items: readonly TextItemLike[], drawn: readonly DrawnText[]): A
   return total === 0 || matched / total >= 0.9 ? clips : undefined;
 }
 
-function visible(box: Box, clip: Box | null): boolean {
-  if (clip === null) return true;
-  const cx = (box.x0 + box.x1) / 2;
-  const cy = (box.y0 + box.y1) / 2;
-  return cx >= clip.x0 - 1 && cx <= clip.x1 + 1 && cy >= clip.y0 - 1 && cy <= clip.y1 + 1;
+/**
+ * A run as the page shows it under the clip it was drawn with, or null where it cannot be seen.
+ * A merged cell cut by a page break is drawn whole on both pages, clipped to each page's part
+ * (LibreOffice): a line of its label cut by the break is kept, moved inside the clip, on the
+ * page where its top shows, and not taken again where only its lower part shows.
+ */
+function underClip(run: TextRun, clip: Box | null): TextRun | null {
+  if (clip === null) return run;
+  const cx = (run.x0 + run.x1) / 2;
+  const cy = (run.y0 + run.y1) / 2;
+  if (cx < clip.x0 - 1 || cx > clip.x1 + 1) return null;
+  const cutTop = run.y0 < clip.y0 - 1 && run.y1 > clip.y0;
+  const cutBottom = run.y1 > clip.y1 + 1 && run.y0 < clip.y1;
+  if (cutTop !== cutBottom && LABEL_LIKE(run.text.trim())) {
+    if (cutTop) return null;
+    const up = run.y1 - clip.y1;
+    return { ...run, y0: run.y0 - up, y1: run.y1 - up };
+  }
+  return cy >= clip.y0 - 1 && cy <= clip.y1 + 1 ? run : null;
 }
 
 /**
@@ -109,8 +124,9 @@ export function readText(items: readonly TextItemLike[], viewport: Matrix, drawn
       if (py > y1) y1 = py;
     }
     const run: TextRun = { text: normalizeCjk(item.str), x0, y0, x1, y1, size: size * Math.hypot(va, vb) };
-    if (clips && !visible(run, clips[index] ?? null)) clipped.push(run);
-    else runs.push(run);
+    const shown = clips ? underClip(run, clips[index] ?? null) : run;
+    if (shown) runs.push(shown);
+    else clipped.push(run);
   });
   return { runs, clipped };
 }
