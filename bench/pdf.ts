@@ -54,15 +54,25 @@ function rate(start: number, done: readonly Completion[]): Rate {
 
 const now = () => performance.timeOrigin + performance.now();
 
-/** Bare pdf.js over the files in `concurrency` worker threads. */
+/** Bare pdf.js over the files in `concurrency` worker threads, each sent the next file when free (as zipin's pool does). */
 async function bare(files: readonly string[], concurrency: number, asZipin: boolean): Promise<Rate> {
   const script = fileURLToPath(new URL('./pdf-floor.js', import.meta.url));
+  const queue = [...files];
   const done: Completion[] = [];
   const start = now();
-  await Promise.all(Array.from({ length: concurrency }, (_, i) => new Promise<void>((resolve, reject) => {
-    const worker = new Worker(script, { workerData: { files: files.filter((_, k) => k % concurrency === i), asZipin } });
-    worker.on('message', (c: Completion | null) => (c === null ? resolve() : done.push(c)));
+  await Promise.all(Array.from({ length: concurrency }, () => new Promise<void>((resolve, reject) => {
+    const worker = new Worker(script, { workerData: { asZipin } });
+    const next = () => {
+      const file = queue.shift();
+      if (file === undefined) void worker.terminate().then(() => resolve());
+      else worker.postMessage(file);
+    };
+    worker.on('message', (c: Completion) => {
+      done.push(c);
+      next();
+    });
     worker.once('error', reject);
+    next();
   })));
   return rate(start, done);
 }

@@ -1,3 +1,4 @@
+import { extname } from 'node:path';
 import pLimit from 'p-limit';
 import type { DocumentResult } from '../model/document.js';
 import type { Confidence } from '../model/flag.js';
@@ -36,43 +37,44 @@ export interface ExtractSummary {
  * is recorded and the run goes on.
  */
 export async function runExtract(inputs: readonly string[], options: ExtractOptions): Promise<ExtractSummary> {
-  const store = new Store(options.db);
+  const { files, skipped, unreadable } = await collectInputs(inputs);
+  // The workers start, and load pdf.js if PDFs are coming, while this thread opens the database.
+  const processor = createProcessor(options.concurrency, options.limits ?? DEFAULT_LIMITS, files.some((f) => extname(f).toLowerCase() === '.pdf'));
   try {
-    const runId = store.startRun(options.command);
-    const { files, skipped, unreadable } = await collectInputs(inputs);
-    const total = files.length + unreadable.length;
-    const summary: ExtractSummary = {
-      runId, documents: 0, ok: 0, noBlocks: 0, failed: 0, skipped: skipped.length, evaluations: 0, indicators: 0,
-      confidence: { high: 0, medium: 0, low: 0 }, flags: { info: 0, warn: 0, error: 0 },
-    };
-    const record = (result: DocumentResult) => {
-      store.writeDocument(result.document, result.evaluations);
-      summary.documents++;
-      if (result.document.status === 'ok') summary.ok++;
-      else if (result.document.status === 'no_blocks') summary.noBlocks++;
-      else summary.failed++;
-      for (const e of result.evaluations) {
-        summary.evaluations++;
-        summary.indicators += e.indicators.length;
-        summary.confidence[e.confidence]++;
-        for (const f of e.flags) summary.flags[f.severity]++;
-      }
-      options.onDocument?.(result, summary.documents, total);
-    };
-    for (const { path, error } of unreadable) record(unreadableDocument(path, error));
-    const processor = createProcessor(options.concurrency, options.limits ?? DEFAULT_LIMITS);
-    const limit = pLimit(options.concurrency * 2);
+    const store = new Store(options.db);
     try {
+      const runId = store.startRun(options.command);
+      const total = files.length + unreadable.length;
+      const summary: ExtractSummary = {
+        runId, documents: 0, ok: 0, noBlocks: 0, failed: 0, skipped: skipped.length, evaluations: 0, indicators: 0,
+        confidence: { high: 0, medium: 0, low: 0 }, flags: { info: 0, warn: 0, error: 0 },
+      };
+      const record = (result: DocumentResult) => {
+        store.writeDocument(result.document, result.evaluations);
+        summary.documents++;
+        if (result.document.status === 'ok') summary.ok++;
+        else if (result.document.status === 'no_blocks') summary.noBlocks++;
+        else summary.failed++;
+        for (const e of result.evaluations) {
+          summary.evaluations++;
+          summary.indicators += e.indicators.length;
+          summary.confidence[e.confidence]++;
+          for (const f of e.flags) summary.flags[f.severity]++;
+        }
+        options.onDocument?.(result, summary.documents, total);
+      };
+      for (const { path, error } of unreadable) record(unreadableDocument(path, error));
+      const limit = pLimit(options.concurrency * 2);
       await Promise.all(files.map((path) => limit(async () => record(await processor.process(path)))));
+      store.finishRun(runId, {
+        documentsSeen: summary.documents, documentsOk: summary.ok, documentsFailed: summary.failed,
+        evaluationsWritten: summary.evaluations,
+      });
+      return summary;
     } finally {
-      await processor.close();
+      store.close();
     }
-    store.finishRun(runId, {
-      documentsSeen: summary.documents, documentsOk: summary.ok, documentsFailed: summary.failed,
-      evaluationsWritten: summary.evaluations,
-    });
-    return summary;
   } finally {
-    store.close();
+    await processor.close();
   }
 }
