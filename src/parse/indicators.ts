@@ -39,6 +39,11 @@ export function isIndicatorHeaderRow(row: Row): boolean {
   return roles.includes('level1') && (roles.includes('name') || roles.includes('level2'));
 }
 
+/** Whether an indicator header row has a 分值 column (some issuers print none). */
+export function hasWeightColumn(row: Row): boolean {
+  return row.cells.some((c) => roleOf(c) === 'weight');
+}
+
 /** The 年度绩效指标 label of the table's first column, or the piece of it a page break left in a row. */
 const SECTION_LABEL = /^(年度绩效\s*指标|年度绩效|绩效指标|指标)$/;
 /** Rows the template leaves for more indicators: "指标2:", "……". */
@@ -46,6 +51,7 @@ const FILLER = /^(指标\s*\d+\s*[:：]?|[…\.。]{2,})$/;
 /** A note under the indicators ends them. */
 const NOTES = /^(其他需要说明(的)?事项|说明\s*[:：])/;
 const NUMBER = /^[-+]?\d+(?:\.\d+)?$/;
+const SUB_ROW = /^其中\s*[:：]?/;
 const PLACEHOLDER = /^[\/／—–\-－]$/;
 
 /** Where the weight/score pair sits: the rightmost two adjacent numbers, else two adjacent placeholders. */
@@ -124,7 +130,8 @@ function placeByValue(row: Row, cells: readonly string[], state: LevelState): Pl
       placement.values[slots[k]!] = t.c;
       placement.from[slots[k]!] = t.i;
     });
-    if (anchor < 0 && texts.length > 0) {
+    // "其中：…" under a ★ core indicator is a part of it, printed without points of its own.
+    if (anchor < 0 && texts.length > 0 && !SUB_ROW.test(texts[0]!.c)) {
       placement.problems.push(flag('row_unplaced', 'warn',
         `line ${row.line}: no 分值/得分 found in the row; its texts were read as 三级指标, 年度指标值, 实际完成值 in order`));
     }

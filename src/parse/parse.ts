@@ -5,15 +5,16 @@ import { isTotalRow } from '../segment/headings.js';
 import { parseFunding } from './funding.js';
 import { parseGoals } from './goals.js';
 import { parseHeader } from './header.js';
-import { isIndicatorHeaderRow, parseIndicators } from './indicators.js';
+import { hasWeightColumn, isIndicatorHeaderRow, parseIndicators } from './indicators.js';
 import { stripHtml, textValue } from './text.js';
 
-function parseTotal(rows: readonly Row[]): { weight: string | null; score: string | null } {
+/** 总分's 分值 and 得分, in that order — or its 得分 alone where the form has no 分值 column. */
+function parseTotal(rows: readonly Row[], hasWeights: boolean): { weight: string | null; score: string | null } {
   const row = rows.find(isTotalRow);
   if (row === undefined) return { weight: null, score: null };
   const at = row.cells.findIndex((c) => /^总\s*分/.test(c));
   const values = row.cells.slice(at + 1).filter((c) => c !== '');
-  return { weight: textValue(values[0]), score: textValue(values[1]) };
+  return hasWeights ? { weight: textValue(values[0]), score: textValue(values[1]) } : { weight: null, score: textValue(values[0]) };
 }
 
 /** Strip HTML residue from every text the block carries, flagging each field it touched. */
@@ -57,7 +58,8 @@ export function parseBlock(block: Block): ParsedBlock {
   const funding = parseFunding(top);
   const goals = parseGoals(top);
   const indicators = parseIndicators(rows, indicatorHeader, isTotalRow);
-  const total = parseTotal(rows);
+  const hasWeights = indicatorHeader < 0 || hasWeightColumn(rows[indicatorHeader]!);
+  const total = parseTotal(rows, hasWeights);
   return stripAll({
     blockIndex: block.index,
     title: block.title,

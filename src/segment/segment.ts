@@ -12,6 +12,16 @@ function confirmedForm(rows: readonly Row[], from: number): boolean {
   return false;
 }
 
+/** A line of its own under the heading giving the year: "（2022年度）", "2022年度". */
+function yearLine(rows: readonly Row[], from: number): number | null {
+  for (let i = from; i < Math.min(rows.length, from + HEADER_LOOKAHEAD) && !isFormHeaderRow(rows[i]!); i++) {
+    const cells = rows[i]!.cells.filter((c) => c !== '');
+    const m = cells.length === 1 ? /^[（(]?\s*((?:19|20)\d{2})\s*年度?\s*[)）]?$/.exec(cells[0]!) : null;
+    if (m) return Number(m[1]);
+  }
+  return null;
+}
+
 /**
  * Find every 自评表 block: it opens at its heading (or, without one, at a 项目名称/项目编码 row)
  * and closes at its 总分 row, at 填报说明, at the next heading or form, or at the end of the file.
@@ -44,7 +54,7 @@ export function segment(doc: ExtractedDocument): Block[] {
     blocks.push({
       index: blocks.length,
       title: opensWithHeading ? title : null,
-      headingYear: opensWithHeading ? yearOf(rows[start]!.cells.find((c) => c !== '') ?? '') : null,
+      headingYear: opensWithHeading ? yearOf(rows[start]!.cells.find((c) => c !== '') ?? '') ?? yearLine(rows, start + 1) : null,
       rows: rows.slice(start, end),
     });
     i = end;

@@ -38,9 +38,13 @@ export function scoresWithinWeights(e: Evaluation): Flag[] {
   return flags;
 }
 
+/** Some issuers print no 分值 column: then there are no weights to add up. */
+const printsWeights = (e: Evaluation) => e.indicators.some((x) => x.weight !== null) || e.funding.some((f) => f.weight !== null);
+
 /** The 分值 of the indicators under one 一级指标 add up to that level's printed points. */
 export function levelWeights(e: Evaluation): Flag[] {
   const flags: Flag[] = [];
+  if (!printsWeights(e)) return flags;
   let i = 0;
   while (i < e.indicators.length) {
     const head = e.indicators[i]!;
@@ -60,7 +64,7 @@ export function levelWeights(e: Evaluation): Flag[] {
 
 /** Funding 分值 + all indicator 分值 = 总分 分值 (some issuers' 总分 leaves the funding points out). */
 export function totalWeight(e: Evaluation): Flag[] {
-  if (e.totalWeight === null) return [];
+  if (e.totalWeight === null || !printsWeights(e)) return [];
   const fundingWeight = e.funding.find((f) => f.line === 'total')?.weight ?? null;
   const indicators = sum(e.indicators.map((x) => x.weight));
   const got = dec(fundingWeight).plus(indicators);
