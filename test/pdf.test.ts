@@ -130,6 +130,15 @@ describe('a spreadsheet form printed by LibreOffice Calc (merged cells across a 
   });
 });
 
+describe("other issuers' layouts printed by LibreOffice Calc give the records of their text", () => {
+  it.each([[0, 'district.txt'], [1, 'county.txt']] as const)('calc-variants.pdf block %i = %s', async (block, text) => {
+    const pdf = (await run('calc-variants.pdf')).evaluations[block]!;
+    const [expected] = (await run(text)).evaluations;
+    expect(fields(pdf)).toEqual(fields(expected!));
+    expect([pdf.flags.filter((f) => f.severity !== 'info'), pdf.confidence]).toEqual([[], 'high']);
+  });
+});
+
 describe('年度指标值 printed as 指标性质 | 指标值 | 度量单位 under one merged header cell', () => {
   it('reads the three columns back into one target, and 得分计算方法 is not in the way', async () => {
     const [e] = (await run('split-target.pdf')).evaluations;

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processDocument } from '../src/pipeline/process.js';
+import { FIXTURES } from './helpers.js';
 
 /**
  * Another issuer's form as a text export prints it (values chosen for the test): title with
@@ -58,53 +61,19 @@ describe("another issuer's variant of the form (text)", () => {
 });
 
 /**
- * Two more issuers' forms (values chosen for the test). The first: 公开14表 and （2022年度） on
- * lines of their own around the title, funding with 年初预算数(A) and no 全年预算数, the rate as a
- * percent, placeholders "-", 预期指标值(A) / 实际完成指标值(B), 2022-style short level names, and a
- * ★ core indicator with a 其中 sub-row that carries no points.
+ * Two more issuers' forms (test/fixtures/district.txt, county.txt; values chosen for the test;
+ * calc-variants.pdf prints them). The first: 公开14表 and (2022年度) on lines of their own
+ * around the title, funding with 年初预算数(A) and no 全年预算数, the rate as a percent,
+ * placeholders "-", 预期指标值(A) / 实际完成指标值(B), 2022-style short level names, and a ★ core
+ * indicator with a 其中 sub-row that carries no points. The second: 附件:, a county title, no 分值
+ * column at all, a level-1 cell left with only "(50分)", 年初目标值(A).
  */
-const DISTRICT = [
-  '公开14表',
-  '区级部门预算项目支出绩效自评表',
-  '(2022年度)',
-  '单位:万元',
-  '项目名称\t社区养老服务补贴\t主管部门\t某区民政局',
-  '实施单位\t某区养老服务中心\t项目负责人\t李四',
-  '项目资金（万元）\t\t年初预算数(A)\t全年执行数(B)\t分值\t执行率(B/A)\t得分',
-  '\t年度资金总额\t320.50\t313.45\t10\t97.80%\t9.78',
-  '\t其中:财政拨款\t320.50\t313.45\t-\t97.80%\t-',
-  '年度总体目标\t预期目标\t实际完成情况',
-  '\t为全区2000名老人提供居家养老服务补贴。\t为全区1968名老人提供居家养老服务补贴。',
-  '一级指标\t二级指标\t三级指标\t预期指标值(A)\t实际完成指标值(B)\t分值\t得分\t未完成原因',
-  '产出(50分)\t数量\t★补贴发放人数\t≥2000人\t1968人\t30\t29.5\t部分老人迁出本区',
-  '\t\t其中：高龄老人\t≥800人\t812人\t\t\t',
-  '\t质量\t补贴发放准确率\t100%\t100%\t20\t20\t',
-  '效益(30分)\t社会效益\t老人生活质量改善\t有所改善\t有所改善\t30\t30\t',
-  '满意度(10分)\t服务对象满意度\t老人满意度\t≥90%\t95%\t10\t10\t',
-  '总分\t\t\t\t\t100\t99.28\t',
-].join('\n');
-
-/** The second: 附件:, a county title, no 分值 column at all, a level-1 cell left with only "(50分)", 年初目标值(A). */
-const COUNTY = [
-  '附件:',
-  '某县项目支出绩效自评表',
-  '(2021年度)',
-  '项目名称\t农村饮水安全巩固提升\t主管部门\t某县水利局',
-  '实施单位\t某县农村供水站',
-  '项目资金（万元）\t\t年初预算数(A)\t全年执行数(B)\t执行率(B/A)\t得分',
-  '\t年度资金总额\t150\t150\t100.00%\t10',
-  '年度总体目标\t预期目标\t实际完成情况',
-  '\t新建供水管网20公里。\t新建供水管网21公里。',
-  '一级指标\t二级指标\t三级指标\t年初目标值(A)\t实际完成值(B)\t得分\t未完成原因',
-  '(50分)\t数量指标\t新建管网长度\t≥20公里\t21公里\t50\t',
-  '效益指标(30分)\t可持续影响指标\t工程使用年限\t≥15年\t≥15年\t30\t',
-  '满意度指标(10分)\t满意度指标\t受益群众满意度\t≥90%\t92%\t10\t',
-  '总分\t\t\t\t\t100\t',
-].join('\n');
+const DISTRICT = readFileSync(join(FIXTURES, 'district.txt'));
+const COUNTY = readFileSync(join(FIXTURES, 'county.txt'));
 
 describe('more issuers (text)', () => {
   it('公开14表 / （2022年度） lines, 年初预算数(A) without 全年预算数, short level names, a ★ indicator with a 其中 sub-row', async () => {
-    const [e] = (await processDocument(Buffer.from(DISTRICT), 'district.txt')).evaluations;
+    const [e] = (await processDocument(DISTRICT, 'district.txt')).evaluations;
     expect([e!.title, e!.year, e!.projectName, e!.supervisingDept, e!.implementingUnit, e!.moneyUnit, e!.totalWeight, e!.totalScore]).toEqual(
       ['区级部门预算项目支出绩效自评表', 2022, '社区养老服务补贴', '某区民政局', '某区养老服务中心', '万元', 100, 99.28],
     );
@@ -123,7 +92,7 @@ describe('more issuers (text)', () => {
   });
 
   it('no 分值 column: 总分 carries the score alone, and no weight rule fires on weights nobody printed', async () => {
-    const [e] = (await processDocument(Buffer.from(COUNTY), 'county.txt')).evaluations;
+    const [e] = (await processDocument(COUNTY, 'county.txt')).evaluations;
     expect([e!.title, e!.year, e!.projectName, e!.moneyUnit, e!.totalWeight, e!.totalScore]).toEqual(['某县项目支出绩效自评表', 2021, '农村饮水安全巩固提升', '万元', null, 100]);
     expect(e!.funding.map((f) => [f.line, f.initialYuan, f.executedYuan, f.weight, f.rate, f.score])).toEqual([['total', 1500000, 1500000, null, 1, 10]]);
     expect(e!.indicators.map((i) => [i.level1, i.level1Points, i.level2, i.name, i.target, i.actual, i.weight, i.score])).toEqual([

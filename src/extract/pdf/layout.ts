@@ -4,12 +4,13 @@ import { streamTables } from './stream.js';
 
 const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]/;
 
-/** Join two pieces of text: nothing between CJK characters, one space between Latin words. */
+/**
+ * Join two lines of a cell: one space between Latin words, nothing otherwise — not between CJK
+ * characters, nor inside a number or a "(50分)" wrapped or printed one character per line.
+ */
 function joinText(a: string, b: string): string {
   if (a === '') return b;
-  const last = a[a.length - 1]!;
-  const first = b[0]!;
-  return CJK.test(last) || CJK.test(first) || /\s$/.test(a) || /^\s/.test(b) ? a + b : `${a} ${b}`;
+  return /[A-Za-z]$/.test(a) && /^[A-Za-z]/.test(b) ? `${a} ${b}` : a + b;
 }
 
 /** Runs → lines (by vertical overlap), each line's runs left to right. */
