@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { parseBlock } from '../src/parse/parse.js';
+import type { Block } from '../src/model/table.js';
 import { DOCS, evaluationsOf, indicatorAt } from './helpers.js';
 
 /** The text fields of an indicator, in form order. */
@@ -194,5 +196,26 @@ describe('total', () => {
   it('reads a 总分 row that starts one column in (003 line 50)', () => {
     const e = evaluationsOf(DOCS.guihua)[1]!;
     expect([e.totalWeight, e.totalScore, e.lineEnd]).toEqual([100, 98, 50]);
+  });
+});
+
+describe("a PDF table's own cells", () => {
+  // The same indicator row twice: as a text export gives it, and as a ruled PDF table's cells.
+  const block = (ruled: boolean): Block => ({
+    index: 0, title: '项目支出绩效自评表', headingYear: null,
+    rows: [
+      ['项目名称', '测试项目'],
+      ['年度绩效指标', '一级指标', '二级指标', '三级指标', '年度指标值', '实际完成值', '分值', '得分', '偏差原因分析及改进措施'],
+      ['', '产出类指标(50分)', '数量指标', '巡检次数', '≥12次', '12次', '50', '50', '无'],
+      ['总分', '', '', '', '', '', '50', '50', ''],
+    ].map((cells, i) => ({ line: i + 1, page: ruled ? 1 : null, cells, ruled })),
+  });
+
+  it('are read where the header says, even when a value does not look like what its column holds', () => {
+    const [text] = parseBlock(block(false)).indicators;
+    const [pdf] = parseBlock(block(true)).indicators;
+    // An unknown level label: the text path cannot tell it from texts that slid right.
+    expect(text!.level1).toBeNull();
+    expect([pdf!.level1, pdf!.level2, pdf!.name, pdf!.target, pdf!.weight]).toEqual(['产出类指标(50分)', '数量指标', '巡检次数', '≥12次', '50']);
   });
 });

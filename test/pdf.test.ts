@@ -90,6 +90,7 @@ describe("another issuer's layout (万元, no 年初预算数, 分值 before 年
   };
   it('reads the ruled form by its header labels', () => expected('other-issuer.pdf'));
   it('reads a landscape page stored turned, with /Rotate 90', () => expected('rotated.pdf'));
+  it('reads the form redrawn by cairo (text matrices mirrored, then mirrored back by the fonts)', () => expected('other-issuer.cairo.pdf'));
   it('opens a PDF encrypted with owner restrictions only', () => expected('restricted.pdf'));
 
   it('reads the same form without any ruling lines (stream fallback): a label cut by pdf.js, 一级 labels centred on their rows', () => expected('unruled.pdf'));

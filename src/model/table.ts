@@ -11,6 +11,11 @@ export const RowSchema = z.object({
   /** 1-based page for PDFs; null for text files. */
   page: z.number().int().positive().nullable(),
   cells: z.array(z.string()),
+  /**
+   * The cells are a table's own cells, rebuilt from a PDF's ruling lines or header columns: none
+   * can have slid into a neighbouring column, as cells of a text export can.
+   */
+  ruled: z.boolean(),
 });
 export type Row = z.infer<typeof RowSchema>;
 

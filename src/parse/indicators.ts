@@ -226,7 +226,10 @@ export function parseIndicators(rows: readonly Row[], headerAt: number, isEnd: (
     if (isEnd(row) || NOTES.test(row.cells.find((c) => c !== '') ?? '')) break;
     const cells = row.cells.map((c) => (SECTION_LABEL.test(c) ? '' : c));
     let values: Partial<Record<Role, string>>;
-    if (standard) {
+    // Cells of a text export may have slid: put them back by value. A PDF table's own cells on
+    // the header's grid are where the header says.
+    const onGrid = row.ruled && rows[headerAt]!.ruled && row.cells.length === headerCells.length;
+    if (standard && !onGrid) {
       const placement = placeByValue(row, cells, state);
       const levels = placement.applied;
       flags.push(...placement.problems);

@@ -78,7 +78,7 @@ export async function extractPdf(bytes: Uint8Array): Promise<ExtractedDocument> 
         if (row.ruled) firstRuled = false;
         if (isIndicatorHeader(row.cells)) header = signature;
         if (/^总\s*分/.test(row.cells.find((c) => c !== '') ?? '')) header = null;
-        rows.push({ line: rows.length + 1, page: p, cells: row.cells });
+        rows.push({ line: rows.length + 1, page: p, cells: row.cells, ruled: row.ruled });
         if (row.ruled) lastRuled = { row: rows[rows.length - 1]!, spans: row.spans };
       }
       page.cleanup();

@@ -69,25 +69,32 @@ function clipsOf(items: readonly TextItemLike[], drawn: readonly DrawnText[]): A
   return total === 0 || matched / total >= 0.9 ? clips : undefined;
 }
 
+/** Share of a run's height that must be hidden on one side for it to count as cut there. */
+const CUT = 0.3;
+
 /**
  * A run as the page shows it under the clip it was drawn with, or null where it cannot be seen.
  * A merged cell cut by a page break is drawn whole on both pages, clipped to each page's part
  * (LibreOffice): a line of its label cut by the break is kept, moved inside the clip, on the
- * page where its top shows, and not taken again where only its lower part shows.
+ * page where its top shows, and not taken again where only its lower part shows. Clips may be
+ * as tight as the ink (cairo), so a run is cut only where much more of it is hidden on one side.
  */
 function underClip(run: TextRun, clip: Box | null): TextRun | null {
   if (clip === null) return run;
   const cx = (run.x0 + run.x1) / 2;
-  const cy = (run.y0 + run.y1) / 2;
   if (cx < clip.x0 - 1 || cx > clip.x1 + 1) return null;
-  const cutTop = run.y0 < clip.y0 - 1 && run.y1 > clip.y0;
-  const cutBottom = run.y1 > clip.y1 + 1 && run.y0 < clip.y1;
-  if (cutTop !== cutBottom && LABEL_LIKE(run.text.trim())) {
-    if (cutTop) return null;
-    const up = run.y1 - clip.y1;
-    return { ...run, y0: run.y0 - up, y1: run.y1 - up };
+  const height = run.y1 - run.y0 || 1;
+  const above = Math.max(0, clip.y0 - run.y0) / height;
+  const below = Math.max(0, run.y1 - clip.y1) / height;
+  if (above + below >= 1) return null; // nothing of it shows
+  if (LABEL_LIKE(run.text.trim())) {
+    if (above >= CUT && above > below + 0.2) return null;
+    if (below >= CUT && below > above + 0.2) {
+      const up = run.y1 - clip.y1;
+      return { ...run, y0: run.y0 - up, y1: run.y1 - up };
+    }
   }
-  return cy >= clip.y0 - 1 && cy <= clip.y1 + 1 ? run : null;
+  return run;
 }
 
 /**
@@ -104,12 +111,13 @@ export function readText(items: readonly TextItemLike[], viewport: Matrix, drawn
     if (item.str.trim() === '') return;
     const [a, b, c, d, e, f] = item.transform as [number, number, number, number, number, number];
     const along = Math.hypot(a, b) || 1;
-    const up = Math.hypot(c, d) || 1;
-    const size = item.height || up;
+    const size = item.height || Math.hypot(c, d) || 1;
     const dx = (a / along) * item.width;
     const dy = (b / along) * item.width;
-    const ux = (c / up) * size;
-    const uy = (d / up) * size;
+    // Glyphs stand on the left of the writing direction. Not along (c, d): a font matrix can flip
+    // that (cairo writes text with a mirrored text matrix and fonts that mirror it back).
+    const ux = (-b / along) * size;
+    const uy = (a / along) * size;
     // The item's four corners in text space, then its bounding box in device space.
     let x0 = Infinity;
     let x1 = -Infinity;
