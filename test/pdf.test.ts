@@ -8,7 +8,7 @@ import { normalizeCjk } from '../src/extract/pdf/text.js';
 import { ExtractedDocumentSchema } from '../src/model/table.js';
 import type { ValidatedEvaluation } from '../src/model/evaluation.js';
 import { processDocument } from '../src/pipeline/process.js';
-import { DOCS, evaluationsOf, FIXTURES } from './helpers.js';
+import { CORPUS, DOCS, evaluationsOf, FIXTURES } from './helpers.js';
 
 const fixture = (name: string) => join(FIXTURES, name);
 const run = async (name: string) => processDocument(readFileSync(fixture(name)), name);
@@ -149,6 +149,24 @@ describe('年度指标值 printed as 指标性质 | 指标值 | 度量单位 und
       ['效益指标', 20, '社会效益指标', '道路通行保障', '全年无断通', null, null, null, '全年无断通', 20, 20, null],
     ]);
     expect([e!.totalWeight, e!.totalScore, e!.funding[0]!.fullYearYuan, e!.confidence]).toEqual([100, 96, 5967400, 'high']);
+  });
+});
+
+describe('a text layer that maps glyphs to wrong characters (re-distilled by Ghostscript)', () => {
+  it('is flagged, and what it garbles is not taken for a label', async () => {
+    const [e] = (await run('other-issuer.gs.pdf')).evaluations;
+    // Printed 项目资金（万元） and 其中:财政拨款; the text says 项目资金ÿ万元Ā and 其中:¯政拨款.
+    expect(e!.flags.filter((f) => f.severity !== 'info').map((f) => f.code)).toEqual(['text_garbled']);
+    expect(e!.flags.find((f) => f.code === 'text_garbled')!.message).toContain('text looks garbled ("目资金ÿ万元")');
+    expect(e!.confidence).toBe('medium');
+    expect(e!.funding.map((f) => f.line)).toEqual(['total']);
+    expect([e!.projectName, e!.totalScore, e!.indicators.length]).toEqual(['乡村道路养护', 97, 5]);
+  });
+
+  it('leaving no form readable, the document says why', async () => {
+    const garbled = readFileSync(join(CORPUS, DOCS.guihua), 'utf8').replace(/项目名称/g, 'ù目]称').replace(/项目编码/g, 'ù目编码');
+    const result = await processDocument(Buffer.from(garbled), 'garbled.txt');
+    expect(result.document).toMatchObject({ status: 'no_blocks', error: expect.stringContaining('the text looks garbled ("ù目]称")') });
   });
 });
 

@@ -26,6 +26,8 @@ export const FlagCodeSchema = z.enum([
   'funding_lines_mismatch',
   'required_field_missing',
   'number_unreadable',
+  // the text itself
+  'text_garbled',
 ]);
 export type FlagCode = z.infer<typeof FlagCodeSchema>;
 

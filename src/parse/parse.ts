@@ -3,6 +3,7 @@ import type { ParsedBlock } from '../model/parsed.js';
 import type { Block, Row } from '../model/table.js';
 import { isTotalRow } from '../segment/headings.js';
 import { parseFunding } from './funding.js';
+import { garbledSample } from './garbled.js';
 import { parseGoals } from './goals.js';
 import { parseHeader } from './header.js';
 import { hasWeightColumn, isIndicatorHeaderRow, parseIndicators } from './indicators.js';
@@ -76,6 +77,13 @@ export function parseBlock(block: Block): ParsedBlock {
     indicators: indicators.indicators,
     totalWeight: total.weight,
     totalScore: total.score,
-    flags: [...funding.flags, ...indicators.flags],
+    flags: [...funding.flags, ...indicators.flags, ...garbledFlags(rows)],
   });
+}
+
+/** Texts whose characters are not what the page shows: labels may go unrecognised, names misread. */
+function garbledFlags(rows: readonly Row[]): Flag[] {
+  const sample = garbledSample(rows.flatMap((r) => r.cells));
+  return sample === null ? [] : [flag('text_garbled', 'warn',
+    `text looks garbled ("${sample}"): the PDF maps some glyphs to wrong characters, so labels may go unrecognised and texts not read as printed`)];
 }

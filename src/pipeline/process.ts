@@ -3,6 +3,7 @@ import { DocumentResultSchema, type DocumentResult } from '../model/document.js'
 import type { ValidatedEvaluation } from '../model/evaluation.js';
 import { DocumentError, extract } from '../extract/index.js';
 import { normalize } from '../normalize/normalize.js';
+import { garbledSample } from '../parse/garbled.js';
 import { parseBlock } from '../parse/parse.js';
 import { segment } from '../segment/segment.js';
 import { validate } from '../validate/validate.js';
@@ -29,9 +30,12 @@ export async function processDocument(bytes: Uint8Array, source: string): Promis
   try {
     const doc = await extract(bytes, source);
     const evaluations: ValidatedEvaluation[] = segment(doc).map((block) => validate(normalize(parseBlock(block))));
+    // Nothing found in a garbled text layer: say why, or the file looks like it holds no form.
+    const garbled = evaluations.length > 0 ? null : garbledSample(doc.rows.flatMap((r) => r.cells));
     return DocumentResultSchema.parse({
       document: {
-        ...base, format: doc.format, pages: doc.pages, status: evaluations.length > 0 ? 'ok' : 'no_blocks', error: null,
+        ...base, format: doc.format, pages: doc.pages, status: evaluations.length > 0 ? 'ok' : 'no_blocks',
+        error: garbled === null ? null : `the text looks garbled ("${garbled}"): the PDF maps its glyphs to wrong characters (a broken ToUnicode map), so no form could be read`,
       },
       evaluations,
     });
