@@ -13,10 +13,6 @@ export function multiply(m: Matrix, n: Matrix): Matrix {
   ];
 }
 
-export function apply(m: Matrix, x: number, y: number): [number, number] {
-  return [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
-}
-
 export interface Box {
   x0: number;
   y0: number;

@@ -1,4 +1,4 @@
-import { apply, multiply, type Box, type Matrix, type Rule } from './geometry.js';
+import { multiply, type Box, type Matrix, type Rule } from './geometry.js';
 
 /** The pdf.js operator ids this reader needs (pdfjs-dist's OPS, passed in to keep pdf.js lazily loaded). */
 export interface Ops {
@@ -56,11 +56,18 @@ function intersect(a: Box | null, b: Box): Box {
 }
 
 function transformBox(m: Matrix, x0: number, y0: number, x1: number, y1: number): Box {
-  const pts = [apply(m, x0, y0), apply(m, x1, y0), apply(m, x0, y1), apply(m, x1, y1)];
-  return {
-    x0: Math.min(...pts.map((p) => p[0])), y0: Math.min(...pts.map((p) => p[1])),
-    x1: Math.max(...pts.map((p) => p[0])), y1: Math.max(...pts.map((p) => p[1])),
-  };
+  const box = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+  for (let k = 0; k < 4; k++) {
+    const x = k & 1 ? x1 : x0;
+    const y = k & 2 ? y1 : y0;
+    const px = m[0] * x + m[2] * y + m[4];
+    const py = m[1] * x + m[3] * y + m[5];
+    box.x0 = Math.min(box.x0, px);
+    box.x1 = Math.max(box.x1, px);
+    box.y0 = Math.min(box.y0, py);
+    box.y1 = Math.max(box.y1, py);
+  }
+  return box;
 }
 
 /** White and near-white paint draws nothing a reader sees: no rule. */
@@ -69,25 +76,34 @@ function isWhite(hex: unknown): boolean {
   return [1, 3, 5].every((i) => Number.parseInt(hex.slice(i, i + 2), 16) >= 0xf0);
 }
 
-function subpaths(buffer: ArrayLike<number>, ctm: Matrix): Array<{ points: Array<[number, number]>; closed: boolean; straight: boolean }> {
-  const out: Array<{ points: Array<[number, number]>; closed: boolean; straight: boolean }> = [];
-  let current: { points: Array<[number, number]>; closed: boolean; straight: boolean } | null = null;
+/** One subpath in device space: its points as x, y pairs in one flat array (pages have thousands). */
+interface Subpath {
+  xy: number[];
+  closed: boolean;
+  straight: boolean;
+}
+
+function subpaths(buffer: ArrayLike<number>, ctm: Matrix): Subpath[] {
+  const out: Subpath[] = [];
+  let current: Subpath | null = null;
+  const add = (x: number, y: number) => current?.xy.push(ctm[0] * x + ctm[2] * y + ctm[4], ctm[1] * x + ctm[3] * y + ctm[5]);
   for (let i = 0; i < buffer.length;) {
     const op = buffer[i++];
     if (op === MOVE) {
-      current = { points: [apply(ctm, buffer[i]!, buffer[i + 1]!)], closed: false, straight: true };
+      current = { xy: [], closed: false, straight: true };
       out.push(current);
+      add(buffer[i]!, buffer[i + 1]!);
       i += 2;
     } else if (op === LINE) {
-      current?.points.push(apply(ctm, buffer[i]!, buffer[i + 1]!));
+      add(buffer[i]!, buffer[i + 1]!);
       i += 2;
     } else if (op === CURVE) {
       if (current) current.straight = false;
-      current?.points.push(apply(ctm, buffer[i + 4]!, buffer[i + 5]!));
+      add(buffer[i + 4]!, buffer[i + 5]!);
       i += 6;
     } else if (op === QUAD) {
       if (current) current.straight = false;
-      current?.points.push(apply(ctm, buffer[i + 2]!, buffer[i + 3]!));
+      add(buffer[i + 2]!, buffer[i + 3]!);
       i += 4;
     } else if (op === CLOSE) {
       if (current) current.closed = true;
@@ -98,9 +114,11 @@ function subpaths(buffer: ArrayLike<number>, ctm: Matrix): Array<{ points: Array
   return out;
 }
 
-function segmentRule(a: [number, number], b: [number, number]): Rule | null {
-  const [x0, x1] = a[0] <= b[0] ? [a[0], b[0]] : [b[0], a[0]];
-  const [y0, y1] = a[1] <= b[1] ? [a[1], b[1]] : [b[1], a[1]];
+function segmentRule(ax: number, ay: number, bx: number, by: number): Rule | null {
+  const x0 = Math.min(ax, bx);
+  const x1 = Math.max(ax, bx);
+  const y0 = Math.min(ay, by);
+  const y1 = Math.max(ay, by);
   if (y1 - y0 <= AXIS_TOLERANCE && x1 - x0 >= MIN_RULE) {
     const y = (y0 + y1) / 2;
     return { x0, x1, y0: y, y1: y, horizontal: true };
@@ -113,15 +131,23 @@ function segmentRule(a: [number, number], b: [number, number]): Rule | null {
 }
 
 /** A thin filled axis-aligned rectangle → the rule along its long side's centre line. */
-function fillRule(points: ReadonlyArray<[number, number]>): Rule | null {
-  const xs = points.map((p) => p[0]);
-  const ys = points.map((p) => p[1]);
-  const x0 = Math.min(...xs);
-  const x1 = Math.max(...xs);
-  const y0 = Math.min(...ys);
-  const y1 = Math.max(...ys);
+function fillRule(xy: readonly number[]): Rule | null {
+  let x0 = Infinity;
+  let x1 = -Infinity;
+  let y0 = Infinity;
+  let y1 = -Infinity;
+  for (let k = 0; k < xy.length; k += 2) {
+    x0 = Math.min(x0, xy[k]!);
+    x1 = Math.max(x1, xy[k]!);
+    y0 = Math.min(y0, xy[k + 1]!);
+    y1 = Math.max(y1, xy[k + 1]!);
+  }
   // Only rectangles: every corner on the box.
-  if (!points.every(([x, y]) => (Math.abs(x - x0) < 0.5 || Math.abs(x - x1) < 0.5) && (Math.abs(y - y0) < 0.5 || Math.abs(y - y1) < 0.5))) return null;
+  for (let k = 0; k < xy.length; k += 2) {
+    const x = xy[k]!;
+    const y = xy[k + 1]!;
+    if (!((Math.abs(x - x0) < 0.5 || Math.abs(x - x1) < 0.5) && (Math.abs(y - y0) < 0.5 || Math.abs(y - y1) < 0.5))) return null;
+  }
   const w = x1 - x0;
   const h = y1 - y0;
   if (h <= THIN && w >= MIN_RULE && w > h) return { x0, x1, y0: (y0 + y1) / 2, y1: (y0 + y1) / 2, horizontal: true };
@@ -203,17 +229,20 @@ export function readGraphics(fnArray: ArrayLike<number>, argsArray: ArrayLike<un
         const stroke = strokes.has(paint) && !state.strokeWhite;
         const fill = fills.has(paint) && !state.fillWhite;
         if (!stroke && !fill) break; // clip paths (W n) and invisible paint
-        for (const sub of subpaths(buffer, state.ctm)) {
-          if (!sub.straight) continue;
+        for (const { xy, closed, straight } of subpaths(buffer, state.ctm)) {
+          if (!straight) continue;
           if (stroke) {
-            const pts = sub.closed ? [...sub.points, sub.points[0]!] : sub.points;
-            for (let k = 1; k < pts.length; k++) {
-              const rule = segmentRule(pts[k - 1]!, pts[k]!);
+            // Each segment, and the closing one back to the start.
+            const n = xy.length / 2;
+            for (let k = 1; k < (closed ? n + 1 : n); k++) {
+              const a = 2 * (k - 1);
+              const b = 2 * (k % n);
+              const rule = segmentRule(xy[a]!, xy[a + 1]!, xy[b]!, xy[b + 1]!);
               if (rule) rules.push(rule);
             }
           }
-          if (fill && sub.points.length >= 3) {
-            const rule = fillRule(sub.points);
+          if (fill && xy.length >= 6) {
+            const rule = fillRule(xy);
             if (rule) rules.push(rule);
           }
         }
