@@ -8,7 +8,7 @@ const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]/;
  * Join two lines of a cell: one space between Latin words, nothing otherwise — not between CJK
  * characters, nor inside a number or a "(50分)" wrapped or printed one character per line.
  */
-function joinText(a: string, b: string): string {
+export function joinText(a: string, b: string): string {
   if (a === '') return b;
   return /[A-Za-z]$/.test(a) && /^[A-Za-z]/.test(b) ? `${a} ${b}` : a + b;
 }
@@ -100,6 +100,16 @@ export interface LaidOutRow {
   ruled: boolean;
   /** Per cell: 'own' (the cell starts on this row), 'below' (it also spans the rows below), 'continued' (it started above). */
   spans: Array<'own' | 'below' | 'continued'>;
+  /**
+   * First row of a table: per cell, whether no rule closes it above — the page break cut it, and
+   * it goes on from the previous page.
+   */
+  openAbove?: boolean[];
+  /**
+   * Last row of a table: per cell, where the text of a cell that no rule closes below lives (its
+   * merged cell's first row, and the cell's place in it) — the page break cut it, and it goes on.
+   */
+  openBelow?: Array<{ cells: string[]; index: number } | null>;
 }
 
 /**
@@ -120,19 +130,31 @@ function tableRows(table: Table, runs: readonly TextRun[]): LaidOutRow[] {
   }
   const content = texts.map(cellText);
   const rows: LaidOutRow[] = [];
-  for (let r = 0; r < table.ys.length - 1; r++) {
+  const last = table.ys.length - 2;
+  const home = new Map<number, { cells: string[]; index: number }>(); // where each merged cell's text is
+  for (let r = 0; r <= last; r++) {
     const cells: string[] = [];
     const spans: LaidOutRow['spans'] = [];
+    const openAbove: boolean[] = [];
+    const openBelow: Array<{ cells: string[]; index: number } | null> = [];
     let lastRegion = -1;
     for (let c = 0; c < table.xs.length - 1; c++) {
       const g = table.regionAt[r]![c]!;
       if (g === lastRegion) continue;
       lastRegion = g;
       const region = table.regions[g]!;
+      if (region.r0 === r) home.set(g, { cells, index: cells.length });
       cells.push(region.r0 === r ? content[g]! : '');
       spans.push(region.r0 !== r ? 'continued' : region.r1 > r ? 'below' : 'own');
+      openAbove.push(table.openTop || !table.hasHorizontal(0, c));
+      openBelow.push(table.openBottom || !table.hasHorizontal(last + 1, c) ? home.get(g) ?? null : null);
     }
-    if (cells.some((c) => c !== '')) rows.push({ top: table.ys[r]!, cells, ruled: true, spans });
+    if (!cells.some((c) => c !== '')) continue;
+    rows.push({
+      top: table.ys[r]!, cells, ruled: true, spans,
+      ...(r === 0 ? { openAbove } : {}),
+      ...(r === last ? { openBelow } : {}),
+    });
   }
   return rows;
 }

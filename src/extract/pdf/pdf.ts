@@ -3,7 +3,7 @@ import { DocumentError } from '../errors.js';
 import type { Matrix } from './geometry.js';
 import { readGraphics, type Ops } from './graphics.js';
 import { findTables } from './lattice.js';
-import { LABEL_LIKE, layoutPage, type LaidOutRow } from './layout.js';
+import { joinText, LABEL_LIKE, layoutPage, type LaidOutRow } from './layout.js';
 import { DOCUMENT_OPTIONS, loadPdfJs } from './pdfjs.js';
 import { readText, type TextItemLike } from './text.js';
 
@@ -56,7 +56,7 @@ export async function extractPdf(bytes: Uint8Array): Promise<ExtractedDocument> 
     let anyText = false;
     let anyImage = false;
     let header: string | null = null; // the indicator header of the block in progress
-    let lastRuled: { row: Row; spans: LaidOutRow['spans'] } | null = null; // the previous page's last table row
+    let lastRuled: { row: Row; spans: LaidOutRow['spans']; openBelow: LaidOutRow['openBelow'] } | null = null; // the previous page's last table row
     for (let p = 1; p <= doc.numPages; p++) {
       const page = await doc.getPage(p);
       const view = page.getViewport({ scale: 1 });
@@ -69,6 +69,23 @@ export async function extractPdf(bytes: Uint8Array): Promise<ExtractedDocument> 
       const laid: LaidOutRow[] = layoutPage(findTables(graphics.rules), runs, clipped, view.width, view.height);
       let firstRuled = true;
       for (const row of laid) {
+        // Cells the page break cut in two (a tall row split, a merged cell's label wrapped over
+        // the break): their text on this page goes on from the previous page's.
+        if (row.ruled && firstRuled && lastRuled?.openBelow && row.openAbove && lastRuled.openBelow.length === row.cells.length) {
+          const below = lastRuled.openBelow;
+          row.cells.forEach((text, i) => {
+            const target = below[i];
+            if (text === '' || !row.openAbove![i] || !target) return;
+            // LibreOffice prints a merged cell's whole text again on the next page: taken once.
+            if (target.cells[target.index] !== text) target.cells[target.index] = joinText(target.cells[target.index]!, text);
+            row.cells[i] = '';
+          });
+          if (row.cells.every((c) => c === '')) {
+            lastRuled.openBelow = row.openBelow; // the whole row went on: it may go on again
+            firstRuled = false;
+            continue;
+          }
+        }
         const signature = row.cells.join('\t');
         if (row.ruled && firstRuled && p > 1 && header !== null && signature === header) {
           firstRuled = false;
@@ -79,7 +96,7 @@ export async function extractPdf(bytes: Uint8Array): Promise<ExtractedDocument> 
         if (isIndicatorHeader(row.cells)) header = signature;
         if (/^总\s*分/.test(row.cells.find((c) => c !== '') ?? '')) header = null;
         rows.push({ line: rows.length + 1, page: p, cells: row.cells, ruled: row.ruled });
-        if (row.ruled) lastRuled = { row: rows[rows.length - 1]!, spans: row.spans };
+        if (row.ruled) lastRuled = { row: rows[rows.length - 1]!, spans: row.spans, openBelow: row.openBelow };
       }
       page.cleanup();
     }

@@ -16,24 +16,30 @@ const WINDOW = 400;
 const COMPATIBILITY = /[\u2f00-\u2fdf\uf900-\ufaff]/g;
 
 /**
- * The C-simplified radicals (CJK Radicals Supplement) have no compatibility mapping, but fonts
- * with a poor ToUnicode map give them for the ordinary characters: ⻓ for 长, ⻔ for 门…
+ * Characters a PDF's ToUnicode map gives for the ordinary ones a reader sees. The CJK Radicals
+ * Supplement has no compatibility mapping, yet fonts with a poor ToUnicode map give ⻓ for 长,
+ * ⻔ for 门…; and where a font draws two code points with one glyph (Noto Sans CJK SC: 户 and 戶,
+ * 民 and ⺠, 食 and ⻝), Chromium's PDFs name the glyph by the lower code point. The second group is
+ * what `node test/fixtures/src/glyph-aliases.mjs` finds when Chromium prints all of GB 2312.
  */
-const SIMPLIFIED_RADICALS: Record<string, string> = {
+const ALIASES: Record<string, string> = {
   '⺟': '母', '⻅': '见', '⻆': '角', '⻉': '贝', '⻋': '车', '⻐': '钅', '⻓': '长', '⻔': '门', '⻙': '韦', '⻚': '页',
   '⻛': '风', '⻜': '飞', '⻠': '饣', '⻢': '马', '⻥': '鱼', '⻦': '鸟', '⻧': '卤', '⻨': '麦', '⻩': '黄', '⻪': '黾',
   '⻬': '齐', '⻮': '齿', '⻰': '龙', '⻳': '龟',
+  '⻣': '骨', '⻤': '鬼', '戶': '户', '㬵': '胶', '⺠': '民', '⻘': '青', '⻝': '食', '⺒': '巳', '⺉': '刂', '⺅': '亻',
+  '⻈': '讠', '⻖': '阝', '⺾': '艹', '⺐': '尢', '⺘': '扌', '⺨': '犭', '⺖': '忄', '⺦': '丬', '⺡': '氵', '⻌': '辶',
+  '⺕': '彐', '⺰': '纟', '⺓': '幺', '⺙': '攵', '⺣': '灬', '⺭': '礻', '⺺': '肀', '⻂': '衤',
 };
-const RADICALS = new RegExp(`[${Object.keys(SIMPLIFIED_RADICALS).join('')}]`, 'g');
+const ALIASED = new RegExp(`[${Object.keys(ALIASES).join('')}]`, 'gu');
 
 /**
- * Kangxi radicals (U+2F00–2FD5), CJK compatibility ideographs and simplified radicals look like
- * ordinary characters but are not: fonts without a proper ToUnicode map give them for 一, 人, 长…
- * Map them to the unified ideographs (NFKC on those characters only: full-width punctuation
- * stays as printed).
+ * Kangxi radicals (U+2F00–2FD5), CJK compatibility ideographs and the aliases above look like
+ * ordinary characters but are not what the page means: fonts without a proper ToUnicode map give
+ * them for 一, 人, 长… Map them to the unified ideographs (NFKC on those characters only:
+ * full-width punctuation stays as printed).
  */
 export function normalizeCjk(text: string): string {
-  return text.replace(COMPATIBILITY, (c) => c.normalize('NFKC')).replace(RADICALS, (c) => SIMPLIFIED_RADICALS[c]!);
+  return text.replace(COMPATIBILITY, (c) => c.normalize('NFKC')).replace(ALIASED, (c) => ALIASES[c]!);
 }
 
 /**
@@ -106,6 +112,8 @@ export function readText(items: readonly TextItemLike[], viewport: Matrix, drawn
   const runs: TextRun[] = [];
   const clipped: TextRun[] = [];
   const clips = clipsOf(items, drawn);
+  const seen = new Set<Box>(); // clips under which some text shows
+  const hidden: Array<{ run: TextRun; clip: Box | null }> = [];
   const [va, vb, vc, vd, ve, vf] = viewport;
   items.forEach((item, index) => {
     if (item.str.trim() === '') return;
@@ -132,9 +140,24 @@ export function readText(items: readonly TextItemLike[], viewport: Matrix, drawn
       if (py > y1) y1 = py;
     }
     const run: TextRun = { text: normalizeCjk(item.str), x0, y0, x1, y1, size: size * Math.hypot(va, vb) };
-    const shown = clips ? underClip(run, clips[index] ?? null) : run;
-    if (shown) runs.push(shown);
-    else clipped.push(run);
+    const clip = clips?.[index] ?? null;
+    const shown = clips ? underClip(run, clip) : run;
+    if (shown) {
+      runs.push(shown);
+      if (clip) seen.add(clip);
+    } else hidden.push({ run, clip });
   });
+  // A clip that shows some of a cell's lines is that cell (LibreOffice draws a merged cell's whole
+  // text under the clip of its part on this page): its lines cut off by the page break are still
+  // its text, put at the clip's edge so that they keep their order.
+  for (const { run, clip } of hidden) {
+    if (clip === null || !seen.has(clip)) {
+      clipped.push(run);
+      continue;
+    }
+    const height = run.y1 - run.y0;
+    const y0 = Math.min(Math.max(run.y0, clip.y0), clip.y1 - height);
+    runs.push({ ...run, y0, y1: y0 + height });
+  }
   return { runs, clipped };
 }
