@@ -106,10 +106,10 @@ export interface LaidOutRow {
    */
   openAbove?: boolean[];
   /**
-   * Last row of a table: per cell, where the text of a cell that no rule closes below lives (its
-   * merged cell's first row, and the cell's place in it) — the page break cut it, and it goes on.
+   * Last row of a table: per cell, where its text lives (its merged cell's first row, and the
+   * cell's place in it), and whether no rule closes it below — the page break cut it, it goes on.
    */
-  openBelow?: Array<{ cells: string[]; index: number } | null>;
+  bottom?: Array<{ cells: string[]; index: number; open: boolean } | null>;
 }
 
 /**
@@ -136,7 +136,7 @@ function tableRows(table: Table, runs: readonly TextRun[]): LaidOutRow[] {
     const cells: string[] = [];
     const spans: LaidOutRow['spans'] = [];
     const openAbove: boolean[] = [];
-    const openBelow: Array<{ cells: string[]; index: number } | null> = [];
+    const bottom: NonNullable<LaidOutRow['bottom']> = [];
     let lastRegion = -1;
     for (let c = 0; c < table.xs.length - 1; c++) {
       const g = table.regionAt[r]![c]!;
@@ -147,13 +147,14 @@ function tableRows(table: Table, runs: readonly TextRun[]): LaidOutRow[] {
       cells.push(region.r0 === r ? content[g]! : '');
       spans.push(region.r0 !== r ? 'continued' : region.r1 > r ? 'below' : 'own');
       openAbove.push(table.openTop || !table.hasHorizontal(0, c));
-      openBelow.push(table.openBottom || !table.hasHorizontal(last + 1, c) ? home.get(g) ?? null : null);
+      const at = home.get(g);
+      bottom.push(at ? { ...at, open: table.openBottom || !table.hasHorizontal(last + 1, c) } : null);
     }
     if (!cells.some((c) => c !== '')) continue;
     rows.push({
       top: table.ys[r]!, cells, ruled: true, spans,
       ...(r === 0 ? { openAbove } : {}),
-      ...(r === last ? { openBelow } : {}),
+      ...(r === last ? { bottom } : {}),
     });
   }
   return rows;

@@ -12,6 +12,13 @@ function isIndicatorHeader(cells: readonly string[]): boolean {
   return compact.includes('一级指标') && (compact.includes('三级指标') || compact.includes('二级指标'));
 }
 
+/** Two printings of one label, one of them perhaps cut by the page edge: "效益指标 (40分)", "益指标 (40分)". */
+function sameLabel(a: string, b: string): boolean {
+  const x = a.replace(/\s+/g, '');
+  const y = b.replace(/\s+/g, '');
+  return x.length >= 2 && y.length >= 2 && (x.includes(y) || y.includes(x));
+}
+
 /**
  * A merged label cell (一级/二级指标) cut by a page break prints its text on one page only, so
  * the rows on the other page look unlabelled. When the previous page's last row has an empty
@@ -56,7 +63,7 @@ export async function extractPdf(bytes: Uint8Array): Promise<ExtractedDocument> 
     let anyText = false;
     let anyImage = false;
     let header: string | null = null; // the indicator header of the block in progress
-    let lastRuled: { row: Row; spans: LaidOutRow['spans']; openBelow: LaidOutRow['openBelow'] } | null = null; // the previous page's last table row
+    let lastRuled: { row: Row; spans: LaidOutRow['spans']; bottom: LaidOutRow['bottom'] } | null = null; // the previous page's last table row
     for (let p = 1; p <= doc.numPages; p++) {
       const page = await doc.getPage(p);
       const view = page.getViewport({ scale: 1 });
@@ -69,34 +76,41 @@ export async function extractPdf(bytes: Uint8Array): Promise<ExtractedDocument> 
       const laid: LaidOutRow[] = layoutPage(findTables(graphics.rules), runs, clipped, view.width, view.height);
       let firstRuled = true;
       for (const row of laid) {
-        // Cells the page break cut in two (a tall row split, a merged cell's label wrapped over
-        // the break): their text on this page goes on from the previous page's.
-        if (row.ruled && firstRuled && lastRuled?.openBelow && row.openAbove && lastRuled.openBelow.length === row.cells.length) {
-          const below = lastRuled.openBelow;
-          row.cells.forEach((text, i) => {
-            const target = below[i];
-            if (text === '' || !row.openAbove![i] || !target) return;
-            // LibreOffice prints a merged cell's whole text again on the next page: taken once.
-            if (target.cells[target.index] !== text) target.cells[target.index] = joinText(target.cells[target.index]!, text);
-            row.cells[i] = '';
-          });
-          if (row.cells.every((c) => c === '')) {
-            lastRuled.openBelow = row.openBelow; // the whole row went on: it may go on again
-            firstRuled = false;
-            continue;
-          }
-        }
         const signature = row.cells.join('\t');
         if (row.ruled && firstRuled && p > 1 && header !== null && signature === header) {
           firstRuled = false;
           continue; // the header row repeated at the top of a continuation page
+        }
+        // Cells the page break cut in two (a tall row split, a merged cell's label wrapped over
+        // the break): their text on this page goes on from the previous page's. A merged cell
+        // that runs on over the break has its label once, in its first row: LibreOffice prints
+        // the label on both pages (sometimes cut by the page edge), or only on this one.
+        if (row.ruled && firstRuled && lastRuled?.bottom && lastRuled.bottom.length === row.cells.length) {
+          const bottom = lastRuled.bottom;
+          row.cells.forEach((text, i) => {
+            const target = bottom[i];
+            if (text === '' || !target) return;
+            const before = target.cells[target.index]!;
+            const merged = lastRuled!.spans[i] !== 'own';
+            if (target.open && row.openAbove?.[i]) {
+              if (before !== text) target.cells[target.index] = joinText(before, text);
+            } else if (merged && LABEL_LIKE(text) && before === '') {
+              target.cells[target.index] = text; // printed only on this page's part of the cell
+            } else if (!(merged && LABEL_LIKE(text) && sameLabel(before, text))) return;
+            row.cells[i] = '';
+          });
+          if (row.cells.every((c) => c === '')) {
+            lastRuled.bottom = row.bottom; // the whole row went on: it may go on again
+            firstRuled = false;
+            continue;
+          }
         }
         if (row.ruled && firstRuled && lastRuled) carryLabelsBack(lastRuled, row);
         if (row.ruled) firstRuled = false;
         if (isIndicatorHeader(row.cells)) header = signature;
         if (/^总\s*分/.test(row.cells.find((c) => c !== '') ?? '')) header = null;
         rows.push({ line: rows.length + 1, page: p, cells: row.cells, ruled: row.ruled });
-        if (row.ruled) lastRuled = { row: rows[rows.length - 1]!, spans: row.spans, openBelow: row.openBelow };
+        if (row.ruled) lastRuled = { row: rows[rows.length - 1]!, spans: row.spans, bottom: row.bottom };
       }
       page.cleanup();
     }
