@@ -44,6 +44,21 @@ describe('the PDFs of corpus document 003 give the records of its text', () => {
   });
 });
 
+describe('PDFs of corpus document 004, printed from its values by test/fixtures/src/corpus-pdfs.mjs, give the records of its text', () => {
+  const text = evaluationsOf(DOCS.dapeng);
+  it('LibreOffice Calc, 24 forms over 27 pages: merged labels printed again, cut by the page edge, or only on the next page', async () => {
+    const result = await run('004_7f468a29561a31e4.calc.pdf');
+    expect(result.evaluations).toHaveLength(24);
+    result.evaluations.forEach((e, b) => expect(fields(e), `block ${b}`).toEqual(fields(text[b]!)));
+  });
+
+  it('Chromium, block 8 alone: a tall goals row split over two pages is one row again', async () => {
+    const [e] = (await run('004_7f468a29561a31e4.blocks-8-8.chromium.pdf')).evaluations;
+    expect(e!.goalExpected).toMatch(/确保档案归档整理准确规范，提高档案管理制度健全性/);
+    expect(fields(e!)).toEqual(fields(text[8]!));
+  });
+});
+
 describe('tables across pages, wrapped and merged cells (Chromium fixture)', () => {
   it('stitches a table that continues on the next page into one block', async () => {
     const result = await run('long-table.pdf');
