@@ -131,7 +131,7 @@ function tableRows(table: Table, runs: readonly TextRun[]): LaidOutRow[] {
   const content = texts.map(cellText);
   const rows: LaidOutRow[] = [];
   const last = table.ys.length - 2;
-  const home = new Map<number, { cells: string[]; index: number }>(); // where each merged cell's text is
+  const home = new Map<number, { cells: string[]; index: number }>(); // where the text of each cell of the last row is
   for (let r = 0; r <= last; r++) {
     const cells: string[] = [];
     const spans: LaidOutRow['spans'] = [];
@@ -143,12 +143,14 @@ function tableRows(table: Table, runs: readonly TextRun[]): LaidOutRow[] {
       if (g === lastRegion) continue;
       lastRegion = g;
       const region = table.regions[g]!;
-      if (region.r0 === r) home.set(g, { cells, index: cells.length });
+      if (region.r0 === r && region.r1 === last) home.set(g, { cells, index: cells.length });
       cells.push(region.r0 === r ? content[g]! : '');
       spans.push(region.r0 !== r ? 'continued' : region.r1 > r ? 'below' : 'own');
-      openAbove.push(table.openTop || !table.hasHorizontal(0, c));
-      const at = home.get(g);
-      bottom.push(at ? { ...at, open: table.openBottom || !table.hasHorizontal(last + 1, c) } : null);
+      if (r === 0) openAbove.push(table.openTop || !table.hasHorizontal(0, c));
+      if (r === last) {
+        const at = home.get(g);
+        bottom.push(at ? { ...at, open: table.openBottom || !table.hasHorizontal(last + 1, c) } : null);
+      }
     }
     if (!cells.some((c) => c !== '')) continue;
     rows.push({

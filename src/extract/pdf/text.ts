@@ -30,7 +30,7 @@ const ALIASES: Record<string, string> = {
   '⻈': '讠', '⻖': '阝', '⺾': '艹', '⺐': '尢', '⺘': '扌', '⺨': '犭', '⺖': '忄', '⺦': '丬', '⺡': '氵', '⻌': '辶',
   '⺕': '彐', '⺰': '纟', '⺓': '幺', '⺙': '攵', '⺣': '灬', '⺭': '礻', '⺺': '肀', '⻂': '衤',
 };
-const ALIASED = new RegExp(`[${Object.keys(ALIASES).join('')}]`, 'gu');
+const ALIASED = new RegExp(`[${Object.keys(ALIASES).join('')}]`, 'g'); // all in the BMP
 
 /**
  * Kangxi radicals (U+2F00–2FD5), CJK compatibility ideographs and the aliases above look like
