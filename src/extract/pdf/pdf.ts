@@ -5,6 +5,9 @@ import { readGraphics, type Ops } from './graphics.js';
 import { findTables } from './lattice.js';
 import { joinText, LABEL_LIKE, layoutPage, type LaidOutRow } from './layout.js';
 import { DOCUMENT_OPTIONS, loadPdfJs } from './pdfjs.js';
+
+type TextContent = Awaited<ReturnType<import('pdfjs-dist/legacy/build/pdf.mjs').PDFPageProxy['getTextContent']>>;
+type OperatorList = Awaited<ReturnType<import('pdfjs-dist/legacy/build/pdf.mjs').PDFPageProxy['getOperatorList']>>;
 import { readText, type TextItemLike } from './text.js';
 
 function isIndicatorHeader(cells: readonly string[]): boolean {
@@ -68,9 +71,11 @@ export async function extractPdf(bytes: Uint8Array): Promise<ExtractedDocument> 
       const page = await doc.getPage(p);
       const view = page.getViewport({ scale: 1 });
       const viewport = view.transform as unknown as Matrix;
-      const [text, operators] = await Promise.all([page.getTextContent(), page.getOperatorList()]);
-      const graphics = readGraphics(operators.fnArray, operators.argsArray, viewport, OPS as unknown as Ops);
-      const { runs, clipped } = readText(text.items.filter((i): i is TextItemLike & typeof i => 'str' in i), viewport, graphics.drawn);
+      let parsed: [TextContent, OperatorList] | null = await Promise.all([page.getTextContent(), page.getOperatorList()]);
+      const graphics = readGraphics(parsed[1].fnArray, parsed[1].argsArray, viewport, OPS as unknown as Ops);
+      const { runs, clipped } = readText(parsed[0].items.filter((i): i is TextItemLike & typeof i => 'str' in i), viewport, graphics.drawn);
+      // pdf.js's page data is large: let it go now, not when the next page is in.
+      parsed = null;
       anyText ||= runs.length > 0;
       anyImage ||= graphics.hasImages;
       const laid: LaidOutRow[] = layoutPage(findTables(graphics.rules), runs, clipped, view.width, view.height);
