@@ -6,9 +6,10 @@ import { findTables } from './lattice.js';
 import { joinText, LABEL_LIKE, layoutPage, type LaidOutRow } from './layout.js';
 import { DOCUMENT_OPTIONS, loadPdfJs } from './pdfjs.js';
 
+import { readText, type TextItemLike } from './text.js';
+
 type TextContent = Awaited<ReturnType<import('pdfjs-dist/legacy/build/pdf.mjs').PDFPageProxy['getTextContent']>>;
 type OperatorList = Awaited<ReturnType<import('pdfjs-dist/legacy/build/pdf.mjs').PDFPageProxy['getOperatorList']>>;
-import { readText, type TextItemLike } from './text.js';
 
 function isIndicatorHeader(cells: readonly string[]): boolean {
   const compact = cells.map((c) => c.replace(/\s+/g, ''));
@@ -22,19 +23,35 @@ function sameLabel(a: string, b: string): boolean {
   return x.length >= 2 && y.length >= 2 && (x.includes(y) || y.includes(x));
 }
 
+/** The previous page's last table row, as far as the next page needs it. */
+interface PageEnd {
+  spans: LaidOutRow['spans'];
+  bottom: LaidOutRow['bottom'];
+}
+
 /**
- * A merged label cell (一级/二级指标) cut by a page break prints its text on one page only, so
- * the rows on the other page look unlabelled. When the previous page's last row has an empty
- * cell of its own where this page's first row starts a multi-row cell with a label, that label
- * is the empty cell's too.
+ * A page's first table row against the previous page's last: cells the page break cut in two (a
+ * tall row split, a label wrapped over the break) go on from the previous page's part, and a
+ * merged cell running over the break keeps its label once, in its first row — LibreOffice prints
+ * the label on both pages (sometimes cut by the page edge), or only on the page where its middle
+ * falls. Cells taken are emptied here; true when nothing is left of the row.
  */
-function carryLabelsBack(previous: { row: Row; spans: LaidOutRow['spans'] }, first: LaidOutRow): void {
-  if (previous.row.cells.length !== first.cells.length) return;
-  first.cells.forEach((text, i) => {
-    if (text !== '' && first.spans[i] === 'below' && LABEL_LIKE(text) && previous.row.cells[i] === '' && previous.spans[i] !== 'continued') {
-      previous.row.cells[i] = text;
-    }
+function continueFrom(end: PageEnd, row: LaidOutRow): boolean {
+  const bottom = end.bottom;
+  if (!bottom || bottom.length !== row.cells.length) return false;
+  row.cells.forEach((text, i) => {
+    const target = bottom[i];
+    if (text === '' || !target) return;
+    const before = target.cells[target.index]!;
+    const spansBreak = end.spans[i] !== 'own' || row.spans[i] === 'below';
+    if (target.open && row.openAbove?.[i]) {
+      if (before !== text) target.cells[target.index] = joinText(before, text);
+    } else if (spansBreak && LABEL_LIKE(text) && before === '') {
+      target.cells[target.index] = text;
+    } else if (!(spansBreak && LABEL_LIKE(text) && sameLabel(before, text))) return;
+    row.cells[i] = '';
   });
+  return row.cells.every((c) => c === '');
 }
 
 /** Why pdf.js could not open the file, in one line. */
@@ -66,7 +83,7 @@ export async function extractPdf(bytes: Uint8Array): Promise<ExtractedDocument> 
     let anyText = false;
     let anyImage = false;
     let header: string | null = null; // the indicator header of the block in progress
-    let lastRuled: { row: Row; spans: LaidOutRow['spans']; bottom: LaidOutRow['bottom'] } | null = null; // the previous page's last table row
+    let lastRuled: PageEnd | null = null; // the previous page's last table row
     for (let p = 1; p <= doc.numPages; p++) {
       const page = await doc.getPage(p);
       const view = page.getViewport({ scale: 1 });
@@ -86,36 +103,16 @@ export async function extractPdf(bytes: Uint8Array): Promise<ExtractedDocument> 
           firstRuled = false;
           continue; // the header row repeated at the top of a continuation page
         }
-        // Cells the page break cut in two (a tall row split, a merged cell's label wrapped over
-        // the break): their text on this page goes on from the previous page's. A merged cell
-        // that runs on over the break has its label once, in its first row: LibreOffice prints
-        // the label on both pages (sometimes cut by the page edge), or only on this one.
-        if (row.ruled && firstRuled && lastRuled?.bottom && lastRuled.bottom.length === row.cells.length) {
-          const bottom = lastRuled.bottom;
-          row.cells.forEach((text, i) => {
-            const target = bottom[i];
-            if (text === '' || !target) return;
-            const before = target.cells[target.index]!;
-            const merged = lastRuled!.spans[i] !== 'own';
-            if (target.open && row.openAbove?.[i]) {
-              if (before !== text) target.cells[target.index] = joinText(before, text);
-            } else if (merged && LABEL_LIKE(text) && before === '') {
-              target.cells[target.index] = text; // printed only on this page's part of the cell
-            } else if (!(merged && LABEL_LIKE(text) && sameLabel(before, text))) return;
-            row.cells[i] = '';
-          });
-          if (row.cells.every((c) => c === '')) {
-            lastRuled.bottom = row.bottom; // the whole row went on: it may go on again
-            firstRuled = false;
-            continue;
-          }
+        if (row.ruled && firstRuled && lastRuled && continueFrom(lastRuled, row)) {
+          lastRuled.bottom = row.bottom; // the whole row went on: it may go on again
+          firstRuled = false;
+          continue;
         }
-        if (row.ruled && firstRuled && lastRuled) carryLabelsBack(lastRuled, row);
         if (row.ruled) firstRuled = false;
         if (isIndicatorHeader(row.cells)) header = signature;
         if (/^总\s*分/.test(row.cells.find((c) => c !== '') ?? '')) header = null;
         rows.push({ line: rows.length + 1, page: p, cells: row.cells, ruled: row.ruled });
-        if (row.ruled) lastRuled = { row: rows[rows.length - 1]!, spans: row.spans, bottom: row.bottom };
+        if (row.ruled) lastRuled = { spans: row.spans, bottom: row.bottom };
       }
       page.cleanup();
     }
