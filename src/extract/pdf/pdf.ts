@@ -5,7 +5,6 @@ import { readGraphics, type Ops } from './graphics.js';
 import { findTables } from './lattice.js';
 import { joinText, LABEL_LIKE, layoutPage, type LaidOutRow } from './layout.js';
 import { DOCUMENT_OPTIONS, loadPdfJs } from './pdfjs.js';
-
 import { readText, type TextItemLike } from './text.js';
 
 type TextContent = Awaited<ReturnType<import('pdfjs-dist/legacy/build/pdf.mjs').PDFPageProxy['getTextContent']>>;
