@@ -4,13 +4,14 @@
  * time, as zipin's workers are, and answers each with a Completion.
  * `asZipin`: pdf.js loaded and configured exactly as zipin loads it (Node's built-ins restored,
  * same document options) — the fair floor; otherwise pdf.js as shipped, with its polyfills.
+ * `textContent`: false to parse with getOperatorList alone, which is all zipin asks pdf.js for.
  */
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { DOCUMENT_OPTIONS, loadPdfJs } from '../src/extract/pdf/pdfjs.js';
 import type { Completion } from './pdf.js';
 
-const { asZipin } = workerData as { asZipin: boolean };
+const { asZipin, textContent } = workerData as { asZipin: boolean; textContent: boolean };
 const { getDocument } = asZipin ? await loadPdfJs() : await import('pdfjs-dist/legacy/build/pdf.mjs');
 const options = asZipin ? DOCUMENT_OPTIONS : { isEvalSupported: false, verbosity: 0 };
 
@@ -18,7 +19,7 @@ parentPort!.on('message', async (path: string) => {
   const doc = await getDocument({ ...options, data: new Uint8Array(readFileSync(path)) }).promise;
   for (let p = 1; p <= doc.numPages; p++) {
     const page = await doc.getPage(p);
-    await Promise.all([page.getTextContent(), page.getOperatorList()]);
+    await (textContent ? Promise.all([page.getTextContent(), page.getOperatorList()]) : page.getOperatorList());
     page.cleanup();
   }
   const done: Completion = { at: performance.timeOrigin + performance.now(), pages: doc.numPages };

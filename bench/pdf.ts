@@ -1,8 +1,9 @@
 /**
  * `npm run bench` (second part): PDF extraction speed. Extracts a set of PDF forms (the
  * test fixtures, repeated) end to end into SQLite, and compares with bare pdf.js parsing of the
- * same files at the same concurrency — in as many worker threads as zipin uses (the floor of
- * this approach) — and, where installed, with `pdftotext -layout` (poppler) as a yardstick.
+ * same files at the same concurrency — in as many worker threads as zipin uses: text content and
+ * operator lists (the floor the target is set against), and operator lists alone (all zipin
+ * asks pdf.js for) — and, where installed, with `pdftotext -layout` (poppler) as a yardstick.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -54,14 +55,22 @@ function rate(start: number, done: readonly Completion[]): Rate {
 
 const now = () => performance.timeOrigin + performance.now();
 
+/** How bare pdf.js runs: loaded as zipin loads it or as shipped, and whether it reads text content too. */
+interface Bare {
+  asZipin: boolean;
+  textContent: boolean;
+}
+
+const FLOOR: Bare = { asZipin: true, textContent: true };
+
 /** Bare pdf.js over the files in `concurrency` worker threads, each sent the next file when free (as zipin's pool does). */
-async function bare(files: readonly string[], concurrency: number, asZipin: boolean): Promise<Rate> {
+async function bare(files: readonly string[], concurrency: number, how: Bare): Promise<Rate> {
   const script = fileURLToPath(new URL('./pdf-floor.js', import.meta.url));
   const queue = [...files];
   const done: Completion[] = [];
   const start = now();
   await Promise.all(Array.from({ length: concurrency }, () => new Promise<void>((resolve, reject) => {
-    const worker = new Worker(script, { workerData: { asZipin } });
+    const worker = new Worker(script, { workerData: how });
     const next = () => {
       const file = queue.shift();
       if (file === undefined) void worker.terminate().then(() => resolve());
@@ -110,10 +119,11 @@ async function measureSet(label: string, fixtures: string[], copies: number, con
     }
     // Best of two runs each, alternated: timings on a small shared machine drift run to run.
     const db = join(root, 'bench.sqlite');
-    const first = { floor: await bare(files, concurrency, true), zipin: zipin(dir, concurrency, db) };
-    const floor = best(first.floor, await bare(files, concurrency, true));
+    const first = { floor: await bare(files, concurrency, FLOOR), zipin: zipin(dir, concurrency, db) };
+    const floor = best(first.floor, await bare(files, concurrency, FLOOR));
     const ours = best(first.zipin, zipin(dir, concurrency, db));
-    const shipped = await bare(files, concurrency, false);
+    const operators = await bare(files, concurrency, { asZipin: true, textContent: false });
+    const shipped = await bare(files, concurrency, { asZipin: false, textContent: true });
     let poppler: number | null = null;
     if (spawnSync('pdftotext', ['-v']).error === undefined) {
       const start = now();
@@ -126,6 +136,7 @@ async function measureSet(label: string, fixtures: string[], copies: number, con
     console.log(`  zipin extract ${fmt(ours)}  peak RSS ${ours.peakRssMiB.toFixed(0)} MiB  (${ours.evaluations} blocks, ${ours.failed} failed)`);
     console.log(`  bare pdf.js   ${fmt(floor)}  → zipin takes ${over(ours.whole, floor.whole)} longer than the floor, ${over(ours.steady, floor.steady)} in steady state`);
     console.log(`    as shipped  ${fmt(shipped)}  (pdf.js's core-js polyfills left in place, default options)`);
+    console.log(`    operators   ${fmt(operators)}  (getOperatorList alone, all zipin asks for) → zipin takes ${over(ours.whole, operators.whole)} longer, ${over(ours.steady, operators.steady)} in steady state`);
     console.log(poppler === null ? '  pdftotext     not installed (Debian poppler-utils): no yardstick'
       : `  pdftotext     ${poppler.toFixed(2).padStart(6)} s ${(floor.pages / poppler).toFixed(1).padStart(6)} pages/s  → zipin / pdftotext = ${(ours.seconds / poppler).toFixed(1)}×`);
   } finally {

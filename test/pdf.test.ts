@@ -144,6 +144,15 @@ describe('a spreadsheet form printed by LibreOffice Calc (merged cells across a 
     expect(e!.indicators.map((i) => i.page)).toEqual([...Array(21).fill(1), ...Array(25).fill(2)]);
     expect([e!.flags, e!.confidence]).toEqual([[], 'high']);
   });
+
+  it('gives the same records redrawn by cairo, which clips each piece of text to its ink', async () => {
+    // The merged label 产出指标(50分) at the foot of page 1 has its second line cut by the page
+    // break: "(", "50", "分", ")" each under a clip of its own, 2 pt of their tops showing.
+    const [cairo] = (await run('calc-form.cairo.pdf')).evaluations;
+    const [calc] = (await run('calc-form.pdf')).evaluations;
+    expect(fields(cairo!)).toEqual(fields(calc!));
+    expect(cairo!.confidence).toBe('high');
+  });
 });
 
 describe("other issuers' layouts printed by LibreOffice Calc give the records of their text", () => {

@@ -1,4 +1,5 @@
 import { multiply, type Box, type Matrix, type Rule } from './geometry.js';
+import { INITIAL_TEXT_PARAMS, TextReader, type FontLookup, type ShownText, type TextParams } from './shown-text.js';
 
 /** The pdf.js operator ids this reader needs (pdfjs-dist's OPS, passed in to keep pdf.js lazily loaded). */
 export interface Ops {
@@ -23,10 +24,19 @@ export interface Ops {
   paintImageMaskXObject: number;
   clip: number;
   eoClip: number;
+  setGState: number;
+  beginText: number;
+  setFont: number;
+  setCharSpacing: number;
+  setWordSpacing: number;
+  setHScale: number;
+  setLeading: number;
+  setTextRise: number;
+  setTextMatrix: number;
+  moveText: number;
+  setLeadingMoveText: number;
+  nextLine: number;
   showText: number;
-  showSpacedText: number;
-  nextLineShowText: number;
-  nextLineSetSpacingShowText: number;
 }
 
 /** pdf.js path buffer opcodes (DrawOPS). */
@@ -48,6 +58,7 @@ interface State {
   strokeWhite: boolean;
   /** The clip region's box in device space (null: the whole page). */
   clip: Box | null;
+  text: TextParams;
 }
 
 function intersect(a: Box | null, b: Box): Box {
@@ -155,32 +166,40 @@ function fillRule(xy: readonly number[]): Rule | null {
   return null;
 }
 
-/** The text of one show-text operator (whitespace removed) and the clip it was drawn under. */
-export interface DrawnText {
-  chars: string;
-  clip: Box | null;
-}
-
 export interface PageGraphics {
   rules: Rule[];
   /** The page paints images (a scanned page has images and no text). */
   hasImages: boolean;
-  /** Every show-text operator in drawing order, to tell which text runs are clipped away. */
-  drawn: DrawnText[];
+  /** The page's text, run by run, each with the clip it was drawn under. */
+  shown: ShownText[];
 }
 
+/** The page in device space: PDF space → device space, and the page's size there. */
+export interface PageView {
+  transform: Matrix;
+  width: number;
+  height: number;
+}
+
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+
 /**
- * Walk a page's operator list and collect its ruling lines in device space: stroked straight
- * segments and thin filled rectangles, with save/restore, cm and form XObject matrices tracked
- * (pdf.js gives path coordinates before the CTM). Clip paths and white paint are not rules.
+ * Walk a page's operator list once and collect, in device space, its ruling lines — stroked
+ * straight segments and thin filled rectangles, with save/restore, cm and form XObject matrices
+ * tracked (pdf.js gives path coordinates before the CTM); clip paths and white paint are not
+ * rules — and its text, with the text state and the clip of each run.
  */
-export function readGraphics(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknown>, viewport: Matrix, OPS: Ops): PageGraphics {
+export function readGraphics(fnArray: ArrayLike<number>, argsArray: ArrayLike<unknown>, view: PageView, OPS: Ops, fonts: FontLookup): PageGraphics {
+  const viewport = view.transform;
   const rules: Rule[] = [];
-  const drawn: DrawnText[] = [];
+  const text = new TextReader(viewport[0] * viewport[3] - viewport[1] * viewport[2] < 0 ? -1 : 1, view.width, view.height);
   let hasImages = false;
   let pendingClip = false;
-  let state: State = { ctm: viewport, fillWhite: false, strokeWhite: false, clip: null };
-  const shows = new Set([OPS.showText, OPS.showSpacedText, OPS.nextLineShowText, OPS.nextLineSetSpacingShowText]);
+  let state: State = { ctm: viewport, fillWhite: false, strokeWhite: false, clip: null, text: INITIAL_TEXT_PARAMS };
+  const setFont = (name: unknown, size: unknown) => {
+    const loaded = typeof name === 'string' ? name : '';
+    state.text = { ...state.text, font: fonts(loaded) ?? { ...INITIAL_TEXT_PARAMS.font, name: loaded }, size: num(size) };
+  };
   const stack: State[] = [];
   const strokes = new Set([OPS.stroke, OPS.closeStroke, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
   const fills = new Set([OPS.fill, OPS.eoFill, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
@@ -248,20 +267,51 @@ export function readGraphics(fnArray: ArrayLike<number>, argsArray: ArrayLike<un
         }
         break;
       }
-      default:
-        if (shows.has(fn)) {
-          const glyphs = (fn === OPS.nextLineSetSpacingShowText ? args?.[2] : args?.[0]) as unknown[] | undefined;
-          let chars = '';
-          for (const g of glyphs ?? []) {
-            // Glyphs are objects; numbers between them are spacing adjustments.
-            const unicode = g !== null && typeof g === 'object' ? (g as { unicode?: unknown }).unicode : undefined;
-            if (typeof unicode === 'string') chars += unicode;
-          }
-          chars = chars.replace(/\s+/g, '');
-          if (chars !== '') drawn.push({ chars, clip: state.clip });
+      case OPS.setGState:
+        for (const entry of (args?.[0] as unknown[] | undefined) ?? []) {
+          const [key, value] = entry as [unknown, unknown];
+          if (key === 'Font' && Array.isArray(value)) setFont(value[0], value[1]);
         }
+        break;
+      case OPS.beginText:
+        text.beginText();
+        break;
+      case OPS.setFont:
+        setFont(args?.[0], args?.[1]);
+        break;
+      case OPS.setCharSpacing:
+        state.text = { ...state.text, charSpacing: num(args?.[0]) };
+        break;
+      case OPS.setWordSpacing:
+        state.text = { ...state.text, wordSpacing: num(args?.[0]) };
+        break;
+      case OPS.setHScale:
+        state.text = { ...state.text, hScale: num(args?.[0]) / 100 };
+        break;
+      case OPS.setLeading:
+        state.text = { ...state.text, leading: num(args?.[0]) };
+        break;
+      case OPS.setTextRise:
+        state.text = { ...state.text, rise: num(args?.[0]) };
+        break;
+      case OPS.setTextMatrix:
+        text.setMatrix(args?.[0] as ArrayLike<number>);
+        break;
+      case OPS.setLeadingMoveText:
+        state.text = { ...state.text, leading: -num(args?.[1]) };
+        text.moveText(num(args?.[0]), num(args?.[1]));
+        break;
+      case OPS.moveText:
+        text.moveText(num(args?.[0]), num(args?.[1]));
+        break;
+      case OPS.nextLine:
+        text.nextLine(state.text);
+        break;
+      case OPS.showText: // pdf.js turns TJ, ' and " into showText (and nextLine, spacing)
+        text.show((args?.[0] as unknown[] | undefined) ?? [], state.text, state.ctm, state.clip);
         break;
     }
   }
-  return { rules, hasImages, drawn };
+  text.close();
+  return { rules, hasImages, shown: text.shown };
 }

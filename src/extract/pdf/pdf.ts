@@ -1,13 +1,13 @@
 import type { ExtractedDocument, Row } from '../../model/table.js';
 import { DocumentError } from '../errors.js';
 import type { Matrix } from './geometry.js';
-import { readGraphics, type Ops } from './graphics.js';
+import { readGraphics, type Ops, type PageView } from './graphics.js';
 import { findTables } from './lattice.js';
 import { joinText, LABEL_LIKE, layoutPage, type LaidOutRow } from './layout.js';
 import { DOCUMENT_OPTIONS, loadPdfJs } from './pdfjs.js';
-import { readText, type TextItemLike } from './text.js';
+import type { FontLookup, FontMetrics } from './shown-text.js';
+import { readText } from './text.js';
 
-type TextContent = Awaited<ReturnType<import('pdfjs-dist/legacy/build/pdf.mjs').PDFPageProxy['getTextContent']>>;
 type OperatorList = Awaited<ReturnType<import('pdfjs-dist/legacy/build/pdf.mjs').PDFPageProxy['getOperatorList']>>;
 
 function isIndicatorHeader(cells: readonly string[]): boolean {
@@ -53,6 +53,24 @@ function continueFrom(end: PageEnd, row: LaidOutRow): boolean {
   return row.cells.every((c) => c === '');
 }
 
+/**
+ * The document's fonts as pdf.js loaded them for the operator list, read once each (a font that
+ * failed to load is resolved with its error instead, and reads as unknown).
+ */
+function fontsOf(objs: { has(id: string): boolean; get(id: string): unknown }): FontLookup {
+  const known = new Map<string, FontMetrics>();
+  return (name) => {
+    const seen = known.get(name);
+    if (seen) return seen;
+    const font = objs.has(name) ? (objs.get(name) as Partial<FontMetrics> | string | null) : null;
+    const metrics = font !== null && typeof font === 'object' && Array.isArray(font.fontMatrix)
+      ? { name: typeof font.name === 'string' && font.name !== '' ? font.name : name, fontMatrix: font.fontMatrix, vertical: font.vertical === true }
+      : undefined;
+    if (metrics) known.set(name, metrics); // not yet loaded: asked again later
+    return metrics;
+  };
+}
+
 /** Why pdf.js could not open the file, in one line. */
 function openError(error: unknown): DocumentError {
   const name = (error as { name?: string }).name;
@@ -83,15 +101,16 @@ export async function extractPdf(bytes: Uint8Array): Promise<ExtractedDocument> 
     let anyImage = false;
     let header: string | null = null; // the indicator header of the block in progress
     let lastRuled: PageEnd | null = null; // the previous page's last table row
+    let fonts: FontLookup | null = null;
     for (let p = 1; p <= doc.numPages; p++) {
       const page = await doc.getPage(p);
-      const view = page.getViewport({ scale: 1 });
-      const viewport = view.transform as unknown as Matrix;
-      let parsed: [TextContent, OperatorList] | null = await Promise.all([page.getTextContent(), page.getOperatorList()]);
-      const graphics = readGraphics(parsed[1].fnArray, parsed[1].argsArray, viewport, OPS as unknown as Ops);
-      const { runs, clipped } = readText(parsed[0].items.filter((i): i is TextItemLike & typeof i => 'str' in i), viewport, graphics.drawn);
-      // pdf.js's page data is large: let it go now, not when the next page is in.
-      parsed = null;
+      fonts ??= fontsOf(page.commonObjs); // one for the document
+      const viewport = page.getViewport({ scale: 1 });
+      const view: PageView = { transform: viewport.transform as unknown as Matrix, width: viewport.width, height: viewport.height };
+      let ops: OperatorList | null = await page.getOperatorList();
+      const graphics = readGraphics(ops.fnArray, ops.argsArray, view, OPS as unknown as Ops, fonts);
+      ops = null; // pdf.js's page data is large: let it go now, not when the next page is in
+      const { runs, clipped } = readText(graphics.shown);
       anyText ||= runs.length > 0;
       anyImage ||= graphics.hasImages;
       const laid: LaidOutRow[] = layoutPage(findTables(graphics.rules), runs, clipped, view.width, view.height);

@@ -1,17 +1,6 @@
-import type { Box, Matrix, TextRun } from './geometry.js';
-import type { DrawnText } from './graphics.js';
+import type { Box, TextRun } from './geometry.js';
+import type { ShownText } from './shown-text.js';
 import { LABEL_LIKE } from './layout.js';
-
-/** What this reader uses of a pdf.js TextItem. */
-export interface TextItemLike {
-  str: string;
-  transform: number[];
-  width: number;
-  height: number;
-}
-
-/** How far ahead (in characters of the show-text stream) an item's text is looked for. */
-const WINDOW = 400;
 
 const COMPATIBILITY = /[\u2f00-\u2fdf\uf900-\ufaff]/g;
 
@@ -40,39 +29,6 @@ const ALIASED = new RegExp(`[${Object.keys(ALIASES).join('')}]`, 'g'); // all in
  */
 export function normalizeCjk(text: string): string {
   return text.replace(COMPATIBILITY, (c) => c.normalize('NFKC')).replace(ALIASED, (c) => ALIASES[c]!);
-}
-
-/**
- * The clip each text item was drawn under, found by walking the show-text operators alongside
- * the items (both in drawing order, same characters). undefined: the page could not be matched
- * reliably, so clipping is not used on it.
- */
-function clipsOf(items: readonly TextItemLike[], drawn: readonly DrawnText[]): Array<Box | null> | undefined {
-  const stream = drawn.map((d) => d.chars).join('');
-  const owner = new Int32Array(stream.length); // which show-text operator drew each code unit
-  for (let d = 0, at = 0; d < drawn.length; at += drawn[d]!.chars.length, d++) owner.fill(d, at, at + drawn[d]!.chars.length);
-  const clips: Array<Box | null> = [];
-  let p = 0;
-  let matched = 0;
-  let total = 0;
-  for (const item of items) {
-    const chars = item.str.replace(/\s+/g, '');
-    if (chars === '') {
-      clips.push(null);
-      continue;
-    }
-    total++;
-    // Look a little ahead only: an item the operators do not show is skipped, not searched for page-wide.
-    const ahead = stream.slice(p, p + WINDOW + chars.length - 1).indexOf(chars);
-    if (ahead < 0) {
-      clips.push(null);
-      continue;
-    }
-    matched++;
-    clips.push(drawn[owner[p + ahead]!]!.clip);
-    p += ahead + chars.length;
-  }
-  return total === 0 || matched / total >= 0.9 ? clips : undefined;
 }
 
 /** Share of a run's height that must be hidden on one side for it to count as cut there. */
@@ -104,49 +60,22 @@ function underClip(run: TextRun, clip: Box | null): TextRun | null {
 }
 
 /**
- * pdf.js text items → runs with their boxes in device space (viewport applied, so rotation too).
- * Text drawn outside its clip (a merged cell's text clipped at a page break) is invisible: it
- * comes back apart, as `clipped`.
+ * The page's text runs as a reader sees them: characters normalised, and text drawn outside its
+ * clip (a merged cell's text clipped at a page break) invisible — it comes back apart, as `clipped`.
  */
-export function readText(items: readonly TextItemLike[], viewport: Matrix, drawn: readonly DrawnText[] = []): { runs: TextRun[]; clipped: TextRun[] } {
+export function readText(shown: readonly ShownText[]): { runs: TextRun[]; clipped: TextRun[] } {
   const runs: TextRun[] = [];
   const clipped: TextRun[] = [];
-  const clips = clipsOf(items, drawn);
   const seen = new Set<Box>(); // clips under which some text shows
   const hidden: Array<{ run: TextRun; clip: Box | null }> = [];
-  const [va, vb, vc, vd, ve, vf] = viewport;
-  items.forEach((item, index) => {
-    if (item.str.trim() === '') return;
-    const [a, b, c, d, e, f] = item.transform as [number, number, number, number, number, number];
-    const along = Math.hypot(a, b) || 1;
-    const size = item.height || Math.hypot(c, d) || 1;
-    const dx = (a / along) * item.width;
-    const dy = (b / along) * item.width;
-    // Glyphs stand on the left of the writing direction. Not along (c, d): a font matrix can flip
-    // that (cairo writes text with a mirrored text matrix and fonts that mirror it back).
-    const ux = (-b / along) * size;
-    const uy = (a / along) * size;
-    // The item's four corners in text space, then its bounding box in device space.
-    let x0 = Infinity;
-    let x1 = -Infinity;
-    let y0 = Infinity;
-    let y1 = -Infinity;
-    for (const [x, y] of [[e, f], [e + dx, f + dy], [e + ux, f + uy], [e + dx + ux, f + dy + uy]] as const) {
-      const px = va * x + vc * y + ve;
-      const py = vb * x + vd * y + vf;
-      if (px < x0) x0 = px;
-      if (px > x1) x1 = px;
-      if (py < y0) y0 = py;
-      if (py > y1) y1 = py;
-    }
-    const run: TextRun = { text: normalizeCjk(item.str), x0, y0, x1, y1, size: size * Math.hypot(va, vb) };
-    const clip = clips?.[index] ?? null;
-    const shown = clips ? underClip(run, clip) : run;
-    if (shown) {
-      runs.push(shown);
+  for (const { run: drawn, clip } of shown) {
+    const run = { ...drawn, text: normalizeCjk(drawn.text) };
+    const visible = underClip(run, clip);
+    if (visible) {
+      runs.push(visible);
       if (clip) seen.add(clip);
     } else hidden.push({ run, clip });
-  });
+  }
   // A clip that shows some of a cell's lines is that cell (LibreOffice draws a merged cell's whole
   // text under the clip of its part on this page): its lines cut off by the page break are still
   // its text, put at the clip's edge so that they keep their order.
