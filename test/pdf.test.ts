@@ -59,6 +59,22 @@ describe('PDFs of corpus document 004, printed from its values by test/fixtures/
   });
 });
 
+describe('LibreOffice Writer splits tall rows over page breaks and closes both parts with rules (corpus-pdfs.mjs, a few blocks each)', () => {
+  // Writer/Web leaves the first page blank and the first heading with it: that title is not in the PDF.
+  const printed = (e: ValidatedEvaluation, k: number, web: boolean) => fields(e).filter(([key]) => !(web && k === 0 && key === 'title'));
+  it.each([
+    ['004_7f468a29561a31e4.blocks-2-3.writer-web.pdf', 'an indicator row: its numbers on the first page, the rest of its texts on the next', DOCS.dapeng, 2],
+    ['000_53bb5e2acbd336ec.blocks-4-5.writer.pdf', 'the indicator header row: 偏差原因分析及改进 | 措施', DOCS.shuju, 4],
+    ['004_7f468a29561a31e4.blocks-16-17.writer.pdf', 'the goals row', DOCS.dapeng, 16],
+    ['004_7f468a29561a31e4.blocks-18-19.writer-web.pdf', 'a merged 一级 label cut inside its brackets: 效益指标(40 | 分)', DOCS.dapeng, 18],
+  ] as const)('%s — %s', async (name, _what, doc, from) => {
+    const result = await run(name);
+    const text = evaluationsOf(doc).slice(from, from + 2);
+    expect(result.evaluations).toHaveLength(2);
+    result.evaluations.forEach((e, k) => expect(printed(e, k, name.includes('web')), `block ${k}`).toEqual(printed(text[k]!, k, name.includes('web'))));
+  });
+});
+
 describe('tables across pages, wrapped and merged cells (Chromium fixture)', () => {
   it('stitches a table that continues on the next page into one block', async () => {
     const result = await run('long-table.pdf');

@@ -3,55 +3,13 @@ import { DocumentError } from '../errors.js';
 import type { Matrix } from './geometry.js';
 import { readGraphics, type Ops, type PageView } from './graphics.js';
 import { findTables } from './lattice.js';
-import { joinText, LABEL_LIKE, layoutPage, type LaidOutRow } from './layout.js';
+import { layoutPage } from './layout.js';
+import { TableStitcher } from './page-break.js';
 import { DOCUMENT_OPTIONS, loadPdfJs } from './pdfjs.js';
 import type { FontLookup, FontMetrics } from './shown-text.js';
 import { readText } from './text.js';
 
 type OperatorList = Awaited<ReturnType<import('pdfjs-dist/legacy/build/pdf.mjs').PDFPageProxy['getOperatorList']>>;
-
-function isIndicatorHeader(cells: readonly string[]): boolean {
-  const compact = cells.map((c) => c.replace(/\s+/g, ''));
-  return compact.includes('一级指标') && (compact.includes('三级指标') || compact.includes('二级指标'));
-}
-
-/** Two printings of one label, one of them perhaps cut by the page edge: "效益指标 (40分)", "益指标 (40分)". */
-function sameLabel(a: string, b: string): boolean {
-  const x = a.replace(/\s+/g, '');
-  const y = b.replace(/\s+/g, '');
-  return x.length >= 2 && y.length >= 2 && (x.includes(y) || y.includes(x));
-}
-
-/** The previous page's last table row, as far as the next page needs it. */
-interface PageEnd {
-  spans: LaidOutRow['spans'];
-  bottom: LaidOutRow['bottom'];
-}
-
-/**
- * A page's first table row against the previous page's last: cells the page break cut in two (a
- * tall row split, a label wrapped over the break) go on from the previous page's part, and a
- * merged cell running over the break keeps its label once, in its first row — LibreOffice prints
- * the label on both pages (sometimes cut by the page edge), or only on the page where its middle
- * falls. Cells taken are emptied here; true when nothing is left of the row.
- */
-function continueFrom(end: PageEnd, row: LaidOutRow): boolean {
-  const bottom = end.bottom;
-  if (!bottom || bottom.length !== row.cells.length) return false;
-  row.cells.forEach((text, i) => {
-    const target = bottom[i];
-    if (text === '' || !target) return;
-    const before = target.cells[target.index]!;
-    const spansBreak = end.spans[i] !== 'own' || row.spans[i] === 'below';
-    if (target.open && row.openAbove?.[i]) {
-      if (before !== text) target.cells[target.index] = joinText(before, text);
-    } else if (spansBreak && LABEL_LIKE(text) && before === '') {
-      target.cells[target.index] = text;
-    } else if (!(spansBreak && LABEL_LIKE(text) && sameLabel(before, text))) return;
-    row.cells[i] = '';
-  });
-  return row.cells.every((c) => c === '');
-}
 
 /**
  * The document's fonts as pdf.js loaded them for the operator list, read once each (a font that
@@ -84,7 +42,7 @@ function openError(error: unknown): DocumentError {
  * A PDF → the table model, rebuilt from the page itself: ruling lines (lattice) give each
  * table's grid and its merged cells, text is placed in the cells by position, free text (titles,
  * notes) stays in reading order, page numbers go, and a table that continues on the next page
- * simply continues (its repeated header row dropped). Font code is never evaluated.
+ * simply continues (see TableStitcher). Font code is never evaluated.
  */
 export async function extractPdf(bytes: Uint8Array): Promise<ExtractedDocument> {
   const { getDocument, OPS } = await loadPdfJs();
@@ -99,8 +57,7 @@ export async function extractPdf(bytes: Uint8Array): Promise<ExtractedDocument> 
     const rows: Row[] = [];
     let anyText = false;
     let anyImage = false;
-    let header: string | null = null; // the indicator header of the block in progress
-    let lastRuled: PageEnd | null = null; // the previous page's last table row
+    const stitcher = new TableStitcher();
     let fonts: FontLookup | null = null;
     for (let p = 1; p <= doc.numPages; p++) {
       const page = await doc.getPage(p);
@@ -113,24 +70,10 @@ export async function extractPdf(bytes: Uint8Array): Promise<ExtractedDocument> 
       const { runs, clipped } = readText(graphics.shown);
       anyText ||= runs.length > 0;
       anyImage ||= graphics.hasImages;
-      const laid: LaidOutRow[] = layoutPage(findTables(graphics.rules), runs, clipped, view.width, view.height);
-      let firstRuled = true;
+      const laid = layoutPage(findTables(graphics.rules), runs, clipped, view.width, view.height);
+      stitcher.newPage(p);
       for (const row of laid) {
-        const signature = row.cells.join('\t');
-        if (row.ruled && firstRuled && p > 1 && header !== null && signature === header) {
-          firstRuled = false;
-          continue; // the header row repeated at the top of a continuation page
-        }
-        if (row.ruled && firstRuled && lastRuled && continueFrom(lastRuled, row)) {
-          lastRuled.bottom = row.bottom; // the whole row went on: it may go on again
-          firstRuled = false;
-          continue;
-        }
-        if (row.ruled) firstRuled = false;
-        if (isIndicatorHeader(row.cells)) header = signature;
-        if (/^总\s*分/.test(row.cells.find((c) => c !== '') ?? '')) header = null;
-        rows.push({ line: rows.length + 1, page: p, cells: row.cells, ruled: row.ruled });
-        if (row.ruled) lastRuled = { spans: row.spans, bottom: row.bottom };
+        if (stitcher.accept(row)) rows.push({ line: rows.length + 1, page: p, cells: row.cells, ruled: row.ruled });
       }
       page.cleanup();
     }

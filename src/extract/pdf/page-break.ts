@@ -1,0 +1,138 @@
+import { joinText, LABEL_LIKE, type LaidOutRow } from './layout.js';
+
+/**
+ * Tables that run over page breaks, stitched back together: a header row repeated atop the next
+ * page goes, and so does whatever the break cut off a row — cells a producer left open, a row
+ * LibreOffice Writer split and closed on both sides, a merged label printed on both pages.
+ */
+
+const squash = (cell: string) => cell.replace(/\s+/g, '');
+
+function isIndicatorHeader(cells: readonly string[]): boolean {
+  const compact = cells.map(squash);
+  return compact.includes('一级指标') && (compact.includes('三级指标') || compact.includes('二级指标'));
+}
+
+/** Two printings of one label, one of them perhaps cut by the page edge: "效益指标 (40分)", "益指标 (40分)". */
+function sameLabel(a: string, b: string): boolean {
+  const x = squash(a);
+  const y = squash(b);
+  return x.length >= 2 && y.length >= 2 && (x.includes(y) || y.includes(x));
+}
+
+/** A label cut inside its brackets by the page break: "产出指标(50" then "分)". */
+function cutInBrackets(before: string, text: string): boolean {
+  const open = (before.match(/[(（]/g) ?? []).length - (before.match(/[)）]/g) ?? []).length;
+  return open > 0 && /^[^(（]*[)）]/.test(text);
+}
+
+/**
+ * What a table row is in its form: goals (the row under 预期目标 | 实际完成情况), a header naming
+ * the columns of the funding or indicator table, data (a row of those tables) or other.
+ */
+type Section = 'goals' | 'header' | 'data' | 'other';
+
+/** The previous page's last table row, as far as the next page needs it. */
+interface PageEnd {
+  cells: readonly string[];
+  /** What the row is in its form. */
+  section: Section;
+  spans: LaidOutRow['spans'];
+  bottom: LaidOutRow['bottom'];
+}
+
+/** What the rows after a header row are (a 总分 or 项目名称 row closes the form's tables: other), or null. */
+function opens(row: readonly string[]): Section | null {
+  if (row.some((c) => /^预期目标/.test(squash(c)))) return 'goals';
+  if (isIndicatorHeader(row) || row.some((c) => /^(年初|全年)预算数/.test(squash(c)))) return 'data';
+  if (/^(总分|项目名称|年度总体目标)/.test(squash(row.find((c) => c !== '') ?? ''))) return 'other';
+  return null;
+}
+
+/** A cell holding a number as forms print them: 3730200.00, 1,092,500, 99.98%, or "—", "/" for none. */
+const NUMBER = /^([-+]?[\d,]+(\.\d+)?%?|[—–\-/／])$/;
+const isNumber = (cell: string) => NUMBER.test(squash(cell));
+
+/**
+ * LibreOffice Writer closes each part of a row it splits over a page break with a rule, so the
+ * break looks like a row boundary. The rest of a row has text only in the cells where the row
+ * has text (or a merged cell runs on). In the funding and indicator tables it has none of the
+ * row's numbers — amounts, 分值, 得分 stand on one line at the top of their cells, on the page
+ * where the row begins — while a row of its own has them (其中… sub-rows aside); the row after
+ * their header has numbers too. A goals row has no numbers: its rest is text where the goals
+ * are, not the indicator header that follows.
+ */
+function restOfSplitRow(end: PageEnd, row: LaidOutRow): boolean {
+  const last = end.cells;
+  const first = row.cells;
+  if (last.length !== first.length || first.every((c) => c === '') || first.some((c) => /^其\s*中/.test(c.trim()))) return false;
+  if (!first.every((c, i) => c === '' || last[i] !== '' || end.spans[i] !== 'own')) return false;
+  if (end.section === 'goals') return !isIndicatorHeader(first);
+  if (end.section === 'header') return !first.some(isNumber);
+  return end.section === 'data' && last.some(isNumber) && last.every((c, i) => !isNumber(c) || first[i] === '') && !first.some(isNumber);
+}
+
+/**
+ * A page's first table row against the previous page's last: cells the page break cut in two (a
+ * tall row split, a label wrapped over the break) go on from the previous page's part, and a
+ * merged cell running over the break keeps its label once, in its first row — LibreOffice prints
+ * the label on both pages (sometimes cut by the page edge), or only on the page where its middle
+ * falls. `split`: the row is the rest of a row split over the break, every cell goes on. Cells
+ * taken are emptied here; true when nothing is left of the row.
+ */
+function continueFrom(end: PageEnd, row: LaidOutRow, split: boolean): boolean {
+  const bottom = end.bottom;
+  if (!bottom || bottom.length !== row.cells.length) return false;
+  row.cells.forEach((text, i) => {
+    const target = bottom[i];
+    if (text === '' || !target) return;
+    const before = target.cells[target.index]!;
+    const spansBreak = end.spans[i] !== 'own' || row.spans[i] === 'below';
+    if (target.open && row.openAbove?.[i]) {
+      if (before !== text) target.cells[target.index] = joinText(before, text);
+    } else if (spansBreak && LABEL_LIKE(text) && before === '') {
+      target.cells[target.index] = text;
+    } else if (spansBreak && LABEL_LIKE(text) && sameLabel(before, text)) {
+      // printed again: kept once
+    } else if (split || (spansBreak && cutInBrackets(before, text))) {
+      target.cells[target.index] = joinText(before, text);
+    } else return;
+    row.cells[i] = '';
+  });
+  return row.cells.every((c) => c === '');
+}
+
+/** Takes a document's laid-out rows page by page and says which are rows of their own. */
+export class TableStitcher {
+  private page = 0;
+  private firstOnPage = true;
+  private header: string | null = null; // the indicator header of the block in progress
+  private section: Section = 'other'; // of the next table row
+  private last: PageEnd | null = null; // the last table row so far
+
+  newPage(page: number): void {
+    this.page = page;
+    this.firstOnPage = true;
+  }
+
+  /** False when the row is no row of its own: a repeated header, or the rest of the previous page's last row (taken into it). */
+  accept(row: LaidOutRow): boolean {
+    const signature = row.cells.join('\t');
+    if (row.ruled && this.firstOnPage) {
+      this.firstOnPage = false;
+      if (this.page > 1 && this.header !== null && signature === this.header) return false;
+      if (this.last && continueFrom(this.last, row, restOfSplitRow(this.last, row))) {
+        this.last.bottom = row.bottom; // the whole row went on: it may go on again
+        return false;
+      }
+    }
+    if (isIndicatorHeader(row.cells)) this.header = signature;
+    if (/^总\s*分/.test(row.cells.find((c) => c !== '') ?? '')) this.header = null;
+    if (row.ruled) {
+      const opened = opens(row.cells);
+      this.last = { cells: row.cells, section: opened === null ? this.section : opened === 'data' ? 'header' : 'other', spans: row.spans, bottom: row.bottom };
+      this.section = opened ?? (this.section === 'goals' ? 'other' : this.section); // one goals row
+    }
+    return true;
+  }
+}
