@@ -169,6 +169,19 @@ describe('a spreadsheet form printed by LibreOffice Calc (merged cells across a 
     expect(fields(cairo!)).toEqual(fields(calc!));
     expect(cairo!.confidence).toBe('high');
   });
+
+  it('reads Gnumeric’s print of it: amounts wider than their cells, clipped at their edges', async () => {
+    const [gnumeric] = (await run('calc-form.gnumeric.pdf')).evaluations;
+    const [calc] = (await run('calc-form.pdf')).evaluations;
+    // "1,150,000.00" overhangs its cell's rule, clipped at the cell: one number, in its own column.
+    expect(gnumeric!.funding).toEqual(calc!.funding);
+    expect([gnumeric!.goalExpected, gnumeric!.goalActual, gnumeric!.totalWeight, gnumeric!.totalScore]).toEqual([calc!.goalExpected, calc!.goalActual, 100, 98]);
+    const values = (e: ValidatedEvaluation) => e.indicators.map((i) => [i.name, i.target, i.actual, i.weight, i.score, i.deviation, i.page]);
+    expect(values(gnumeric!)).toEqual(values(calc!));
+    // The 一级/二级 labels of the cells merged over the break are printed above page 2's table, cut
+    // by its top edge: page 1 has them, page 2 does not yet (left open, see README).
+    expect(gnumeric!.indicators.slice(0, 21).map((i) => [i.level1, i.level1Points, i.level2])).toEqual(calc!.indicators.slice(0, 21).map((i) => [i.level1, i.level1Points, i.level2]));
+  });
 });
 
 describe("other issuers' layouts printed by LibreOffice Calc give the records of their text", () => {

@@ -28,4 +28,9 @@ export interface TextRun extends Box {
   text: string;
   /** Font size in device units (line height proxy). */
   size: number;
+  /**
+   * Where each character of `text` stands across the page: the x of its centre in device space
+   * (horizontal text read from the page), so that a run crossing a rule is cut exactly there.
+   */
+  centres?: number[];
 }

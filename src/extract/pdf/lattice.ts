@@ -164,6 +164,27 @@ function buildTable(rules: readonly Rule[]): Table | null {
 }
 
 /**
+ * Vertical rules that touch nothing, beside a table and as tall as its vertical rules, are its
+ * columns: Gnumeric draws no rule across merged cells where a page break cuts them, so the side
+ * rules of a merged 一级 column on the next page meet no horizontal rule at all.
+ */
+function withSideRules(groups: Rule[][]): Rule[][] {
+  const extent = (group: readonly Rule[]) => {
+    const vertical = group.filter((r) => !r.horizontal);
+    return vertical.length === 0 ? null : { y0: Math.min(...vertical.map((r) => r.y0)), y1: Math.max(...vertical.map((r) => r.y1)) };
+  };
+  const tables = groups.filter((g) => g.some((r) => r.horizontal));
+  const extents = tables.map(extent);
+  for (const group of groups) {
+    if (group.some((r) => r.horizontal)) continue;
+    const own = extent(group)!;
+    const k = extents.findIndex((e) => e !== null && Math.abs(e.y0 - own.y0) <= SNAP * 2 && Math.abs(e.y1 - own.y1) <= SNAP * 2);
+    if (k >= 0) tables[k]!.push(...group);
+  }
+  return tables;
+}
+
+/**
  * Ruling lines → tables. Lines that cross or touch form one table; its distinct x and y
  * positions are the grid, and cells whose shared edge is not drawn are one merged cell.
  */
@@ -181,7 +202,7 @@ export function findTables(rules: readonly Rule[]): Table[] {
     if (group) group.push(r);
     else groups.set(root, [r]);
   });
-  return [...groups.values()]
+  return withSideRules([...groups.values()])
     .map(buildTable)
     .filter((t): t is Table => t !== null && t.x1 - t.x0 > 20 && t.y1 - t.y0 > 10)
     .sort((a, b) => a.y0 - b.y0);

@@ -49,13 +49,25 @@ export function cellText(runs: readonly TextRun[]): string {
 const advance = (ch: string) => (CJK.test(ch) ? 1 : 0.55);
 
 /**
- * Cut a run at the given x positions, sharing its characters by their estimated widths
- * (pdf.js merges the text of neighbouring narrow cells into one item when the gap is small).
+ * Cut a run at the given x positions (the text of neighbouring narrow cells comes as one run when
+ * the gap is small): each character goes where its centre stands, or where its estimated width
+ * puts it when the run does not know where its characters are.
  */
 export function splitRun(run: TextRun, cuts: readonly number[]): TextRun[] {
   const inner = cuts.filter((x) => x > run.x0 + 1 && x < run.x1 - 1).sort((a, b) => a - b);
   if (inner.length === 0) return [run];
   const chars = Array.from(run.text);
+  const centres = run.centres;
+  if (centres && centres.length === chars.length) {
+    const bounds = [run.x0, ...inner, run.x1];
+    return bounds.slice(1).flatMap((x1, k) => {
+      const x0 = bounds[k]!;
+      const last = k === bounds.length - 2;
+      const keep = chars.map((_, i) => centres[i]! >= (k === 0 ? -Infinity : x0) && (last || centres[i]! < x1));
+      const text = chars.filter((_, i) => keep[i]).join('');
+      return text.trim() === '' ? [] : [{ ...run, text, x0, x1, centres: centres.filter((_, i) => keep[i]) }];
+    });
+  }
   const total = chars.reduce((s, c) => s + advance(c), 0);
   const scale = (run.x1 - run.x0) / total;
   const pieces: TextRun[] = [];
@@ -70,7 +82,7 @@ export function splitRun(run: TextRun, cuts: readonly number[]): TextRun[] {
     }
     const text = chars.slice(start, end).join('');
     const x1 = cut === Infinity ? run.x1 : cut;
-    if (text.trim() !== '') pieces.push({ ...run, text, x0: x, x1 });
+    if (text.trim() !== '') pieces.push({ ...run, text, x0: x, x1, centres: undefined });
     start = end;
     x = x1;
   }
@@ -187,9 +199,10 @@ export const LABEL_LIKE = (text: string) => text.length <= 10 && !/[。；，,;]
  * whole cell and clipped to each page's part: on the page where its label is clipped away the
  * cell looks empty, and a carried-down label would be wrong. A short clipped run beside a table's
  * top or bottom edge, over a cell left empty, with nothing but page numbers in between, is that
- * label: it belongs to that cell.
+ * label: it belongs to that cell. Gnumeric does not clip: there the run is free text, and the
+ * cell it belongs to must be a merged one (`merged`), not any empty cell at a table's edge.
  */
-function overflowOf(run: TextRun, tables: readonly Table[], filledRegions: ReadonlyArray<ReadonlySet<number>>, others: readonly TextRun[]): { table: number; row: number } | null {
+function overflowOf(run: TextRun, tables: readonly Table[], filledRegions: ReadonlyArray<ReadonlySet<number>>, others: readonly TextRun[], merged = false): { table: number; row: number } | null {
   if (!LABEL_LIKE(run.text.trim())) return null;
   const cx = (run.x0 + run.x1) / 2;
   for (let t = 0; t < tables.length; t++) {
@@ -205,7 +218,8 @@ function overflowOf(run: TextRun, tables: readonly Table[], filledRegions: Reado
     const col = indexIn(table.xs, cx);
     if (col < 0) continue;
     const g = table.regionAt[row]![col]!;
-    if (!filledRegions[t]!.has(g)) return { table: t, row };
+    const region = table.regions[g]!;
+    if (!filledRegions[t]!.has(g) && (!merged || region.r1 > region.r0)) return { table: t, row };
   }
   return null;
 }
@@ -248,16 +262,27 @@ export function layoutPage(tables: readonly Table[], allRuns: readonly TextRun[]
     const c = indexIn(table.xs, cx);
     if (r >= 0 && c >= 0) filled[t]!.add(table.regionAt[r]![c]!);
   }
-  const blockers = free.filter((r) => !PAGE_NUMBER.test(r.text.trim()));
-  for (const run of clipped) {
-    const overflow = overflowOf(run, tables, filled, blockers);
-    if (!overflow) continue;
+  const blockers = new Set(free.filter((r) => !PAGE_NUMBER.test(r.text.trim())));
+  const place = (run: TextRun, overflow: { table: number; row: number }) => {
     const table = tables[overflow.table]!;
     const y = (table.ys[overflow.row]! + table.ys[overflow.row + 1]!) / 2; // into the empty edge cell
     owned[overflow.table]!.push({ ...run, y0: y - run.size / 2, y1: y + run.size / 2 });
+  };
+  for (const run of clipped) {
+    const overflow = overflowOf(run, tables, filled, [...blockers]);
+    if (overflow) place(run, overflow);
   }
+  // Nearest a table's edge first: a label's first line taken, its next one has nothing in between.
+  const gap = (run: TextRun) => Math.min(Infinity, ...tables.map((t) => Math.max(t.y0 - run.y1, run.y0 - t.y1)).filter((d) => d >= -1));
+  for (const run of [...blockers].sort((a, b) => gap(a) - gap(b))) {
+    const overflow = overflowOf(run, tables, filled, [...blockers], true);
+    if (!overflow) continue;
+    place(run, overflow);
+    blockers.delete(run);
+  }
+  const rest = free.filter((run) => blockers.has(run) || PAGE_NUMBER.test(run.text.trim()));
   // Without ruling lines, tables are found from their header lines (stream fallback).
-  const stream = tables.length === 0 ? streamTables(free) : { rows: [], rest: free };
+  const stream = tables.length === 0 ? streamTables(rest) : { rows: [], rest };
   const rows = [
     ...tables.flatMap((table, i) => tableRows(table, owned[i]!)),
     ...stream.rows,

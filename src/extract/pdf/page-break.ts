@@ -89,7 +89,9 @@ function continueFrom(end: PageEnd, row: LaidOutRow, split: boolean): boolean {
     const before = target.cells[target.index]!;
     const spansBreak = end.spans[i] !== 'own' || row.spans[i] === 'below';
     if (target.open && row.openAbove?.[i]) {
-      if (before !== text) target.cells[target.index] = joinText(before, text);
+      // A label printed on both sides of the break (Gnumeric: a merged cell, drawn unclipped) is kept once, whole.
+      if (LABEL_LIKE(text) && sameLabel(before, text)) target.cells[target.index] = text.length > before.length ? text : before;
+      else if (before !== text) target.cells[target.index] = joinText(before, text);
     } else if (spansBreak && LABEL_LIKE(text) && before === '') {
       target.cells[target.index] = text;
     } else if (spansBreak && LABEL_LIKE(text) && sameLabel(before, text)) {

@@ -73,6 +73,8 @@ interface Style {
 
 interface OpenRun {
   text: string;
+  /** Device x of each character's centre. */
+  centres: number[];
   style: Style;
   /** Start and current end of the baseline in device space. */
   sx: number;
@@ -195,7 +197,12 @@ export class TextReader {
       const off = (dy * r.ax - dx * r.ay) / r.size; // across the writing direction, either way up
       const sameLine = r === style || (r.font === style.font && r.clip === style.clip && Math.abs(style.ax * r.ay - style.ay * r.ax) < 0.01 && Math.abs(style.size - r.size) <= r.size * 0.2);
       if (sameLine && Math.abs(off) <= OFF_LINE && gap >= BACKWARDS && gap <= NEW_RUN_GAP) {
-        run.text += run.spaceAfter || gap > SPACE_GAP ? ` ${unicode}` : unicode;
+        if (run.spaceAfter || gap > SPACE_GAP) {
+          run.text += ' ';
+          run.centres.push((run.ex + ox) / 2);
+        }
+        run.text += unicode;
+        for (const _ of unicode) run.centres.push((ox + ex) / 2);
         run.spaceAfter = false;
         run.ex = ex;
         run.ey = ey;
@@ -203,7 +210,7 @@ export class TextReader {
       }
       this.close();
     }
-    this.open = { text: unicode, style, sx: ox, sy: oy, ex, ey, spaceAfter: false };
+    this.open = { text: unicode, centres: Array.from(unicode, () => (ox + ex) / 2), style, sx: ox, sy: oy, ex, ey, spaceAfter: false };
   }
 
   /**
@@ -217,12 +224,22 @@ export class TextReader {
     const ys = [oy - style.ay * half, oy + style.ay * half];
     xs.push(xs[0]! + dx, xs[1]! + dx);
     ys.push(ys[0]! + dy, ys[1]! + dy);
-    this.push(unicode, Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys), style);
+    this.push(unicode, null, Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys), style);
   }
 
-  private push(raw: string, x0: number, y0: number, x1: number, y1: number, style: Style): void {
-    const text = raw.replace(FORMAT_MARK, '').replace(LIGATURE, (ch) => ch.normalize('NFKC'));
-    if (text.trim() !== '') this.shown.push({ run: { text, x0, y0, x1, y1, size: style.size }, clip: style.clip });
+  /** A finished run, its characters as a reader knows them (format marks dropped, ligatures spelt out). */
+  private push(raw: string, rawCentres: readonly number[] | null, x0: number, y0: number, x1: number, y1: number, style: Style): void {
+    let text = '';
+    const centres: number[] = [];
+    Array.from(raw).forEach((ch, i) => {
+      const read = ch.replace(FORMAT_MARK, '').replace(LIGATURE, (l) => l.normalize('NFKC'));
+      text += read;
+      for (const _ of read) centres.push(rawCentres?.[i] ?? 0);
+    });
+    if (text.trim() === '') return;
+    // Only text written across the page is cut at vertical rules.
+    const across = rawCentres !== null && Math.abs(style.ay) < 0.01;
+    this.shown.push({ run: { text, x0, y0, x1, y1, size: style.size, ...(across ? { centres } : {}) }, clip: style.clip });
   }
 
   /** The run in progress is complete: its box is the baseline swept up by the font size. */
@@ -238,6 +255,6 @@ export class TextReader {
     const x1 = Math.max(r.sx, r.ex, r.sx + hx, r.ex + hx);
     const y0 = Math.min(r.sy, r.ey, r.sy + hy, r.ey + hy);
     const y1 = Math.max(r.sy, r.ey, r.sy + hy, r.ey + hy);
-    this.push(r.text, x0, y0, x1, y1, r.style);
+    this.push(r.text, r.centres, x0, y0, x1, y1, r.style);
   }
 }

@@ -66,7 +66,7 @@ function splitLabelFromNumber(run: TextRun, boundaries: readonly number[]): Text
   if (crossing === undefined) return [run];
   const [label, number] = [m[1]!, m[2]!];
   const pieces = splitRun(run, [crossing]);
-  return pieces.length === 2 ? [{ ...pieces[0]!, text: label }, { ...pieces[1]!, text: number }] : [run];
+  return pieces.length === 2 ? [{ ...pieces[0]!, text: label, centres: undefined }, { ...pieces[1]!, text: number, centres: undefined }] : [run];
 }
 
 /**
@@ -78,7 +78,8 @@ function joinTouching(runs: readonly TextRun[]): TextRun[] {
   for (const run of [...runs].sort((a, b) => mid(a) - mid(b) || a.x0 - b.x0)) {
     const last = out[out.length - 1];
     if (last && Math.abs(mid(last) - mid(run)) <= last.size * 0.5 && run.x0 - last.x1 < last.size * 0.25 && run.x0 >= last.x0) {
-      out[out.length - 1] = { ...last, text: last.text + run.text, x1: Math.max(last.x1, run.x1), y0: Math.min(last.y0, run.y0), y1: Math.max(last.y1, run.y1) };
+      const centres = last.centres && run.centres ? [...last.centres, ...run.centres] : undefined;
+      out[out.length - 1] = { ...last, text: last.text + run.text, x1: Math.max(last.x1, run.x1), y0: Math.min(last.y0, run.y0), y1: Math.max(last.y1, run.y1), centres };
     } else out.push(run);
   }
   return out;

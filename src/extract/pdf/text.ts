@@ -60,6 +60,19 @@ function underClip(run: TextRun, clip: Box | null): TextRun | null {
 }
 
 /**
+ * A run wider than the clip it was drawn under (a number too wide for its cell, cut at the cell's
+ * edges) is that cell's text: it is kept whole, within the clip, so that the rule it overhangs
+ * does not cut it.
+ */
+function inClip(run: TextRun, clip: Box | null): TextRun {
+  if (clip === null || (run.x0 >= clip.x0 && run.x1 <= clip.x1)) return run;
+  const x0 = Math.max(run.x0, clip.x0);
+  const x1 = Math.min(run.x1, clip.x1);
+  if (x1 <= x0) return run; // nothing of it shows: underClip decides
+  return { ...run, x0, x1, ...(run.centres ? { centres: run.centres.map((c) => Math.min(Math.max(c, x0), x1)) } : {}) };
+}
+
+/**
  * The page's text runs as a reader sees them: characters normalised, and text drawn outside its
  * clip (a merged cell's text clipped at a page break) invisible — it comes back apart, as `clipped`.
  */
@@ -69,7 +82,7 @@ export function readText(shown: readonly ShownText[]): { runs: TextRun[]; clippe
   const seen = new Set<Box>(); // clips under which some text shows
   const hidden: Array<{ run: TextRun; clip: Box | null }> = [];
   for (const { run: drawn, clip } of shown) {
-    const run = { ...drawn, text: normalizeCjk(drawn.text) };
+    const run = inClip({ ...drawn, text: normalizeCjk(drawn.text) }, clip);
     const visible = underClip(run, clip);
     if (visible) {
       runs.push(visible);
