@@ -200,6 +200,14 @@ export function readGraphics(fnArray: ArrayLike<number>, argsArray: ArrayLike<un
     const loaded = typeof name === 'string' ? name : '';
     state.text = { ...state.text, font: fonts(loaded) ?? { ...INITIAL_TEXT_PARAMS.font, name: loaded }, size: num(size) };
   };
+  // Tc, Tw, Tz, TL, Ts: one number each
+  const textParams = new Map<number, (v: number) => Partial<TextParams>>([
+    [OPS.setCharSpacing, (v) => ({ charSpacing: v })],
+    [OPS.setWordSpacing, (v) => ({ wordSpacing: v })],
+    [OPS.setHScale, (v) => ({ hScale: v / 100 })],
+    [OPS.setLeading, (v) => ({ leading: v })],
+    [OPS.setTextRise, (v) => ({ rise: v })],
+  ]);
   const stack: State[] = [];
   const strokes = new Set([OPS.stroke, OPS.closeStroke, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
   const fills = new Set([OPS.fill, OPS.eoFill, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
@@ -279,21 +287,6 @@ export function readGraphics(fnArray: ArrayLike<number>, argsArray: ArrayLike<un
       case OPS.setFont:
         setFont(args?.[0], args?.[1]);
         break;
-      case OPS.setCharSpacing:
-        state.text = { ...state.text, charSpacing: num(args?.[0]) };
-        break;
-      case OPS.setWordSpacing:
-        state.text = { ...state.text, wordSpacing: num(args?.[0]) };
-        break;
-      case OPS.setHScale:
-        state.text = { ...state.text, hScale: num(args?.[0]) / 100 };
-        break;
-      case OPS.setLeading:
-        state.text = { ...state.text, leading: num(args?.[0]) };
-        break;
-      case OPS.setTextRise:
-        state.text = { ...state.text, rise: num(args?.[0]) };
-        break;
       case OPS.setTextMatrix:
         text.setMatrix(args?.[0] as ArrayLike<number>);
         break;
@@ -310,6 +303,10 @@ export function readGraphics(fnArray: ArrayLike<number>, argsArray: ArrayLike<un
       case OPS.showText: // pdf.js turns TJ, ' and " into showText (and nextLine, spacing)
         text.show((args?.[0] as unknown[] | undefined) ?? [], state.text, state.ctm, state.clip);
         break;
+      default: {
+        const set = textParams.get(fn);
+        if (set) state.text = { ...state.text, ...set(num(args?.[0])) };
+      }
     }
   }
   text.close();
