@@ -198,7 +198,9 @@ export function readGraphics(fnArray: ArrayLike<number>, argsArray: ArrayLike<un
   let state: State = { ctm: viewport, fillWhite: false, strokeWhite: false, clip: null, text: INITIAL_TEXT_PARAMS };
   const setFont = (name: unknown, size: unknown) => {
     const loaded = typeof name === 'string' ? name : '';
-    state.text = { ...state.text, font: fonts(loaded) ?? { ...INITIAL_TEXT_PARAMS.font, name: loaded }, size: num(size) };
+    const font = fonts(loaded) ?? { ...INITIAL_TEXT_PARAMS.font, name: loaded };
+    // LibreOffice sets the font before every piece of text, mostly the one already set
+    if (font !== state.text.font || num(size) !== state.text.size) state.text = { ...state.text, font, size: num(size) };
   };
   // Tc, Tw, Tz, TL, Ts: one number each
   const textParams = new Map<number, (v: number) => Partial<TextParams>>([

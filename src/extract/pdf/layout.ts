@@ -202,7 +202,7 @@ export const LABEL_LIKE = (text: string) => text.length <= 10 && !/[。；，,;]
  * label: it belongs to that cell. Gnumeric does not clip: there the run is free text, and the
  * cell it belongs to must be a merged one (`merged`), not any empty cell at a table's edge.
  */
-function overflowOf(run: TextRun, tables: readonly Table[], filledRegions: ReadonlyArray<ReadonlySet<number>>, others: readonly TextRun[], merged = false): { table: number; row: number } | null {
+function overflowOf(run: TextRun, tables: readonly Table[], filledRegions: ReadonlyArray<ReadonlySet<number>>, others: ReadonlySet<TextRun>, merged = false): { table: number; row: number } | null {
   if (!LABEL_LIKE(run.text.trim())) return null;
   const cx = (run.x0 + run.x1) / 2;
   for (let t = 0; t < tables.length; t++) {
@@ -212,7 +212,8 @@ function overflowOf(run: TextRun, tables: readonly Table[], filledRegions: Reado
     const below = run.y0 >= table.y1 - 1;
     if (!above && !below) continue;
     const [from, to] = above ? [run.y1, table.y0] : [table.y1, run.y0];
-    const between = others.some((o) => o !== run && o.y0 >= from - 1 && o.y1 <= to + 1 && o.x1 > table.x0 && o.x0 < table.x1);
+    let between = false;
+    for (const o of others) between ||= o !== run && o.y0 >= from - 1 && o.y1 <= to + 1 && o.x1 > table.x0 && o.x0 < table.x1;
     if (between) continue;
     const row = above ? 0 : table.ys.length - 2;
     const col = indexIn(table.xs, cx);
@@ -269,13 +270,15 @@ export function layoutPage(tables: readonly Table[], allRuns: readonly TextRun[]
     owned[overflow.table]!.push({ ...run, y0: y - run.size / 2, y1: y + run.size / 2 });
   };
   for (const run of clipped) {
-    const overflow = overflowOf(run, tables, filled, [...blockers]);
+    const overflow = overflowOf(run, tables, filled, blockers);
     if (overflow) place(run, overflow);
   }
-  // Nearest a table's edge first: a label's first line taken, its next one has nothing in between.
+  // Short free texts by a table, nearest its edge first: a label's first line taken, its next one
+  // has nothing in between.
   const gap = (run: TextRun) => Math.min(Infinity, ...tables.map((t) => Math.max(t.y0 - run.y1, run.y0 - t.y1)).filter((d) => d >= -1));
-  for (const run of [...blockers].sort((a, b) => gap(a) - gap(b))) {
-    const overflow = overflowOf(run, tables, filled, [...blockers], true);
+  const labels = tables.length === 0 ? [] : [...blockers].filter((r) => LABEL_LIKE(r.text.trim())).map((run) => ({ run, gap: gap(run) }));
+  for (const { run } of labels.sort((a, b) => a.gap - b.gap)) {
+    const overflow = overflowOf(run, tables, filled, blockers, true);
     if (!overflow) continue;
     place(run, overflow);
     blockers.delete(run);

@@ -61,6 +61,7 @@ const OFF_LINE = 0.3;
 const FORMAT_MARK = /\p{Cf}/gu;
 /** Latin ligatures (ﬁ, ﬂ…) and the like, as pdf.js's text layer spells them out. */
 const LIGATURE = /[\ufb00-\ufb06]/g;
+const UNREAD = /[\p{Cf}\ufb00-\ufb06]/u;
 
 /** How one show-text operator draws: font, clip, writing direction (unit vector) and size in device space. */
 interface Style {
@@ -228,14 +229,19 @@ export class TextReader {
   }
 
   /** A finished run, its characters as a reader knows them (format marks dropped, ligatures spelt out). */
-  private push(raw: string, rawCentres: readonly number[] | null, x0: number, y0: number, x1: number, y1: number, style: Style): void {
-    let text = '';
-    const centres: number[] = [];
-    Array.from(raw).forEach((ch, i) => {
-      const read = ch.replace(FORMAT_MARK, '').replace(LIGATURE, (l) => l.normalize('NFKC'));
-      text += read;
-      for (const _ of read) centres.push(rawCentres?.[i] ?? 0);
-    });
+  private push(raw: string, rawCentres: number[] | null, x0: number, y0: number, x1: number, y1: number, style: Style): void {
+    let text = raw;
+    let centres = rawCentres ?? [];
+    if (UNREAD.test(raw)) {
+      text = '';
+      const read: number[] = [];
+      Array.from(raw).forEach((ch, i) => {
+        const shown = ch.replace(FORMAT_MARK, '').replace(LIGATURE, (l) => l.normalize('NFKC'));
+        text += shown;
+        for (const _ of shown) read.push(rawCentres?.[i] ?? 0);
+      });
+      centres = read;
+    }
     if (text.trim() === '') return;
     // Only text written across the page is cut at vertical rules.
     const across = rawCentres !== null && Math.abs(style.ay) < 0.01;
