@@ -226,11 +226,35 @@ function overflowOf(run: TextRun, tables: readonly Table[], filledRegions: Reado
 }
 
 /**
+ * Runs that spell "第 2 页，共 8 页" together — in pieces, as each change of font starts a run — are
+ * page furniture, even where a table's rules run past them (Gnumeric draws merged columns down to
+ * the footer) or a label shares their line.
+ */
+function pageNumberRuns(runs: readonly TextRun[]): Set<TextRun> {
+  const footer = new Set<TextRun>();
+  for (const line of lines(runs)) {
+    const chunks: TextRun[][] = [];
+    for (const run of line) {
+      const chunk = chunks[chunks.length - 1];
+      const prev = chunk?.[chunk.length - 1];
+      if (prev && run.x0 - prev.x1 < run.size) chunk!.push(run);
+      else chunks.push([run]);
+    }
+    for (const chunk of chunks) {
+      const text = chunk.map((r) => r.text).join('').replace(/\s+/g, '');
+      if (/^第\d+页/.test(text) && PAGE_NUMBER.test(text)) for (const run of chunk) footer.add(run);
+    }
+  }
+  return footer;
+}
+
+/**
  * Lay out one page: its tables and the free text around them, top to bottom. Page numbers go,
  * and so does text drawn off the page (`width` × `height`), which nobody can see.
  */
 export function layoutPage(tables: readonly Table[], allRuns: readonly TextRun[], clipped: readonly TextRun[], width: number, height: number): LaidOutRow[] {
-  const runs = allRuns.filter((r) => inside({ x0: 0, y0: 0, x1: width, y1: height }, (r.x0 + r.x1) / 2, (r.y0 + r.y1) / 2, 0));
+  const footer = pageNumberRuns(allRuns);
+  const runs = allRuns.filter((r) => !footer.has(r) && inside({ x0: 0, y0: 0, x1: width, y1: height }, (r.x0 + r.x1) / 2, (r.y0 + r.y1) / 2, 0));
   const owned = tables.map(() => [] as TextRun[]);
   const free: TextRun[] = [];
   const filled = tables.map(() => new Set<number>());

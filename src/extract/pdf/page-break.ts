@@ -104,6 +104,18 @@ function continueFrom(end: PageEnd, row: LaidOutRow, split: boolean): boolean {
   return row.cells.every((c) => c === '');
 }
 
+/**
+ * A merged label printed again above the rest of its cell on the next page (Gnumeric centres it
+ * on the whole cell, unclipped): free text that the label of a cell running over the break holds.
+ */
+function labelAgain(end: PageEnd, cells: readonly string[]): boolean {
+  const text = cells.length === 1 ? cells[0]! : '';
+  return LABEL_LIKE(text) && end.spans.some((span, i) => {
+    const target = end.bottom?.[i];
+    return span !== 'own' && target !== null && target !== undefined && sameLabel(target.cells[target.index]!, text);
+  });
+}
+
 /** Takes a document's laid-out rows page by page and says which are rows of their own. */
 export class TableStitcher {
   private page = 0;
@@ -117,9 +129,13 @@ export class TableStitcher {
     this.firstOnPage = true;
   }
 
-  /** False when the row is no row of its own: a repeated header, or the rest of the previous page's last row (taken into it). */
+  /**
+   * False when the row is no row of its own: a repeated header, the rest of the previous page's
+   * last row (taken into it), or a label printed again above the table it continues.
+   */
   accept(row: LaidOutRow): boolean {
     const signature = row.cells.join('\t');
+    if (!row.ruled && this.firstOnPage && this.last && labelAgain(this.last, row.cells)) return false;
     if (row.ruled && this.firstOnPage) {
       this.firstOnPage = false;
       if (this.page > 1 && this.header !== null && signature === this.header) return false;
