@@ -174,16 +174,22 @@ function tableRows(table: Table, runs: readonly TextRun[]): LaidOutRow[] {
   return rows;
 }
 
+/** A line's runs (left to right) in pieces: a gap wider than `ems` × the font size starts the next. */
+function piecesOf(line: readonly TextRun[], ems: number): TextRun[][] {
+  const pieces: TextRun[][] = [];
+  for (const run of line) {
+    const piece = pieces[pieces.length - 1];
+    const prev = piece?.[piece.length - 1];
+    if (prev && run.x0 - prev.x1 <= Math.max(run.size, prev.size) * ems) piece!.push(run);
+    else pieces.push([run]);
+  }
+  return pieces;
+}
+
 /** Free text (titles, notes, pages without rules): lines, cut into cells at wide gaps. */
 function freeRows(runs: readonly TextRun[]): LaidOutRow[] {
   return lines(runs).map((line) => {
-    const cells: TextRun[][] = [];
-    for (const run of line) {
-      const last = cells[cells.length - 1];
-      const prev = last?.[last.length - 1];
-      if (prev && run.x0 - prev.x1 <= Math.max(run.size, prev.size) * 1.5) last!.push(run);
-      else cells.push([run]);
-    }
+    const cells = piecesOf(line, 1.5);
     return { top: Math.min(...line.map((r) => r.y0)), cells: cells.map(cellText), ruled: false, spans: cells.map(() => 'own' as const) };
   });
 }
@@ -232,17 +238,15 @@ function overflowOf(run: TextRun, tables: readonly Table[], filledRegions: Reado
  */
 function pageNumberRuns(runs: readonly TextRun[]): Set<TextRun> {
   const footer = new Set<TextRun>();
-  for (const line of lines(runs)) {
-    const chunks: TextRun[][] = [];
-    for (const run of line) {
-      const chunk = chunks[chunks.length - 1];
-      const prev = chunk?.[chunk.length - 1];
-      if (prev && run.x0 - prev.x1 < run.size) chunk!.push(run);
-      else chunks.push([run]);
-    }
-    for (const chunk of chunks) {
-      const text = chunk.map((r) => r.text).join('').replace(/\s+/g, '');
-      if (/^第\d+页/.test(text) && PAGE_NUMBER.test(text)) for (const run of chunk) footer.add(run);
+  const marks = runs.filter((r) => r.text.includes('页'));
+  if (marks.length === 0) return footer;
+  // Only the lines that hold a 页 need lining up.
+  const mid = (r: TextRun) => (r.y0 + r.y1) / 2;
+  const near = runs.filter((r) => marks.some((m) => Math.abs(mid(m) - mid(r)) <= Math.max(m.size, r.size) * 0.5));
+  for (const line of lines(near)) {
+    for (const piece of piecesOf(line, 1)) {
+      const text = piece.map((r) => r.text).join('').replace(/\s+/g, '');
+      if (/^第\d+页/.test(text) && PAGE_NUMBER.test(text)) for (const run of piece) footer.add(run);
     }
   }
   return footer;

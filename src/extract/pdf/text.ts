@@ -40,11 +40,20 @@ const CUT = 0.3;
  * (LibreOffice): a line of its label cut by the break is kept, moved inside the clip, on the
  * page where its top shows, and not taken again where only its lower part shows. Clips may be
  * as tight as the ink (cairo), so a run is cut only where much more of it is hidden on one side.
+ * Across, a run wider than its clip (a number too wide for its cell, cut at the cell's edges) is
+ * that cell's text: kept whole, within the clip, so that the rule it overhangs does not cut it.
  */
-function underClip(run: TextRun, clip: Box | null): TextRun | null {
-  if (clip === null) return run;
-  const cx = (run.x0 + run.x1) / 2;
-  if (cx < clip.x0 - 1 || cx > clip.x1 + 1) return null;
+function underClip(drawn: TextRun, clip: Box | null): TextRun | null {
+  if (clip === null) return drawn;
+  const x0 = Math.max(drawn.x0, clip.x0);
+  const x1 = Math.min(drawn.x1, clip.x1);
+  let run = drawn;
+  if (x1 > x0) {
+    if (x0 > drawn.x0 || x1 < drawn.x1) run = { ...drawn, x0, x1, ...(drawn.centres ? { centres: drawn.centres.map((c) => Math.min(Math.max(c, x0), x1)) } : {}) };
+  } else {
+    const cx = (drawn.x0 + drawn.x1) / 2;
+    if (cx < clip.x0 - 1 || cx > clip.x1 + 1) return null;
+  }
   const height = run.y1 - run.y0 || 1;
   const above = Math.max(0, clip.y0 - run.y0) / height;
   const below = Math.max(0, run.y1 - clip.y1) / height;
@@ -60,19 +69,6 @@ function underClip(run: TextRun, clip: Box | null): TextRun | null {
 }
 
 /**
- * A run wider than the clip it was drawn under (a number too wide for its cell, cut at the cell's
- * edges) is that cell's text: it is kept whole, within the clip, so that the rule it overhangs
- * does not cut it.
- */
-function inClip(run: TextRun, clip: Box | null): TextRun {
-  if (clip === null || (run.x0 >= clip.x0 && run.x1 <= clip.x1)) return run;
-  const x0 = Math.max(run.x0, clip.x0);
-  const x1 = Math.min(run.x1, clip.x1);
-  if (x1 <= x0) return run; // nothing of it shows: underClip decides
-  return { ...run, x0, x1, ...(run.centres ? { centres: run.centres.map((c) => Math.min(Math.max(c, x0), x1)) } : {}) };
-}
-
-/**
  * The page's text runs as a reader sees them: characters normalised, and text drawn outside its
  * clip (a merged cell's text clipped at a page break) invisible — it comes back apart, as `clipped`.
  */
@@ -82,7 +78,7 @@ export function readText(shown: readonly ShownText[]): { runs: TextRun[]; clippe
   const seen = new Set<Box>(); // clips under which some text shows
   const hidden: Array<{ run: TextRun; clip: Box | null }> = [];
   for (const { run: drawn, clip } of shown) {
-    const run = inClip({ ...drawn, text: normalizeCjk(drawn.text) }, clip);
+    const run = { ...drawn, text: normalizeCjk(drawn.text) };
     const visible = underClip(run, clip);
     if (visible) {
       runs.push(visible);
