@@ -53,7 +53,7 @@ async function disclosureSite(other: Site): Promise<Site> {
   site.on('/files/slow.txt', (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.write('项目支出绩效自评表\n');
-    setTimeout(() => res.end('项目名称\t慢\n'), 3000);
+    setTimeout(() => res.end('项目名称\t慢\n'), 10_000); // far past the 2 s timeout, even on a busy machine
   });
   site.on('/files/moved.pdf', (_req, res) => {
     res.writeHead(302, { location: `${other.origin}/elsewhere.pdf` }).end();
@@ -85,9 +85,18 @@ function zipin(args: string[]): Promise<{ code: number | null; stdout: string; s
 
 async function crawl(db: string, files: string, seed: string, ...extra: string[]) {
   const r = await zipin(['crawl', seed, '--db', db, '--files', files, '--allow-private', '--delay', '0',
-    '--timeout', '1', '--retries', '2', '--max-bytes', '200000', '--log', 'json', ...extra]);
+    '--timeout', '2', '--retries', '2', '--max-bytes', '200000', '--log', 'json', ...extra]);
   const events = r.stderr.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
   return { code: r.code, stdout: r.stdout, events };
+}
+
+/** Wait for a condition, polling; fails the test after `budgetMs`. */
+async function until(condition: () => boolean, budgetMs: number): Promise<void> {
+  const deadline = Date.now() + budgetMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${budgetMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
 
 const rows = (db: string, sql: string) => {
@@ -132,7 +141,7 @@ describe('zipin crawl against a real disclosure site on loopback', () => {
       '/docs/report.xlsx': ['unsupported', 'file type zipin cannot read yet'],
       '/files/missing.txt': ['failed', 'HTTP 404'],
       '/private/secret.txt': ['disallowed', 'disallowed by robots.txt'],
-      '/files/slow.txt': ['failed', 'timed out after 1 s'],
+      '/files/slow.txt': ['failed', 'timed out after 2 s'],
       '/files/moved.pdf': ['failed', `redirect to another host refused: ${other.origin}/elsewhere.pdf`],
       '/files/huge.txt': ['failed', 'too large: 300000 bytes (limit 200000)'],
       '/files/endless.txt': ['failed', 'too large: over 200000 bytes'],
@@ -206,8 +215,8 @@ describe('unattended runs', () => {
     try {
       const a = tempDir();
       const killed = spawn(process.execPath, args(join(a, 'z.sqlite'), join(a, 'files')), { stdio: 'ignore' });
-      // Kill it once the first attachments are written.
-      for (let i = 0; i < 100 && !(existsSync(join(a, 'files')) && readdirSync(join(a, 'files')).length >= 2); i++) await new Promise((r) => setTimeout(r, 50));
+      // Kill it once the first attachments are written (waiting on that, not on a clock: a busy machine starts slowly).
+      await until(() => existsSync(join(a, 'files')) && readdirSync(join(a, 'files')).length >= 2, 60_000);
       killed.kill('SIGKILL');
       await new Promise((r) => killed.once('exit', r));
       expect(existsSync(join(a, 'z.sqlite.lock'))).toBe(true); // left behind by the killed run…
@@ -226,7 +235,7 @@ describe('unattended runs', () => {
     } finally {
       await site.stop();
     }
-  }, 90_000);
+  }, 180_000);
 
   it('never runs twice at once on one database', () => {
     const dir = tempDir();
