@@ -67,7 +67,7 @@ describe('zipin extract on bad input', () => {
     copyFileSync(corpusFile(DOCS.shuju), join(dir, 'nested', 'deep.txt'));
     const db = join(tempDir(), 'out', 'z.sqlite');
 
-    const r = zipin('extract', dir, join(dir, 'missing.txt'), '--db', db, '--concurrency', '3');
+    const r = zipin('extract', dir, join(dir, 'missing.txt'), '--db', db, '--concurrency', '2');
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('documents: 7 (ok 3, no blocks 1, failed 3)');
     expect(r.stdout, r.stdout).toContain('1 unsupported file(s) skipped');

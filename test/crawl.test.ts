@@ -1,11 +1,14 @@
 import Database from 'better-sqlite3';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseRobots } from '../src/crawl/robots.js';
+import { matches, parseRobots } from '../src/crawl/robots.js';
 import { isPrivateAddress } from '../src/crawl/addresses.js';
 import { extractLinks, linkKind } from '../src/crawl/links.js';
+import { acquireLock, processStarted } from '../src/store/lock.js';
+import { Store } from '../src/store/store.js';
 import { PACKAGE_ROOT } from '../src/version.js';
 import { corpusFile, DOCS, FIXTURES, tempDir } from './helpers.js';
 import { Site } from './site.js';
@@ -219,7 +222,7 @@ describe('unattended runs', () => {
       await until(() => existsSync(join(a, 'files')) && readdirSync(join(a, 'files')).length >= 2, 60_000);
       killed.kill('SIGKILL');
       await new Promise((r) => killed.once('exit', r));
-      expect(existsSync(join(a, 'z.sqlite.lock'))).toBe(true); // left behind by the killed run…
+      expect(rows(join(a, 'z.sqlite'), 'SELECT pid FROM locks')).toEqual([{ pid: killed.pid }]); // left behind by the killed run…
       const again = await zipin(args(join(a, 'z.sqlite'), join(a, 'files')).slice(1));
       expect(again.code).toBe(0); // …and taken over: its PID is gone
 
@@ -240,10 +243,29 @@ describe('unattended runs', () => {
   it('never runs twice at once on one database', () => {
     const dir = tempDir();
     const db = join(dir, 'z.sqlite');
-    writeFileSync(`${db}.lock`, String(process.pid)); // a live process holds it
+    const store = new Store(db);
+    const held = acquireLock(store, 'crawl'); // this live process holds it
     const r = spawnSync(process.execPath, [CLI, 'crawl', 'http://127.0.0.1:9/', '--db', db, '--allow-private'], { encoding: 'utf8' });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`another crawl (pid ${process.pid}) is using`);
+    expect('release' in held).toBe(true);
+    store.close();
+  });
+
+  it('takes over a lock whose PID now belongs to another process, and never one just taken', () => {
+    const db = join(tempDir(), 'z.sqlite');
+    const store = new Store(db);
+    // A live PID (this process) but another start time: the holder died and its PID was reused.
+    store.db.prepare(`INSERT INTO locks (name, pid, host, process_started, token, acquired_at) VALUES ('crawl', ?, ?, 'boot:1', 'old', '2020-01-01')`)
+      .run(process.pid, hostname());
+    const taken = acquireLock(store, 'crawl');
+    expect('release' in taken).toBe(true);
+    expect(store.db.prepare('SELECT pid, process_started FROM locks').get()).toEqual({ pid: process.pid, process_started: processStarted(process.pid) });
+    // A second taker sees a live holder with the right start time: refused, and the lock stays.
+    expect(acquireLock(new Store(db), 'crawl')).toEqual({ heldBy: process.pid });
+    if ('release' in taken) taken.release();
+    expect(store.db.prepare('SELECT count(*) AS n FROM locks').get()).toEqual({ n: 0 });
+    store.close();
   });
 
   it('refuses loopback and private addresses unless told otherwise', async () => {
@@ -254,7 +276,7 @@ describe('unattended runs', () => {
       const dir = tempDir();
       const r = await zipin(['crawl', `${site.origin}/index.html`, '--db', join(dir, 'z.sqlite'), '--files', join(dir, 'f')]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain('refused: 127.0.0.1 is a private or loopback address (127.0.0.1); pass --allow-private to allow it');
+      expect(r.stderr).toContain("refused: 127.0.0.1 is a private or loopback address (127.0.0.1); pass --allow-private to allow the listing's own host");
       expect(site.requests).toEqual([]);
     } finally {
       await site.stop();
@@ -270,6 +292,137 @@ describe('unattended runs', () => {
       expect(r.status, args.join(' ')).toBe(2);
     }
   });
+});
+
+describe("the crawler's guards", () => {
+  it.each([
+    ['[::ffff:127.0.0.1]'], ['[::ffff:7f00:1]'], ['[0:0:0:0:0:ffff:7f00:1]'], ['2130706433'], ['0177.0.0.1'], ['127.1'], ['localhost'], ['[::1]'],
+  ])('refuses %s, another spelling of a loopback address, before any request', async (host) => {
+    const site = new Site();
+    await site.start();
+    site.setFile('/index.html', '<html><body>x</body></html>', 'text/html');
+    try {
+      const dir = tempDir();
+      const port = new URL(site.origin).port;
+      const r = await zipin(['crawl', `http://${host}:${port}/index.html`, '--db', join(dir, 'z.sqlite'), '--files', join(dir, 'f'), '--retries', '0']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/refused: \S+ is a private or loopback address \((127\.0\.0\.1|::1|::ffff:7f00:1)\)/);
+      expect(site.requests).toEqual([]);
+    } finally {
+      await site.stop();
+    }
+  });
+
+  it('--allow-private opens the listing\'s own host, not every private address', async () => {
+    const site = new Site('127.0.0.1');
+    const other = new Site('127.0.0.2');
+    await site.start();
+    await other.start();
+    other.setFile('/x.txt', text(DOCS.guihua), 'text/plain');
+    site.setFile('/index.html', `<html><body><a href="${other.origin}/x.txt">x</a><a href="/y.txt">y</a></body></html>`, 'text/html');
+    site.setFile('/y.txt', text(DOCS.guihua), 'text/plain');
+    try {
+      const dir = tempDir();
+      const r = await crawl(join(dir, 'z.sqlite'), join(dir, 'f'), `${site.origin}/index.html`);
+      expect(r.code).toBe(1);
+      expect(rows(join(dir, 'z.sqlite'), 'SELECT url, status, error FROM sources ORDER BY status')).toEqual([
+        { url: `${other.origin}/x.txt`, status: 'failed', error: "refused: 127.0.0.2 is a private or loopback address (127.0.0.2); pass --allow-private to allow the listing's own host" },
+        { url: `${site.origin}/y.txt`, status: 'new', error: null },
+      ]);
+      expect(other.requests).toEqual([]);
+    } finally {
+      await site.stop();
+      await other.stop();
+    }
+  });
+
+  it('caps the attachments taken from one page and in one run', async () => {
+    const site = new Site();
+    await site.start();
+    site.setFile('/index.html', `<html><body>${Array.from({ length: 5000 }, (_, i) => `<a href="/f/${i}.txt">${i}</a>`).join('')}</body></html>`, 'text/html');
+    try {
+      const dir = tempDir();
+      const r = await crawl(join(dir, 'z.sqlite'), join(dir, 'f'), `${site.origin}/index.html`, '--max-page-attachments', '40', '--retries', '0');
+      expect(r.stdout).toContain('capped: 4960 attachment link(s) not followed');
+      expect(r.events.find((e) => e.event === 'capped')).toMatchObject({ reason: '4960 attachment link(s) not followed (limit 40 per page)' });
+      expect(site.requests.filter((q) => q.path.startsWith('/f/'))).toHaveLength(40);
+      const perRun = await crawl(join(dir, 'z2.sqlite'), join(dir, 'f2'), `${site.origin}/index.html`, '--max-attachments', '25', '--retries', '0');
+      expect(perRun.stdout).toContain('sources: 25 ');
+      expect(perRun.events.find((e) => e.event === 'capped')).toMatchObject({ reason: '4975 attachment link(s) not followed (limit 25 per run)' });
+    } finally {
+      await site.stop();
+    }
+  }, 120_000);
+
+  it('ends a run at its deadline, even when the server asks to retry much later', async () => {
+    const site = new Site();
+    await site.start();
+    site.setFile('/index.html', '<html><body><a href="/busy.txt">busy</a></body></html>', 'text/html');
+    site.on('/busy.txt', (_req, res) => { res.writeHead(503, { 'retry-after': '100' }).end('later'); });
+    try {
+      const dir = tempDir();
+      const r = await crawl(join(dir, 'z.sqlite'), join(dir, 'f'), `${site.origin}/index.html`, '--deadline', '3');
+      expect(r.code).toBe(1);
+      expect(rows(join(dir, 'z.sqlite'), 'SELECT status, error FROM sources')).toEqual([
+        { status: 'failed', error: 'HTTP 503; run deadline reached before the retry' },
+      ]);
+      expect(site.requests.filter((q) => q.path === '/busy.txt')).toHaveLength(1);
+    } finally {
+      await site.stop();
+    }
+  }, 120_000);
+});
+
+describe('robots.txt (RFC 9309)', () => {
+  const rfc = `User-Agent: *
+Disallow: *.gif$
+Disallow: /example/
+Allow: /publications/
+
+User-Agent: foobot
+Disallow:/
+Allow:/example/page.html
+Allow:/example/allowed.gif
+
+User-Agent: barbot
+User-Agent: bazbot
+Disallow: /example/page.html
+
+User-Agent: quxbot
+
+EOF`;
+
+  it.each([
+    ['foobot', '/example/page.html', true], ['foobot', '/example/allowed.gif', true], ['foobot', '/other', false],
+    ['barbot', '/example/page.html', false], ['bazbot', '/example/page.html', false], ['barbot', '/example/page.htm', true],
+    ['quxbot', '/example/page.html', true], ['quxbot', '/a.gif', true],
+    ['zipin', '/a/b.gif', false], ['zipin', '/a/b.gifs', true], ['zipin', '/example/x', false], ['zipin', '/publications/x', true],
+  ])('the RFC\'s example file: %s on %s → %s', (agent, path, allowed) => {
+    expect(parseRobots(rfc, agent).allows(path)).toBe(allowed);
+  });
+
+  it('longest match wins, Allow wins a tie, $ anchors the end, /robots.txt is always allowed', () => {
+    const r = parseRobots('User-agent: *\nDisallow: /a\nAllow: /a/b\nDisallow: /a/b/c\nAllow: /x\nDisallow: /x\nDisallow: /*.php$\nDisallow: /robots.txt\n', 'zipin');
+    expect(['/a', '/a/b', '/a/b/c', '/x', '/y.php', '/y.php?q=1', '/robots.txt'].map((p) => r.allows(p))).toEqual([false, true, false, true, false, true, true]);
+  });
+
+  it('merges every group for the same agent, and matches the product token exactly, whatever its case', () => {
+    const text = 'User-agent: *\nDisallow: /one\n\nUser-agent: z\nDisallow: /\n\nUser-agent: *\nDisallow: /two\n\nUser-agent: ZIPIN/2.0\nDisallow: /three\n\nUser-agent: zipin\nDisallow: /four\n';
+    const zipin = parseRobots(text, 'zipin');
+    expect(['/one', '/two', '/three', '/four', '/five'].map((p) => zipin.allows(p))).toEqual([true, true, false, false, true]);
+    const other = parseRobots(text, 'otherbot');
+    expect(['/one', '/two', '/three'].map((p) => other.allows(p))).toEqual([false, false, true]);
+    expect(parseRobots('User-agent: zip\nDisallow: /\n', 'zipin').allows('/x')).toBe(true); // a prefix is another product
+  });
+
+  it('matches a pattern made to backtrack in linear time, not forever', () => {
+    const pattern = `/${'*a'.repeat(25)}b`;
+    const r = parseRobots(`User-agent: *\nDisallow: ${pattern}\n`, 'zipin');
+    expect(r.allows(`/${'a'.repeat(60)}`)).toBe(true);
+    expect(r.allows(`/${'a'.repeat(60)}b`)).toBe(false);
+    expect(matches('/*a*a*a$', '/xaxaxa')).toBe(true);
+    expect(matches('/*a*a*a$', '/xaxaxab')).toBe(false);
+  }, 10_000);
 });
 
 describe('crawler pieces', () => {
@@ -288,7 +441,8 @@ describe('crawler pieces', () => {
   });
 
   it('knows private and loopback addresses', () => {
-    expect(['127.0.0.2', '10.1.2.3', '192.168.1.1', '172.20.0.1', '169.254.1.1', '::1', 'fd00::1', '::ffff:10.0.0.1'].every(isPrivateAddress)).toBe(true);
+    expect(['127.0.0.2', '10.1.2.3', '192.168.1.1', '172.20.0.1', '169.254.1.1', '::1', 'fd00::1', '::ffff:10.0.0.1',
+      '::ffff:7f00:1', '0:0:0:0:0:ffff:7f00:1', '::ffff:a9fe:a9fe', '0.0.0.0', '::', '224.0.0.1', 'fe80::1'].every(isPrivateAddress)).toBe(true);
     expect(['8.8.8.8', '2001:4860::8888', '100.63.0.1'].some(isPrivateAddress)).toBe(false);
   });
 });

@@ -80,13 +80,27 @@ describe('schema versions', () => {
     const old = new Database(path);
     old.exec(`DROP INDEX documents_url; ALTER TABLE documents DROP COLUMN url; ALTER TABLE documents DROP COLUMN current;
       DROP TABLE sources; ALTER TABLE runs DROP COLUMN sources_seen; ALTER TABLE runs DROP COLUMN sources_new;
-      ALTER TABLE runs DROP COLUMN sources_changed; ALTER TABLE runs DROP COLUMN sources_failed; PRAGMA user_version = 1;`);
+      ALTER TABLE runs DROP COLUMN sources_changed; ALTER TABLE runs DROP COLUMN sources_failed;
+      DROP TABLE failures; DROP TABLE locks; ALTER TABLE runs DROP COLUMN documents_kept; PRAGMA user_version = 1;`);
     old.close();
     const reopened = new Store(path);
-    expect(reopened.db.pragma('user_version', { simple: true })).toBe(2);
+    expect(reopened.db.pragma('user_version', { simple: true })).toBe(3);
+    expect([count(reopened.db, 'failures'), count(reopened.db, 'locks')]).toEqual([0, 0]);
     expect(reopened.db.prepare('SELECT count(*) AS n, min(current) AS current FROM documents').get()).toEqual({ n: 1, current: 1 });
     expect(count(reopened.db, 'evaluations')).toBe(8);
     expect(count(reopened.db, 'sources')).toBe(0);
+    reopened.close();
+  });
+
+  it('migrates a version-2 database: failures, locks and runs.documents_kept are added', async () => {
+    const path = await storeWith(DOCS.guihua);
+    const old = new Database(path);
+    old.exec('DROP TABLE failures; DROP TABLE locks; ALTER TABLE runs DROP COLUMN documents_kept; PRAGMA user_version = 2;');
+    old.close();
+    const reopened = new Store(path);
+    expect(reopened.db.pragma('user_version', { simple: true })).toBe(3);
+    expect(reopened.db.prepare("SELECT count(*) AS n FROM pragma_table_info('runs') WHERE name = 'documents_kept'").get()).toEqual({ n: 1 });
+    expect(count(reopened.db, 'evaluations')).toBe(8);
     reopened.close();
   });
 });

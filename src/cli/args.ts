@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { MAX_TIMEOUT_MS } from '../pipeline/pool.js';
 
 /** A mistake in how zipin was called: exit 2 with the usage text. */
 export class UsageError extends Error {}
@@ -10,6 +12,32 @@ export function positiveInt(value: string | undefined, name: string, fallback: n
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} takes a whole number ≥ ${min}, not "${value}"`);
   return n;
+}
+
+/** Below this a worker cannot even load pdf.js. */
+export const MIN_MEMORY_MB = 128;
+
+/** `--timeout SECONDS` (or another span) in ms: a finite number > 0 that Node's timers can hold (about 24.8 days). */
+export function timeoutMs(value: string | undefined, fallbackSeconds: number, name = 'timeout'): number {
+  if (value === undefined) return fallbackSeconds * 1000;
+  const seconds = Number(value);
+  const max = Math.floor(MAX_TIMEOUT_MS / 1000);
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0 || seconds > max) {
+    throw new UsageError(`--${name} takes a number of seconds from 0.001 to ${max}, not "${value}"`);
+  }
+  return Math.max(1, Math.round(seconds * 1000));
+}
+
+/**
+ * `--concurrency N`, at most one worker per core: each worker is a process holding pdf.js, and
+ * more of them than cores only share the same cores while multiplying memory.
+ */
+export function workerCount(value: string | undefined, warn: (message: string) => void = (m) => process.stderr.write(`${m}\n`)): number {
+  const cores = availableParallelism();
+  const n = positiveInt(value, 'concurrency', cores);
+  if (n <= cores) return n;
+  warn(`zipin: --concurrency ${n} is more than this machine's ${cores} core(s); using ${cores}`);
+  return cores;
 }
 
 export function noArguments(command: string, positionals: readonly string[]): void {

@@ -1,11 +1,11 @@
-import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CrawlConfigSchema, DEFAULTS, userAgent, type CrawlConfig, type CrawlOptions } from '../crawl/config.js';
 import { crawl, type CrawlEvent } from '../crawl/crawl.js';
-import { acquireLock } from '../crawl/lock.js';
+import { acquireLock } from '../store/lock.js';
+import { Store } from '../store/store.js';
 import { PIPELINE_VERSION } from '../version.js';
-import { oneOf, positiveInt, regex, UsageError } from './args.js';
+import { oneOf, positiveInt, regex, timeoutMs, UsageError, workerCount } from './args.js';
 
 /** `zipin crawl`: options and config file → a crawl run, its events logged, its summary printed. */
 export async function crawlCommand(args: string[]): Promise<number> {
@@ -15,7 +15,8 @@ export async function crawlCommand(args: string[]): Promise<number> {
       config: { type: 'string' }, db: { type: 'string', default: 'out/zipin.sqlite' }, files: { type: 'string', default: 'out/files' },
       'max-depth': { type: 'string' }, 'same-site': { type: 'boolean' }, include: { type: 'string' }, exclude: { type: 'string' },
       'allow-host': { type: 'string', multiple: true }, 'allow-private': { type: 'boolean' }, contact: { type: 'string' },
-      'max-pages': { type: 'string' }, 'max-bytes': { type: 'string' }, timeout: { type: 'string' }, retries: { type: 'string' },
+      'max-pages': { type: 'string' }, 'max-attachments': { type: 'string' }, 'max-page-attachments': { type: 'string' },
+      deadline: { type: 'string' }, 'max-bytes': { type: 'string' }, timeout: { type: 'string' }, retries: { type: 'string' },
       delay: { type: 'string' }, 'per-host': { type: 'string' }, log: { type: 'string' }, concurrency: { type: 'string' },
     },
   });
@@ -41,8 +42,6 @@ export async function crawlCommand(args: string[]): Promise<number> {
     }
   });
   if (seeds.length === 0) throw new UsageError('crawl needs at least one listing URL (or sources in --config)');
-  const timeout = values.timeout === undefined ? config.timeoutSeconds ?? DEFAULTS.timeoutSeconds : Number(values.timeout);
-  if (!(timeout > 0)) throw new UsageError(`--timeout takes a number of seconds > 0, not "${values.timeout}"`);
   const logFormat = oneOf(values.log, 'log', ['text', 'json'] as const, 'text');
   const options: CrawlOptions = {
     seeds, db: values.db, filesDir: values.files,
@@ -52,19 +51,25 @@ export async function crawlCommand(args: string[]): Promise<number> {
     include: regex(values.include ?? config.include, 'include'), exclude: regex(values.exclude ?? config.exclude, 'exclude'),
     maxDepth: positiveInt(values['max-depth'], 'max-depth', config.maxDepth ?? DEFAULTS.maxDepth, 0),
     maxPages: positiveInt(values['max-pages'], 'max-pages', config.maxPages ?? DEFAULTS.maxPages),
+    maxAttachments: positiveInt(values['max-attachments'], 'max-attachments', config.maxAttachments ?? DEFAULTS.maxAttachments),
+    maxPageAttachments: positiveInt(values['max-page-attachments'], 'max-page-attachments', config.maxPageAttachments ?? DEFAULTS.maxPageAttachments),
+    deadlineMs: timeoutMs(values.deadline, config.deadlineSeconds ?? DEFAULTS.deadlineSeconds, 'deadline'),
     maxBytes: positiveInt(values['max-bytes'], 'max-bytes', config.maxBytes ?? DEFAULTS.maxBytes),
-    timeoutMs: timeout * 1000,
+    timeoutMs: timeoutMs(values.timeout, config.timeoutSeconds ?? DEFAULTS.timeoutSeconds),
     retries: positiveInt(values.retries, 'retries', config.retries ?? DEFAULTS.retries, 0),
     backoffMs: config.backoffMs ?? DEFAULTS.backoffMs,
     maxRetryAfterMs: (config.maxRetryAfterSeconds ?? DEFAULTS.maxRetryAfterSeconds) * 1000,
     delayMs: positiveInt(values.delay, 'delay', config.delayMs ?? DEFAULTS.delayMs, 0),
     perHost: positiveInt(values['per-host'], 'per-host', config.perHost ?? DEFAULTS.perHost),
-    allowPrivate: values['allow-private'] ?? false,
-    concurrency: positiveInt(values.concurrency, 'concurrency', availableParallelism()),
+    // --allow-private opens the listings' own hosts only, never every private range.
+    privateHosts: new Set(values['allow-private'] ? seeds.map((s) => s.hostname) : []),
+    concurrency: workerCount(values.concurrency),
   };
-  const lock = acquireLock(`${options.db}.lock`);
+  const store = new Store(options.db);
+  const lock = acquireLock(store, 'crawl');
   if ('heldBy' in lock) {
-    process.stderr.write(`zipin: another crawl (pid ${lock.heldBy}) is using ${options.db}; not starting a second one\n`);
+    store.close();
+    process.stderr.write(`zipin: crawl: another crawl (pid ${lock.heldBy}) is using ${options.db}; not starting a second one\n`);
     return 1;
   }
   try {
@@ -72,20 +77,24 @@ export async function crawlCommand(args: string[]): Promise<number> {
       if (logFormat === 'json') process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...e })}\n`);
       else if (e.event === 'failed' || e.event === 'disallowed') process.stderr.write(`zipin: ${e.event}: ${e.url}: ${String(e.reason)}\n`);
     };
-    const s = await crawl(options, log, ['crawl', ...args].join(' '));
+    const s = await crawl(store, options, log, ['crawl', ...args].join(' '));
     const summary = {
       run: s.runId, pages: s.pages, pagesFailed: s.pagesFailed, sources: s.sources, new: s.new, changed: s.changed,
-      unchanged: s.unchanged, unsupported: s.unsupported, disallowed: s.disallowed, failed: s.failed, evaluations: s.evaluations,
+      unchanged: s.unchanged, unsupported: s.unsupported, disallowed: s.disallowed, failed: s.failed, capped: s.capped,
+      notChecked: s.notChecked, evaluations: s.evaluations,
     };
     if (logFormat === 'json') process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), event: 'summary', ...summary })}\n`);
     process.stdout.write([
       `pages: ${s.pages} (${s.pagesFailed} failed)`,
       `sources: ${s.sources} (new ${s.new}, changed ${s.changed}, unchanged ${s.unchanged}, unsupported ${s.unsupported}, disallowed ${s.disallowed}, failed ${s.failed})`,
+      ...(s.capped > 0 ? [`capped: ${s.capped} attachment link(s) not followed (--max-attachments ${options.maxAttachments}, --max-page-attachments ${options.maxPageAttachments})`] : []),
+      ...(s.notChecked > 0 ? [`deadline: ${s.notChecked} page(s) or attachment(s) not checked (--deadline ${options.deadlineMs / 1000} s); their rows are as before`] : []),
       `evaluations written: ${s.evaluations}`,
       `database: ${options.db} (run ${s.runId}); files: ${options.filesDir}`,
     ].join('\n') + '\n');
-    return s.failed + s.pagesFailed > 0 ? 1 : 0;
+    return s.failed + s.pagesFailed + s.notChecked > 0 ? 1 : 0;
   } finally {
     lock.release();
+    store.close();
   }
 }

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { readFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
+import { InputError, readRegularFile } from '../pipeline/input.js';
 import { parseArgs } from 'node:util';
 import { processDocument, unreadableDocument } from '../pipeline/process.js';
 import { DocumentError, extract } from '../extract/index.js';
@@ -12,7 +11,8 @@ import { dirname } from 'node:path';
 import { compare, type GroupBy, type SortBy } from '../query/compare.js';
 import { exportDataset, type ExportFormat } from '../export/export.js';
 import { buildReport } from '../report/report.js';
-import { noArguments, oneOf, positiveInt, UsageError, withDataset } from './args.js';
+import { BUSY_TIMEOUT_MS, DatabaseBusyError } from '../store/store.js';
+import { MIN_MEMORY_MB, noArguments, oneOf, positiveInt, timeoutMs, UsageError, withDataset, workerCount } from './args.js';
 import { formatComparison } from './compare.js';
 import { crawlCommand } from './crawl.js';
 import { formatInspection } from './inspect.js';
@@ -46,6 +46,7 @@ Usage:
 function formatSummary(s: ExtractSummary, db: string): string {
   return [
     `documents: ${s.documents} (ok ${s.ok}, no blocks ${s.noBlocks}, failed ${s.failed})${s.skipped ? `; ${s.skipped} unsupported file(s) skipped` : ''}`,
+    ...(s.kept ? [`kept: ${s.kept} failed document(s) keep the good rows an earlier run wrote for the same bytes (see the failures table)`] : []),
     `evaluations: ${s.evaluations} (confidence high ${s.confidence.high}, medium ${s.confidence.medium}, low ${s.confidence.low})`,
     `indicators: ${s.indicators}`,
     `flags: ${s.flags.error} error, ${s.flags.warn} warn, ${s.flags.info} info`,
@@ -58,18 +59,20 @@ async function extractCommand(args: string[]): Promise<number> {
     args, allowPositionals: true, strict: true,
     options: {
       db: { type: 'string', default: 'out/zipin.sqlite' }, concurrency: { type: 'string' },
-      timeout: { type: 'string' }, 'max-memory': { type: 'string' },
+      timeout: { type: 'string' }, 'max-memory': { type: 'string' }, wait: { type: 'string' },
     },
   });
   if (positionals.length === 0) throw new UsageError('extract needs at least one file or directory');
-  const concurrency = positiveInt(values.concurrency, 'concurrency', availableParallelism());
-  const timeout = values.timeout === undefined ? DEFAULT_LIMITS.timeoutMs / 1000 : Number(values.timeout);
-  if (!(timeout > 0)) throw new UsageError(`--timeout takes a number of seconds > 0, not "${values.timeout}"`);
-  const limits = { timeoutMs: timeout * 1000, memoryMb: positiveInt(values['max-memory'], 'max-memory', DEFAULT_LIMITS.memoryMb) };
+  const concurrency = workerCount(values.concurrency);
+  const limits = {
+    timeoutMs: timeoutMs(values.timeout, DEFAULT_LIMITS.timeoutMs / 1000),
+    memoryMb: positiveInt(values['max-memory'], 'max-memory', DEFAULT_LIMITS.memoryMb, MIN_MEMORY_MB),
+  };
   const progress = new ProgressBar();
   let blocks = 0;
   const summary = await runExtract(positionals, {
     db: values.db, concurrency, limits, command: ['extract', ...args].join(' '),
+    busyTimeoutMs: timeoutMs(values.wait, BUSY_TIMEOUT_MS / 1000, 'wait'),
     onDocument: (result, done, total) => {
       blocks += result.evaluations.length;
       const d = result.document;
@@ -88,7 +91,7 @@ async function inspectCommand(args: string[]): Promise<number> {
   const path = positionals[0]!;
   let result;
   try {
-    result = await processDocument(await readFile(path), path);
+    result = await processDocument(readRegularFile(path), path);
   } catch (error) {
     result = unreadableDocument(path, error);
   }
@@ -146,7 +149,7 @@ async function totextCommand(args: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('totext takes exactly one file');
   const path = positionals[0]!;
   try {
-    const doc = await extract(await readFile(path), path);
+    const doc = await extract(readRegularFile(path), path);
     let page: number | null = null;
     for (const row of doc.rows) {
       if (page !== null && row.page !== page) process.stdout.write('\n'); // a blank line between pages
@@ -155,7 +158,7 @@ async function totextCommand(args: string[]): Promise<number> {
     }
     return 0;
   } catch (error) {
-    if (!(error instanceof DocumentError) && !(error as NodeJS.ErrnoException).code) throw error;
+    if (!(error instanceof DocumentError) && !(error instanceof InputError)) throw error;
     process.stderr.write(`zipin: ${path}: ${(error as Error).message}\n`);
     return 1;
   }
@@ -182,6 +185,10 @@ async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
+    if (error instanceof DatabaseBusyError) {
+      process.stderr.write(`zipin: ${command}: ${error.message}\n`);
+      return 3;
+    }
     const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     if (!usage) throw error;
     process.stderr.write(`zipin: ${(error as Error).message}\n\n${USAGE}`);

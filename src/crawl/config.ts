@@ -10,8 +10,11 @@ export const CrawlConfigSchema = z.object({
   exclude: z.string().optional(),
   maxDepth: z.number().int().nonnegative().optional(),
   maxPages: z.number().int().positive().optional(),
+  maxAttachments: z.number().int().positive().optional(),
+  maxPageAttachments: z.number().int().positive().optional(),
+  deadlineSeconds: z.number().positive().max(2147483).optional(),
   maxBytes: z.number().int().positive().optional(),
-  timeoutSeconds: z.number().positive().optional(),
+  timeoutSeconds: z.number().positive().max(2147483).optional(), // Node's timers hold 2^31−1 ms
   retries: z.number().int().nonnegative().optional(),
   backoffMs: z.number().int().nonnegative().optional(),
   maxRetryAfterSeconds: z.number().nonnegative().optional(),
@@ -31,6 +34,11 @@ export interface CrawlOptions {
   exclude: RegExp | null;
   maxDepth: number;
   maxPages: number;
+  /** Attachment links taken in one run, and from one page: a page with 100,000 links is hostile, not a listing. */
+  maxAttachments: number;
+  maxPageAttachments: number;
+  /** The whole run's time: past it no request starts, those in flight end, no retry waits. */
+  deadlineMs: number;
   maxBytes: number;
   timeoutMs: number;
   retries: number;
@@ -38,12 +46,13 @@ export interface CrawlOptions {
   maxRetryAfterMs: number;
   delayMs: number;
   perHost: number;
-  allowPrivate: boolean;
+  /** Hosts allowed to be private addresses: the listings' own, with --allow-private. */
+  privateHosts: Set<string>;
   concurrency: number;
 }
 
 export const DEFAULTS = {
-  maxDepth: 3, maxPages: 500, maxBytes: 50 * 1024 * 1024, timeoutSeconds: 30, retries: 3, backoffMs: 1000,
+  maxDepth: 3, maxPages: 500, maxAttachments: 2000, maxPageAttachments: 500, deadlineSeconds: 4 * 3600, maxBytes: 50 * 1024 * 1024, timeoutSeconds: 30, retries: 3, backoffMs: 1000,
   maxRetryAfterSeconds: 120, delayMs: 1000, perHost: 2,
 } as const;
 

@@ -4,15 +4,15 @@ import pLimit from 'p-limit';
 import type { DocumentResult } from '../model/document.js';
 import { createProcessor, DEFAULT_LIMITS } from '../pipeline/pool.js';
 import { sha256 } from '../pipeline/process.js';
-import { Store, type SourceUpdate } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import type { CrawlOptions } from './config.js';
-import { FetchError, fetchWithRetry, HostGate, type HttpPolicy } from './http.js';
+import { DEADLINE_REASON, FetchError, fetchWithRetry, HostGate, type HttpPolicy } from './http.js';
 import { extractLinks, linkKind, type LinkKind } from './links.js';
 import { ALLOW_ALL, parseRobots, type Robots } from './robots.js';
 
 /** One thing that happened, for the log (one JSON object per event with --log json). */
 export interface CrawlEvent {
-  event: 'page' | 'new' | 'changed' | 'unchanged' | 'unsupported' | 'disallowed' | 'failed' | 'retry' | 'skipped';
+  event: 'page' | 'new' | 'changed' | 'unchanged' | 'unsupported' | 'disallowed' | 'failed' | 'retry' | 'skipped' | 'capped';
   url: string;
   [key: string]: unknown;
 }
@@ -28,6 +28,10 @@ export interface CrawlSummary {
   unsupported: number;
   disallowed: number;
   failed: number;
+  /** Attachment links left alone because a cap (per page, per run) was reached. */
+  capped: number;
+  /** Pages and attachments not checked because the run's deadline came first (their rows untouched). */
+  notChecked: number;
   evaluations: number;
 }
 
@@ -51,19 +55,24 @@ function writeAtomically(path: string, bytes: Buffer): void {
  * Each attachment is written in one transaction, so a run killed half-way leaves a consistent
  * database and the next run simply carries on.
  */
-export async function crawl(options: CrawlOptions, log: (e: CrawlEvent) => void, command: string): Promise<CrawlSummary> {
+export async function crawl(store: Store, options: CrawlOptions, log: (e: CrawlEvent) => void, command: string): Promise<CrawlSummary> {
   mkdirSync(options.filesDir, { recursive: true });
-  const store = new Store(options.db);
   const summary: CrawlSummary = {
     runId: store.startRun(command), pages: 0, pagesFailed: 0, sources: 0, new: 0, changed: 0, unchanged: 0, unsupported: 0,
-    disallowed: 0, failed: 0, evaluations: 0,
+    disallowed: 0, failed: 0, capped: 0, notChecked: 0, evaluations: 0,
   };
+  const deadline = AbortSignal.timeout(options.deadlineMs);
   const policy: HttpPolicy = {
     userAgent: options.userAgent, timeoutMs: options.timeoutMs, maxBytes: options.maxBytes, retries: options.retries,
-    backoffMs: options.backoffMs, maxRetryAfterMs: options.maxRetryAfterMs, allowPrivate: options.allowPrivate,
-    allowedHosts: options.allowedHosts, perHost: options.perHost, delayMs: options.delayMs,
+    backoffMs: options.backoffMs, maxRetryAfterMs: options.maxRetryAfterMs, privateHosts: options.privateHosts,
+    allowedHosts: options.allowedHosts, perHost: options.perHost, delayMs: options.delayMs, deadline,
   };
   const gate = new HostGate(policy);
+  /** The deadline cut this short: nothing learnt, nothing written. */
+  const notChecked = (url: URL, page = false) => {
+    summary.notChecked++;
+    log({ event: 'skipped', url: url.href, reason: DEADLINE_REASON, ...(page ? { page } : {}) });
+  };
   const onRetry = (url: URL) => (attempt: number, waitMs: number, reason: string) => log({ event: 'retry', url: url.href, attempt, waitMs, reason });
   const inScope = (url: URL) => (!options.include || options.include.test(url.href)) && !(options.exclude?.test(url.href));
 
@@ -95,6 +104,7 @@ export async function crawl(options: CrawlOptions, log: (e: CrawlEvent) => void,
     summary.pages += batch.length;
     const next: typeof level = [];
     await Promise.all(batch.map(async ({ url, depth }) => {
+      if (deadline.aborted) return notChecked(url, true);
       if (!(await robotsFor(url)).allows(url.pathname + url.search)) {
         log({ event: 'disallowed', url: url.href, reason: 'robots.txt' });
         return;
@@ -108,12 +118,15 @@ export async function crawl(options: CrawlOptions, log: (e: CrawlEvent) => void,
         }
         html = page.body?.toString('utf8') ?? '';
       } catch (error) {
+        if ((error as Error).message === DEADLINE_REASON) return notChecked(url, true);
         summary.pagesFailed++;
         log({ event: 'failed', url: url.href, reason: (error as Error).message, page: true });
         return;
       }
       const links = extractLinks(html, url);
       log({ event: 'page', url: url.href, depth, links: links.length });
+      let fromPage = 0;
+      let capped = 0;
       for (const { url: link } of links) {
         if (seen.has(link.href) || !inScope(link)) continue;
         const kind = linkKind(link);
@@ -123,9 +136,19 @@ export async function crawl(options: CrawlOptions, log: (e: CrawlEvent) => void,
             next.push({ url: link, depth: depth + 1 });
           }
         } else if (!options.sameSite || options.allowedHosts.has(link.host)) {
+          if (fromPage >= options.maxPageAttachments || attachments.size >= options.maxAttachments) {
+            capped++;
+            continue;
+          }
           seen.add(link.href);
+          fromPage++;
           attachments.set(link.href, { url: link, kind, foundOn: url.href });
         }
+      }
+      if (capped > 0) {
+        summary.capped += capped;
+        const limit = fromPage >= options.maxPageAttachments ? `${options.maxPageAttachments} per page` : `${options.maxAttachments} per run`;
+        log({ event: 'capped', url: url.href, reason: `${capped} attachment link(s) not followed (limit ${limit})` });
       }
     }));
     level = next;
@@ -136,6 +159,7 @@ export async function crawl(options: CrawlOptions, log: (e: CrawlEvent) => void,
   const limit = pLimit(Math.max(2, options.concurrency * 2));
   try {
     await Promise.all([...attachments.values()].sort((a, b) => (a.url.href < b.url.href ? -1 : 1)).map(({ url, kind, foundOn }) => limit(async () => {
+      if (deadline.aborted) return notChecked(url);
       summary.sources++;
       const checkedAt = new Date().toISOString();
       const base = { url: url.href, foundOn, checkedAt };
@@ -186,7 +210,7 @@ export async function crawl(options: CrawlOptions, log: (e: CrawlEvent) => void,
         store.writeCrawled({
           ...base, ...meta, kind: fileKind, changed: true, sha256: hash!, bytes: res.body.length,
           status: failed ? 'failed' : status, error: failed ? `cannot extract: ${document.error}` : null,
-        }, { document, evaluations: result.evaluations });
+        }, { document, evaluations: result.evaluations }, summary.runId);
         summary.evaluations += result.evaluations.length;
         if (failed) {
           summary.failed++;
@@ -197,6 +221,10 @@ export async function crawl(options: CrawlOptions, log: (e: CrawlEvent) => void,
         }
       } catch (error) {
         const e = error instanceof FetchError ? error : new FetchError((error as Error).message, null, false);
+        if (e.message === DEADLINE_REASON) {
+          summary.sources--;
+          return notChecked(url);
+        }
         store.writeSource({ ...base, kind: fileKind, changed: false, status: 'failed', error: e.message, httpStatus: e.status });
         summary.failed++;
         log({ event: 'failed', url: url.href, reason: e.message, status: e.status });
@@ -204,12 +232,12 @@ export async function crawl(options: CrawlOptions, log: (e: CrawlEvent) => void,
     })));
   } finally {
     await processor.close();
+    await gate.close();
     store.finishRun(summary.runId, {
       documentsSeen: summary.new + summary.changed + summary.failed, documentsOk: summary.new + summary.changed,
       documentsFailed: summary.failed, evaluationsWritten: summary.evaluations, sourcesSeen: summary.sources,
       sourcesNew: summary.new, sourcesChanged: summary.changed, sourcesFailed: summary.failed + summary.pagesFailed,
     });
-    store.close();
   }
   return summary;
 }

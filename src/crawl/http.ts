@@ -1,5 +1,6 @@
 import pLimit, { type LimitFunction } from 'p-limit';
-import { assertPublicHost } from './addresses.js';
+import { Agent, fetch, type Dispatcher, type Response } from 'undici';
+import { assertPublicLiteral, guardedLookup, PrivateAddressError } from './addresses.js';
 
 export interface HttpPolicy {
   userAgent: string;
@@ -10,12 +11,23 @@ export interface HttpPolicy {
   backoffMs: number;
   /** Longest Retry-After honoured (a server asking for more is treated as failed for this run). */
   maxRetryAfterMs: number;
-  allowPrivate: boolean;
+  /** Hosts that may be private addresses (the listing's own, with --allow-private); no other may. */
+  privateHosts: ReadonlySet<string>;
   /** Hosts a redirect may lead to. */
   allowedHosts: ReadonlySet<string>;
   perHost: number;
   delayMs: number;
+  /** Aborted when the run's deadline is reached: requests in flight end, none start, no retry waits past it. */
+  deadline: AbortSignal;
 }
+
+/** Sockets that connect only to the addresses the guard checked (see guardedLookup). */
+function guardedAgent(privateHosts: ReadonlySet<string>): Dispatcher {
+  return new Agent({ connect: { lookup: guardedLookup(privateHosts) as never } });
+}
+
+/** The run's deadline passed: the reason recorded for what it cut short. */
+export const DEADLINE_REASON = 'run deadline reached';
 
 export interface Fetched {
   url: string;
@@ -58,23 +70,25 @@ async function readCapped(response: Response, maxBytes: number): Promise<Buffer>
 }
 
 /** One request, following redirects only to allowed hosts, capped in time and size. */
-async function fetchOnce(url: URL, policy: HttpPolicy, headers: Record<string, string>): Promise<Fetched> {
+async function fetchOnce(url: URL, policy: HttpPolicy, dispatcher: Dispatcher, headers: Record<string, string>): Promise<Fetched> {
   let current = url;
   for (let hop = 0; ; hop++) {
-    if (!policy.allowPrivate) {
-      try {
-        await assertPublicHost(current.hostname);
-      } catch (error) {
-        throw new FetchError((error as Error).message, null, false);
-      }
-    }
-    let response: Response;
-    const signal = AbortSignal.timeout(policy.timeoutMs);
     try {
-      response = await fetch(current, { redirect: 'manual', signal, headers: { 'user-agent': policy.userAgent, ...headers } });
+      assertPublicLiteral(current.hostname, policy.privateHosts);
     } catch (error) {
-      if (signal.aborted) throw new FetchError(`timed out after ${policy.timeoutMs / 1000} s`, null, false);
+      throw new FetchError((error as Error).message, null, false);
+    }
+    if (policy.deadline.aborted) throw new FetchError(DEADLINE_REASON, null, false);
+    let response: Response;
+    const timeout = AbortSignal.timeout(policy.timeoutMs);
+    const signal = AbortSignal.any([timeout, policy.deadline]);
+    const stopped = () => new FetchError(policy.deadline.aborted ? DEADLINE_REASON : `timed out after ${policy.timeoutMs / 1000} s`, null, false);
+    try {
+      response = await fetch(current, { redirect: 'manual', signal, dispatcher, headers: { 'user-agent': policy.userAgent, ...headers } });
+    } catch (error) {
+      if (signal.aborted) throw stopped();
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      if (cause instanceof PrivateAddressError) throw new FetchError(cause.message, null, false);
       throw new FetchError(`network error: ${cause?.code ?? cause?.message ?? (error as Error).message}`, null, true);
     }
     const location = response.headers.get('location');
@@ -105,13 +119,26 @@ async function fetchOnce(url: URL, policy: HttpPolicy, headers: Record<string, s
       return { url: current.href, status: response.status, headers: response.headers, body: await readCapped(response, policy.maxBytes) };
     } catch (error) {
       if (error instanceof FetchError) throw error;
-      if (signal.aborted) throw new FetchError(`timed out after ${policy.timeoutMs / 1000} s`, response.status, false);
+      if (signal.aborted) throw stopped();
       throw new FetchError(`network error while reading: ${(error as Error).message}`, response.status, true);
     }
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Wait `ms`, or less if the deadline comes first (then false). */
+function pause(ms: number, deadline: AbortSignal): Promise<boolean> {
+  if (deadline.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      deadline.removeEventListener('abort', abort);
+      resolve(ok);
+    };
+    const abort = () => done(false);
+    const timer = setTimeout(() => done(true), ms);
+    deadline.addEventListener('abort', abort, { once: true });
+  });
+}
 
 /**
  * Politeness per host: at most `perHost` requests at once and `delayMs` between the starts of
@@ -119,8 +146,16 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export class HostGate {
   private readonly hosts = new Map<string, { limit: LimitFunction; next: number; delayMs: number }>();
+  /** The connections of this run, through the address guard. */
+  readonly dispatcher: Dispatcher;
 
-  constructor(private readonly policy: HttpPolicy) {}
+  constructor(private readonly policy: HttpPolicy) {
+    this.dispatcher = guardedAgent(policy.privateHosts);
+  }
+
+  close(): Promise<void> {
+    return this.dispatcher.close();
+  }
 
   setDelay(host: string, delayMs: number): void {
     this.entry(host).delayMs = Math.max(this.policy.delayMs, delayMs);
@@ -137,7 +172,7 @@ export class HostGate {
     return e.limit(async () => {
       const wait = e.next - Date.now();
       e.next = Math.max(Date.now(), e.next) + e.delayMs;
-      if (wait > 0) await sleep(wait);
+      if (wait > 0 && !(await pause(wait, this.policy.deadline))) throw new FetchError(DEADLINE_REASON, null, false);
       return fn();
     });
   }
@@ -153,7 +188,7 @@ export async function fetchWithRetry(
 ): Promise<Fetched> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await gate.run(url.host, () => fetchOnce(url, policy, headers));
+      return await gate.run(url.host, () => fetchOnce(url, policy, gate.dispatcher, headers));
     } catch (error) {
       const e = error instanceof FetchError ? error : new FetchError(String(error), null, false);
       if (!e.retryable || attempt >= policy.retries) {
@@ -164,7 +199,7 @@ export async function fetchWithRetry(
       }
       const wait = e.retryAfterMs ?? policy.backoffMs * 2 ** attempt;
       onRetry?.(attempt + 1, wait, e.message);
-      await sleep(wait);
+      if (!(await pause(wait, policy.deadline))) throw new FetchError(`${e.message}; ${DEADLINE_REASON} before the retry`, e.status, false);
     }
   }
 }

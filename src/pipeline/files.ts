@@ -1,30 +1,50 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isSupportedFile } from '../extract/index.js';
+import { InputError } from './input.js';
 
 export interface InputFiles {
-  /** Files to extract, in a stable order. */
+  /** Regular files to extract, in a stable order. */
   files: string[];
   /** Files inside given directories that zipin does not read (left alone, counted in the summary). */
   skipped: string[];
-  /** Inputs that do not exist or cannot be listed: recorded as failed documents. */
+  /** Inputs that do not exist, cannot be listed or are not regular files: recorded as failed documents. */
   unreadable: Array<{ path: string; error: unknown }>;
 }
 
-async function walk(dir: string, out: InputFiles): Promise<void> {
+/**
+ * A directory, recursively. Symbolic links are followed (to files and to directories), each
+ * directory read once by its real path, so a link loop ends instead of running forever.
+ */
+async function walk(dir: string, out: InputFiles, visited: Set<string>): Promise<void> {
   let entries;
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    const real = await realpath(dir);
+    if (visited.has(real)) return;
+    visited.add(real);
+    entries = await readdir(dir);
   } catch (error) {
     out.unreadable.push({ path: dir, error });
     return;
   }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) await walk(path, out);
-    else if (entry.isFile()) (isSupportedFile(path) ? out.files : out.skipped).push(path);
+  entries.sort();
+  for (const name of entries) await visit(join(dir, name), out, visited, false);
+}
+
+async function visit(path: string, out: InputFiles, visited: Set<string>, named: boolean): Promise<void> {
+  let info;
+  try {
+    info = await stat(path); // follows a symbolic link
+  } catch (error) {
+    // A link to nothing inside a folder is named, not silently dropped.
+    out.unreadable.push({ path, error });
+    return;
   }
+  if (info.isDirectory()) await walk(path, out, visited);
+  else if (!named && !isSupportedFile(path)) out.skipped.push(path);
+  // Only regular files are read: a FIFO would block, /dev/zero would never end.
+  else if (!info.isFile()) out.unreadable.push({ path, error: new InputError('not a regular file') });
+  else out.files.push(path);
 }
 
 /**
@@ -34,14 +54,7 @@ async function walk(dir: string, out: InputFiles): Promise<void> {
  */
 export async function collectInputs(inputs: readonly string[]): Promise<InputFiles> {
   const out: InputFiles = { files: [], skipped: [], unreadable: [] };
-  for (const input of inputs) {
-    try {
-      const info = await stat(input);
-      if (info.isDirectory()) await walk(input, out);
-      else out.files.push(input);
-    } catch (error) {
-      out.unreadable.push({ path: input, error });
-    }
-  }
+  const visited = new Set<string>();
+  for (const input of inputs) await visit(input, out, visited, true);
   return out;
 }

@@ -1,20 +1,19 @@
-import { readFile } from 'node:fs/promises';
+import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { DocumentResult } from '../model/document.js';
-import { failedDocument, processDocument, sha256, unreadableDocument } from './process.js';
+import { hashRegularFile, readRegularFile } from './input.js';
+import { failedDocument, processDocument, unreadableDocument } from './process.js';
 
 export interface WorkerTask {
   id: number;
   path: string;
 }
 
-export interface WorkerReply {
-  id: number;
-  /** The DocumentResult as JSON. */
-  json: string;
-}
+/** What a worker process says about a task: it read the file (and its hash), then the result. */
+export type WorkerReply =
+  | { id: number; kind: 'read'; sha256: string }
+  | { id: number; kind: 'done'; result: DocumentResult };
 
 /** Turns a file path into a pipeline result; `close` releases whatever it holds. */
 export interface Processor {
@@ -22,12 +21,12 @@ export interface Processor {
   close(): Promise<void>;
 }
 
-/** In the calling thread: for one-at-a-time runs, and where no compiled worker exists (tests on src/). */
+/** In the calling process: where no compiled worker exists (tests on src/). */
 class InlineProcessor implements Processor {
   async process(path: string): Promise<DocumentResult> {
     let bytes: Buffer;
     try {
-      bytes = await readFile(path);
+      bytes = readRegularFile(path);
     } catch (error) {
       return unreadableDocument(path, error);
     }
@@ -41,9 +40,15 @@ class InlineProcessor implements Processor {
 export interface Limits {
   /** Wall-clock time one document may take. */
   timeoutMs: number;
-  /** Heap one worker may use (V8 old generation). */
+  /**
+   * Memory one document may use, as the operating system counts it: the resident set of the
+   * process parsing it (pdf.js decodes streams and images outside V8's heap), and V8's heap.
+   */
   memoryMb: number;
 }
+
+/** Node's timers hold 2^31−1 ms at most; a longer one fires at once. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /**
  * 2048 MB, not less: below 2 GB of heap V8 grows the heap more timidly and collects more often,
@@ -51,34 +56,82 @@ export interface Limits {
  */
 export const DEFAULT_LIMITS: Limits = { timeoutMs: 120_000, memoryMb: 2048 };
 
+/** How often a busy worker's resident memory is read. */
+const MEMORY_POLL_MS = 50;
+
+/** Resident bytes of a process (Linux /proc), or null where that cannot be read. */
+function residentBytes(pid: number): number | null {
+  try {
+    const pages = Number(readFileSync(`/proc/${pid}/statm`, 'latin1').split(' ')[1]);
+    return Number.isFinite(pages) ? pages * 4096 : null;
+  } catch {
+    return null;
+  }
+}
+
 interface Job {
   task: WorkerTask;
   resolve: (r: DocumentResult) => void;
+  /** Set once the worker has read the file: lets a failed document still replace its own row. */
+  sha256: string | null;
+}
+
+interface Slot {
+  child: ChildProcess;
+  job: Job | null;
+  timer: NodeJS.Timeout | null;
 }
 
 /**
- * Parsing off the main thread: one worker per core, each sent the next file as soon as it is
- * free, so the main thread only writes to SQLite. A document that runs out of time or memory,
+ * Parsing in worker processes, one per core, each sent the next file as soon as it is free, so
+ * this process only writes to SQLite. Processes, not threads: a document's memory is then what
+ * the operating system counts for its process, which is read every 50 ms and bounded, and a
+ * worker stuck in native code can still be killed. A document that runs out of time or memory,
  * or crashes its worker, fails with the reason; the worker is replaced and the run goes on.
+ * Nothing here touches the input files: a file that blocks would block only its worker.
  */
 class WorkerPool implements Processor {
-  private readonly slots: Array<{ worker: Worker; job: Job | null; timer: NodeJS.Timeout | null }> = [];
+  private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private nextId = 0;
   private closing = false;
+  private readonly watchdog: NodeJS.Timeout;
 
   constructor(private readonly script: string, size: number, private readonly limits: Limits, private readonly preloadPdf: boolean) {
-    for (let i = 0; i < size; i++) this.slots.push({ worker: this.spawn(i), job: null, timer: null });
+    for (let i = 0; i < size; i++) this.slots.push({ child: this.spawn(i), job: null, timer: null });
+    this.watchdog = setInterval(() => this.checkMemory(), MEMORY_POLL_MS);
+    this.watchdog.unref();
   }
 
-  private spawn(slot: number): Worker {
-    const worker = new Worker(this.script, { resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb }, workerData: { preloadPdf: this.preloadPdf } });
-    worker.on('message', (reply: WorkerReply) => this.finish(slot, JSON.parse(reply.json) as DocumentResult));
-    worker.on('error', (error: Error & { code?: string }) => {
-      const reason = error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `out of memory (over ${this.limits.memoryMb} MB)` : `worker crashed: ${error.message}`;
+  private spawn(slot: number): ChildProcess {
+    const child = fork(this.script, [], {
+      execArgv: [`--max-old-space-size=${this.limits.memoryMb}`],
+      env: { ...process.env, ZIPIN_PRELOAD_PDF: this.preloadPdf ? '1' : '' },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    child.on('message', (reply: WorkerReply) => {
+      const s = this.slots[slot]!;
+      if (s.child !== child || s.job?.task.id !== reply.id) return; // a late reply from a replaced worker
+      if (reply.kind === 'read') s.job.sha256 = reply.sha256;
+      else this.finish(slot, reply.result);
+    });
+    child.on('exit', (code, signal) => {
+      const s = this.slots[slot]!;
+      if (s.child !== child || this.closing) return;
+      // V8 ends a process whose heap is full with a fatal error (SIGABRT or exit 134).
+      const reason = signal === 'SIGABRT' || code === 134 ? `out of memory (over ${this.limits.memoryMb} MB)` : `worker crashed (${signal ?? `exit ${code}`})`;
       this.fail(slot, reason);
     });
-    return worker;
+    return child;
+  }
+
+  private checkMemory(): void {
+    const limit = this.limits.memoryMb * 1024 * 1024;
+    this.slots.forEach((s, slot) => {
+      if (s.job === null || s.child.pid === undefined) return;
+      const rss = residentBytes(s.child.pid);
+      if (rss !== null && rss > limit) this.fail(slot, `out of memory (over ${this.limits.memoryMb} MB)`);
+    });
   }
 
   /** The slot's document failed for `reason`: answer it, replace the worker, go on. */
@@ -88,17 +141,13 @@ class WorkerPool implements Processor {
     if (s.timer) clearTimeout(s.timer);
     s.timer = null;
     s.job = null;
-    void s.worker.terminate();
+    s.child.kill('SIGKILL');
     if (this.closing) return;
-    s.worker = this.spawn(slot);
+    s.child = this.spawn(slot);
     if (job) {
-      let hash: string | null = null;
-      try {
-        hash = sha256(readFileSync(job.task.path)); // so that a re-run replaces this row
-      } catch {
-        // unreadable now: recorded without a hash
-      }
-      job.resolve(failedDocument(job.task.path, hash, reason));
+      // Keyed by its hash, so that it meets the row its bytes wrote before (read off this thread).
+      const hash = job.sha256 !== null ? Promise.resolve(job.sha256) : hashRegularFile(job.task.path);
+      void hash.then((sha) => job.resolve(failedDocument(job.task.path, sha, reason)));
     }
     this.next(slot);
   }
@@ -115,19 +164,17 @@ class WorkerPool implements Processor {
 
   private next(slot: number): void {
     const s = this.slots[slot]!;
+    if (s.job !== null) return;
     const job = this.queue.shift();
-    if (job === undefined || s.job !== null) {
-      if (job) this.queue.unshift(job);
-      return;
-    }
+    if (job === undefined) return;
     s.job = job;
     s.timer = setTimeout(() => this.fail(slot, `timed out after ${this.limits.timeoutMs / 1000} s`), this.limits.timeoutMs);
-    s.worker.postMessage(job.task);
+    s.child.send(job.task);
   }
 
   process(path: string): Promise<DocumentResult> {
     return new Promise((resolve) => {
-      this.queue.push({ task: { id: this.nextId++, path }, resolve });
+      this.queue.push({ task: { id: this.nextId++, path }, resolve, sha256: null });
       const free = this.slots.findIndex((s) => s.job === null);
       if (free >= 0) this.next(free);
     });
@@ -135,14 +182,19 @@ class WorkerPool implements Processor {
 
   async close(): Promise<void> {
     this.closing = true;
+    clearInterval(this.watchdog);
     for (const s of this.slots) if (s.timer) clearTimeout(s.timer);
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    await Promise.all(this.slots.map((s) => new Promise<void>((resolve) => {
+      if (s.child.exitCode !== null || s.child.signalCode !== null) return resolve();
+      s.child.once('exit', () => resolve());
+      s.child.kill('SIGKILL');
+    })));
   }
 }
 
 /**
- * Workers when the compiled worker exists (the CLI); in the calling thread under tests on src/.
- * `preloadPdf`: PDFs are coming, so the workers load pdf.js as soon as they start.
+ * Worker processes when the compiled worker exists (the CLI); in the calling process under
+ * tests on src/. `preloadPdf`: PDFs are coming, so the workers load pdf.js as soon as they start.
  */
 export function createProcessor(concurrency: number, limits: Limits = DEFAULT_LIMITS, preloadPdf = false): Processor {
   const script = fileURLToPath(new URL('./worker.js', import.meta.url));

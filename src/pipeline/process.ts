@@ -8,6 +8,7 @@ import { parseBlock } from '../parse/parse.js';
 import { segment } from '../segment/segment.js';
 import { validate } from '../validate/validate.js';
 import { PIPELINE_VERSION } from '../version.js';
+import { errnoReason, InputError } from './input.js';
 
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -23,9 +24,9 @@ function oneLine(error: unknown): string {
  * Never throws: an expected failure becomes status `failed` with a one-line reason, and so
  * does an unexpected one (prefixed "internal error") so the run can go on.
  */
-export async function processDocument(bytes: Uint8Array, source: string): Promise<DocumentResult> {
+export async function processDocument(bytes: Uint8Array, source: string, hash = sha256(bytes)): Promise<DocumentResult> {
   const base = {
-    sha256: sha256(bytes), source, url: null, extractedAt: new Date().toISOString(), pipelineVersion: PIPELINE_VERSION,
+    sha256: hash, source, url: null, extractedAt: new Date().toISOString(), pipelineVersion: PIPELINE_VERSION,
   };
   try {
     const doc = await extract(bytes, source);
@@ -58,7 +59,5 @@ export function failedDocument(source: string, sha: string | null, reason: strin
 
 /** A file that could not even be read: no bytes, so no hash. */
 export function unreadableDocument(source: string, error: unknown): DocumentResult {
-  const code = (error as NodeJS.ErrnoException).code;
-  const reason = code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : oneLine(error);
-  return failedDocument(source, null, `cannot read file: ${reason}`);
+  return failedDocument(source, null, error instanceof InputError ? error.message : `cannot read file: ${errnoReason(error)}`);
 }

@@ -13,6 +13,8 @@ export interface ExtractOptions {
   /** Per-document time and memory limits (defaults: DEFAULT_LIMITS). */
   limits?: Limits;
   command: string;
+  /** How long to wait for another process writing the same database (default BUSY_TIMEOUT_MS). */
+  busyTimeoutMs?: number;
   /** Called after each document is written (for progress and per-file messages). */
   onDocument?: (result: DocumentResult, done: number, total: number) => void;
 }
@@ -23,6 +25,8 @@ export interface ExtractSummary {
   ok: number;
   noBlocks: number;
   failed: number;
+  /** Failed documents whose earlier good rows (same bytes, an earlier run) were kept. */
+  kept: number;
   skipped: number;
   evaluations: number;
   indicators: number;
@@ -41,16 +45,16 @@ export async function runExtract(inputs: readonly string[], options: ExtractOpti
   // The workers start, and load pdf.js if PDFs are coming, while this thread opens the database.
   const processor = createProcessor(options.concurrency, options.limits ?? DEFAULT_LIMITS, files.some((f) => extname(f).toLowerCase() === '.pdf'));
   try {
-    const store = new Store(options.db);
+    const store = new Store(options.db, options.busyTimeoutMs);
     try {
       const runId = store.startRun(options.command);
       const total = files.length + unreadable.length;
       const summary: ExtractSummary = {
-        runId, documents: 0, ok: 0, noBlocks: 0, failed: 0, skipped: skipped.length, evaluations: 0, indicators: 0,
+        runId, documents: 0, ok: 0, noBlocks: 0, failed: 0, kept: 0, skipped: skipped.length, evaluations: 0, indicators: 0,
         confidence: { high: 0, medium: 0, low: 0 }, flags: { info: 0, warn: 0, error: 0 },
       };
       const record = (result: DocumentResult) => {
-        store.writeDocument(result.document, result.evaluations);
+        if (store.writeDocument(result.document, result.evaluations, runId).kept) summary.kept++;
         summary.documents++;
         if (result.document.status === 'ok') summary.ok++;
         else if (result.document.status === 'no_blocks') summary.noBlocks++;
@@ -67,7 +71,7 @@ export async function runExtract(inputs: readonly string[], options: ExtractOpti
       const limit = pLimit(options.concurrency * 2);
       await Promise.all(files.map((path) => limit(async () => record(await processor.process(path)))));
       store.finishRun(runId, {
-        documentsSeen: summary.documents, documentsOk: summary.ok, documentsFailed: summary.failed,
+        documentsSeen: summary.documents, documentsOk: summary.ok, documentsFailed: summary.failed, documentsKept: summary.kept,
         evaluationsWritten: summary.evaluations,
       });
       return summary;

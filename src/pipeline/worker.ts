@@ -1,22 +1,26 @@
-import { readFileSync } from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
 import { loadPdfJs } from '../extract/pdf/pdfjs.js';
-import { processDocument, unreadableDocument } from './process.js';
+import { readRegularFile } from './input.js';
+import { processDocument, sha256, unreadableDocument } from './process.js';
 import type { WorkerReply, WorkerTask } from './pool.js';
 
 // Loaded while the first file is on its way, not after it arrives. A failure to load shows on
 // the first PDF, which awaits the same promise.
-if ((workerData as { preloadPdf?: boolean } | null)?.preloadPdf) loadPdfJs().catch(() => undefined);
+if (process.env.ZIPIN_PRELOAD_PDF === '1') loadPdfJs().catch(() => undefined);
 
-/** A pool worker: reads and processes the files it is sent, one reply per file. */
-parentPort!.on('message', async (task: WorkerTask) => {
-  let result;
+const reply = (message: WorkerReply) => process.send!(message);
+
+/** A pool worker process: reads and processes the files it is sent, one result per file. */
+process.on('message', async (task: WorkerTask) => {
+  let bytes: Buffer;
   try {
-    result = await processDocument(readFileSync(task.path), task.path);
+    bytes = readRegularFile(task.path);
   } catch (error) {
-    result = unreadableDocument(task.path, error);
+    reply({ id: task.id, kind: 'done', result: unreadableDocument(task.path, error) });
+    return;
   }
-  // One JSON string crosses threads far cheaper than a structured clone of thousands of objects.
-  const reply: WorkerReply = { id: task.id, json: JSON.stringify(result) };
-  parentPort!.postMessage(reply);
+  const hash = sha256(bytes);
+  reply({ id: task.id, kind: 'read', sha256: hash });
+  reply({ id: task.id, kind: 'done', result: await processDocument(bytes, task.path, hash) });
 });
+// The pool going away ends this process too.
+process.on('disconnect', () => process.exit(0));

@@ -1,5 +1,5 @@
 /** The dataset's schema (see README "Dataset schema"); user_version tells which one a file has. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Attachments found by `zipin crawl`: what was fetched, when, and what it produced. */
 const SOURCES = `
@@ -24,6 +24,30 @@ CREATE TABLE IF NOT EXISTS sources (
 CREATE INDEX IF NOT EXISTS sources_document ON sources (document_id);
 `;
 
+/**
+ * Every document that failed in a run, also one whose earlier good rows were kept (a failed
+ * re-extraction never replaces good data); and the run lock that keeps two crawls apart.
+ */
+const FAILURES_AND_LOCKS = `
+CREATE TABLE IF NOT EXISTS failures (
+  id               INTEGER PRIMARY KEY,
+  run_id           INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  source           TEXT NOT NULL,
+  sha256           TEXT,
+  error            TEXT NOT NULL,
+  kept_document_id INTEGER REFERENCES documents (id) ON DELETE SET NULL
+);
+CREATE INDEX IF NOT EXISTS failures_run ON failures (run_id);
+CREATE TABLE IF NOT EXISTS locks (
+  name            TEXT PRIMARY KEY,
+  pid             INTEGER NOT NULL,
+  host            TEXT NOT NULL,
+  process_started TEXT NOT NULL,
+  token           TEXT NOT NULL,
+  acquired_at     TEXT NOT NULL
+);
+`;
+
 /** Steps from one schema version to the next, for databases written by older zipin. */
 export const MIGRATIONS: Record<number, string> = {
   2: `
@@ -35,6 +59,9 @@ ALTER TABLE runs ADD COLUMN sources_new INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE runs ADD COLUMN sources_changed INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE runs ADD COLUMN sources_failed INTEGER NOT NULL DEFAULT 0;
 ${SOURCES}`,
+  3: `
+ALTER TABLE runs ADD COLUMN documents_kept INTEGER NOT NULL DEFAULT 0;
+${FAILURES_AND_LOCKS}`,
 };
 
 export const SCHEMA = `
@@ -140,10 +167,12 @@ CREATE TABLE IF NOT EXISTS runs (
   documents_seen      INTEGER NOT NULL DEFAULT 0,
   documents_ok        INTEGER NOT NULL DEFAULT 0,
   documents_failed    INTEGER NOT NULL DEFAULT 0,
+  documents_kept      INTEGER NOT NULL DEFAULT 0,
   evaluations_written INTEGER NOT NULL DEFAULT 0,
   sources_seen        INTEGER NOT NULL DEFAULT 0,
   sources_new         INTEGER NOT NULL DEFAULT 0,
   sources_changed     INTEGER NOT NULL DEFAULT 0,
   sources_failed      INTEGER NOT NULL DEFAULT 0
 );
-${SOURCES}`;
+${SOURCES}
+${FAILURES_AND_LOCKS}`;

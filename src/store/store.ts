@@ -37,6 +37,8 @@ export interface RunCounts {
   documentsSeen: number;
   documentsOk: number;
   documentsFailed: number;
+  /** Failed documents whose earlier good rows (same bytes) were kept. */
+  documentsKept?: number;
   evaluationsWritten: number;
   sourcesSeen?: number;
   sourcesNew?: number;
@@ -44,34 +46,67 @@ export interface RunCounts {
   sourcesFailed?: number;
 }
 
+/** What writing one document did. */
+export interface Written {
+  documentId: number;
+  /** The document failed, and the good rows its bytes gave before were kept instead. */
+  kept: boolean;
+}
+
+/**
+ * How long a writer waits for another process's write transaction to end, by default. Each
+ * transaction holds one document, so real waits are milliseconds; a minute means the other side
+ * is stuck.
+ */
+export const BUSY_TIMEOUT_MS = 60_000;
+
+/** Another process held the database's write lock for longer than this one waits. */
+export class DatabaseBusyError extends Error {
+  override readonly name = 'DatabaseBusyError';
+  constructor(path: string, waitedMs: number) {
+    super(`${path} is busy: another process kept it locked for over ${waitedMs / 1000} s`);
+  }
+}
+
 /**
  * The SQLite dataset. Synchronous and transaction-first: each document (its row, evaluations,
  * funding, indicators, flags) is written in one transaction, replacing what the same bytes
- * wrote before, so a re-run never duplicates and a crash never leaves half a document.
+ * wrote before, so a re-run never duplicates and a crash never leaves half a document — and a
+ * failed re-extraction never replaces good rows. Every write transaction begins IMMEDIATE (it
+ * takes the write lock before reading), so several processes writing one database wait their
+ * turn instead of failing with "database is locked".
  */
 export class Store {
   readonly db: Database.Database;
   private readonly statements;
 
-  constructor(path: string) {
+  constructor(readonly path: string, private readonly busyTimeoutMs = BUSY_TIMEOUT_MS) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
+    this.db = new Database(path, { timeout: busyTimeoutMs });
+    try {
+      this.db.pragma('journal_mode = WAL'); // not inside a transaction: SQLite refuses that
+    } catch (error) {
+      if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw new DatabaseBusyError(path, busyTimeoutMs);
+      throw error;
+    }
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('synchronous = NORMAL');
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
       throw new Error(`${path} was written by a newer zipin (schema ${version}); this one knows schema ${SCHEMA_VERSION}`);
     }
-    this.db.transaction(() => {
-      if (version === 0) this.db.exec(SCHEMA);
-      for (let v = Math.max(version, 1) + 1; version > 0 && v <= SCHEMA_VERSION; v++) this.db.exec(MIGRATIONS[v]!);
+    this.immediate(() => {
+      // Read again under the write lock: another process may have just created or migrated it.
+      const now = this.db.pragma('user_version', { simple: true }) as number;
+      if (now === 0) this.db.exec(SCHEMA);
+      for (let v = Math.max(now, 1) + 1; now > 0 && v <= SCHEMA_VERSION; v++) this.db.exec(MIGRATIONS[v]!);
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    })();
+    });
     const db = this.db;
     this.statements = {
-      findBySha: db.prepare<[string], { id: number }>('SELECT id FROM documents WHERE sha256 = ?'),
-      findUnhashed: db.prepare<[string], { id: number }>('SELECT id FROM documents WHERE sha256 IS NULL AND source = ?'),
+      findBySha: db.prepare<[string], { id: number; status: string }>('SELECT id, status FROM documents WHERE sha256 = ?'),
+      findUnhashed: db.prepare<[string], { id: number; status: string }>('SELECT id, status FROM documents WHERE sha256 IS NULL AND source = ?'),
+      insertFailure: db.prepare('INSERT INTO failures (run_id, source, sha256, error, kept_document_id) VALUES (?, ?, ?, ?, ?)'),
       insertDocument: db.prepare(`INSERT INTO documents (sha256, source, format, pages, extracted_at, pipeline_version, status, error, url, current)
         VALUES (@sha256, @source, @format, @pages, @extractedAt, @pipelineVersion, @status, @error, @url, 1)`),
       updateDocument: db.prepare(`UPDATE documents SET source = @source, format = @format, pages = @pages, extracted_at = @extractedAt,
@@ -103,19 +138,37 @@ export class Store {
         http_status = excluded.http_status, content_type = coalesce(excluded.content_type, content_type),
         status = excluded.status, error = excluded.error, document_id = coalesce(excluded.document_id, document_id)`),
       finishRun: db.prepare(`UPDATE runs SET finished_at = @finishedAt, documents_seen = @documentsSeen, documents_ok = @documentsOk,
-        documents_failed = @documentsFailed, evaluations_written = @evaluationsWritten, sources_seen = @sourcesSeen,
+        documents_failed = @documentsFailed, documents_kept = @documentsKept, evaluations_written = @evaluationsWritten, sources_seen = @sourcesSeen,
         sources_new = @sourcesNew, sources_changed = @sourcesChanged, sources_failed = @sourcesFailed WHERE id = @id`),
     };
   }
 
-  /** Write one document and everything found in it, in one transaction; returns the document id. */
-  readonly writeDocument = (document: DocumentRecord, evaluations: readonly ValidatedEvaluation[]): number =>
-    this.db.transaction(() => this.writeDocumentRows(document, evaluations))();
+  /** `fn` in one transaction that holds the write lock from its start (waits for other writers). */
+  immediate<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (error) {
+      if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw new DatabaseBusyError(this.path, this.busyTimeoutMs);
+      throw error;
+    }
+  }
+
+  /**
+   * Write one document and everything found in it, in one transaction. A failure is recorded
+   * in `failures` for `runId`; when the same bytes gave good rows before, those stay.
+   */
+  writeDocument(document: DocumentRecord, evaluations: readonly ValidatedEvaluation[], runId: number | null = null): Written {
+    return this.immediate(() => this.writeDocumentRows(document, evaluations, runId));
+  }
 
   /** The rows of one document, inside the caller's transaction. */
-  private writeDocumentRows(document: DocumentRecord, evaluations: readonly ValidatedEvaluation[]): number {
+  private writeDocumentRows(document: DocumentRecord, evaluations: readonly ValidatedEvaluation[], runId: number | null): Written {
     const s = this.statements;
     const existing = document.sha256 !== null ? s.findBySha.get(document.sha256) : s.findUnhashed.get(document.source);
+    const failed = document.status === 'failed';
+    const keep = failed && existing !== undefined && existing.status !== 'failed';
+    if (failed && runId !== null) s.insertFailure.run(runId, document.source, document.sha256, document.error ?? 'failed', keep ? existing.id : null);
+    if (keep) return { documentId: existing.id, kept: true };
     let documentId: number;
     if (existing) {
       documentId = existing.id;
@@ -141,7 +194,7 @@ export class Store {
       }
       for (const f of e.flags) s.insertFlag.run(evaluationId, f.indicatorSeq, f.code, f.severity, f.message);
     }
-    return documentId;
+    return { documentId, kept: false };
   }
 
   /**
@@ -149,18 +202,18 @@ export class Store {
    * evaluations (current for its URL; earlier versions from that URL stay, no longer current)
    * and the source row saying what was fetched.
    */
-  readonly writeCrawled = (source: SourceUpdate, result: { document: DocumentRecord; evaluations: readonly ValidatedEvaluation[] } | null): void =>
-    this.db.transaction(() => {
-      let documentId: number | null = null;
-      if (result) {
-        documentId = this.writeDocumentRows(result.document, result.evaluations);
-        this.statements.supersede.run(source.url, documentId);
-      }
+  writeCrawled(source: SourceUpdate, result: { document: DocumentRecord; evaluations: readonly ValidatedEvaluation[] }, runId: number): void {
+    this.immediate(() => {
+      const { documentId } = this.writeDocumentRows(result.document, result.evaluations, runId);
+      this.statements.supersede.run(source.url, documentId);
       this.updateSource(source, documentId);
-    })();
+    });
+  }
 
   /** A source seen but not (re-)extracted: unchanged, unsupported, disallowed or failed. */
-  readonly writeSource = (source: SourceUpdate): void => this.db.transaction(() => this.updateSource(source, null))();
+  writeSource(source: SourceUpdate): void {
+    this.immediate(() => this.updateSource(source, null));
+  }
 
   private updateSource(source: SourceUpdate, documentId: number | null): void {
     this.statements.upsertSource.run({
@@ -175,13 +228,13 @@ export class Store {
   }
 
   startRun(command: string): number {
-    return Number(this.statements.startRun.run(new Date().toISOString(), command).lastInsertRowid);
+    return this.immediate(() => Number(this.statements.startRun.run(new Date().toISOString(), command).lastInsertRowid));
   }
 
   finishRun(id: number, counts: RunCounts): void {
-    this.statements.finishRun.run({
-      id, finishedAt: new Date().toISOString(), sourcesSeen: 0, sourcesNew: 0, sourcesChanged: 0, sourcesFailed: 0, ...counts,
-    });
+    this.immediate(() => this.statements.finishRun.run({
+      id, finishedAt: new Date().toISOString(), documentsKept: 0, sourcesSeen: 0, sourcesNew: 0, sourcesChanged: 0, sourcesFailed: 0, ...counts,
+    }));
   }
 
   close(): void {

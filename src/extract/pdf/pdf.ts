@@ -39,6 +39,19 @@ function openError(error: unknown): DocumentError {
 }
 
 /**
+ * pdf.js's answer for one page, or the file's fault in one line: whatever pdf.js throws while
+ * reading a page (a page tree that loops, a broken stream) comes from the bytes, not from zipin.
+ */
+async function fromPdfJs<T>(what: Promise<T>, page: number): Promise<T> {
+  try {
+    return await what;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new DocumentError(`malformed PDF (page ${page}): ${message.split('\n')[0]!.trim()}`);
+  }
+}
+
+/**
  * A PDF → the table model, rebuilt from the page itself: ruling lines (lattice) give each
  * table's grid and its merged cells, text is placed in the cells by position, free text (titles,
  * notes) stays in reading order, page numbers go, and a table that continues on the next page
@@ -60,11 +73,11 @@ export async function extractPdf(bytes: Uint8Array): Promise<ExtractedDocument> 
     const stitcher = new TableStitcher();
     let fonts: FontLookup | null = null;
     for (let p = 1; p <= doc.numPages; p++) {
-      const page = await doc.getPage(p);
+      const page = await fromPdfJs(doc.getPage(p), p);
       fonts ??= fontsOf(page.commonObjs); // one for the document
       const viewport = page.getViewport({ scale: 1 });
       const view: PageView = { transform: viewport.transform as unknown as Matrix, width: viewport.width, height: viewport.height };
-      let ops: OperatorList | null = await page.getOperatorList();
+      let ops: OperatorList | null = await fromPdfJs(page.getOperatorList(), p);
       const graphics = readGraphics(ops.fnArray, ops.argsArray, view, OPS as unknown as Ops, fonts);
       ops = null; // pdf.js's page data is large: let it go now, not when the next page is in
       const { runs, clipped } = readText(graphics.shown);

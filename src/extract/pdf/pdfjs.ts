@@ -47,4 +47,6 @@ export const DOCUMENT_OPTIONS = {
   useSystemFonts: false,
   disableFontFace: true,
   verbosity: 0,
+  // Images larger than this many pixels are not decoded (a 600-dpi A3 scan is 70 million).
+  maxImageSize: 100_000_000,
 } as const;
