@@ -73,3 +73,10 @@ describe('export', () => {
     expect(first).toMatchObject({ seq: 1, confidence: expect.any(String), source: expect.stringMatching(/^corpus\//) });
   });
 });
+
+describe('CSV cells a spreadsheet would run', () => {
+  it('are prefixed with a quote; plain numbers, signed or not, stay numbers', () => {
+    const csv = toCsv(['v'], ['=1+1', '+SUM(1)', '-1+2', '@SUM(A1)', '\tx', '-5', '+0.25', '12.5', '-', '正常'].map((v) => ({ v })), false);
+    expect(csv.split('\r\n')).toEqual([`"'=1+1"`, `"'+SUM(1)"`, `"'-1+2"`, `"'@SUM(A1)"`, `"'\tx"`, '-5', '+0.25', '12.5', `"'-"`, '正常']);
+  });
+});

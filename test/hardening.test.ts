@@ -162,3 +162,40 @@ describe('memory and time bounds that hold', () => {
     expect(r.stdout).not.toContain('internal error');
   });
 });
+
+describe('output that cannot hurt its reader', () => {
+  /** 003 with hostile names: formulas for projects, a terminal escape in one department (a text that is still text). */
+  function hostileCorpus(dir: string): string {
+    const text = readFileSync(corpusFile(DOCS.guihua), 'utf8')
+      .replace('不动产及房地产业务运维', "=cmd|' /C calc'!A0")
+      .replace('会议室软硬件运维', '@SUM(1+1)')
+      .replace('深圳市规划和自然资源局', '+SUM(1)\u001b]0;pwned\u0007\u009b2J局');
+    writeFileSync(join(dir, 'hostile.txt'), text);
+    return join(dir, 'hostile.txt');
+  }
+
+  it('neutralises spreadsheet formulas in CSV (export and compare), keeping numbers as numbers', () => {
+    const dir = tempDir();
+    const db = join(dir, 'z.sqlite');
+    expect(zipin('extract', hostileCorpus(dir), '--db', db).code).toBe(0);
+    expect(zipin('export', '--db', db, '--out', join(dir, 'csv')).code).toBe(0);
+    const evaluations = readFileSync(join(dir, 'csv', 'evaluations.csv'), 'utf8');
+    expect(evaluations).toContain(`"'=cmd|' /C calc'!A0"`);
+    expect(evaluations).toContain(`"'@SUM(1+1)"`);
+    expect(evaluations).not.toMatch(/(^|,)[=+@]/m);
+    expect(evaluations).toMatch(/,4362600,/); // amounts stay plain numbers
+    const compare = zipin('compare', '--db', db, '--format', 'csv');
+    expect(compare.stdout).toMatch(/^"'\+SUM\(1\)/m);
+  });
+
+  it('prints control characters from the data as visible symbols, never raw', () => {
+    const dir = tempDir();
+    const db = join(dir, 'z.sqlite');
+    const file = hostileCorpus(dir);
+    zipin('extract', file, '--db', db);
+    for (const r of [zipin('compare', '--db', db), zipin('inspect', file)]) {
+      expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      expect(r.stdout).toContain('+SUM(1)␛]0;pwned␇\ufffd2J局');
+    }
+  });
+});

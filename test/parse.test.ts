@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseBlock } from '../src/parse/parse.js';
+import { stripHtml } from '../src/parse/text.js';
 import type { Block } from '../src/model/table.js';
 import { DOCS, evaluationsOf, indicatorAt } from './helpers.js';
 
@@ -217,5 +218,13 @@ describe("a PDF table's own cells", () => {
     // An unknown level label: the text path cannot tell it from texts that slid right.
     expect(text!.level1).toBeNull();
     expect([pdf!.level1, pdf!.level2, pdf!.name, pdf!.target, pdf!.weight]).toEqual(['产出类指标(50分)', '数量指标', '巡检次数', '≥12次', '50']);
+  });
+});
+
+describe('HTML residue in texts', () => {
+  it('decodes every entity and drops markup the way a browser reads it', () => {
+    expect(stripHtml('<p>完成&#160;率&ldquo;高&rdquo;</p><p>&#x4e2d;心&amp;站</p>')).toEqual({ text: '完成 率“高” 中心&站', stripped: true });
+    expect(stripHtml('<span style="x">数据<br>治理</span>')).toEqual({ text: '数据 治理', stripped: true });
+    expect(stripHtml('≥95% & <5次')).toEqual({ text: '≥95% & <5次', stripped: false }); // no markup: left alone
   });
 });

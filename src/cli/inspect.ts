@@ -1,5 +1,6 @@
 import type { DocumentResult } from '../model/document.js';
 import type { ValidatedEvaluation } from '../model/evaluation.js';
+import { terminalSafe } from './terminal.js';
 import { renderTable } from './text-width.js';
 
 const show = (v: string | number | null) => (v === null ? '—' : String(v));
@@ -40,5 +41,5 @@ function formatEvaluation(e: ValidatedEvaluation): string {
 export function formatInspection(result: DocumentResult): string {
   const d = result.document;
   const head = `${d.source}: ${d.status}${d.error ? ` — ${d.error}` : ''}; ${result.evaluations.length} block(s); sha256 ${d.sha256 ?? '—'}`;
-  return [head, ...result.evaluations.map(formatEvaluation)].join('\n\n');
+  return terminalSafe([head, ...result.evaluations.map(formatEvaluation)].join('\n\n'));
 }

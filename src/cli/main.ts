@@ -21,7 +21,7 @@ import { ProgressBar } from './progress.js';
 const USAGE = `zipin ${PIPELINE_VERSION} — performance self-evaluation forms (项目支出绩效自评表) → SQLite
 
 Usage:
-  zipin extract <file|dir>... [--db out/zipin.sqlite] [--concurrency N] [--timeout SECONDS] [--max-memory MB]
+  zipin extract <file|dir>... [--db out/zipin.sqlite] [--concurrency N] [--timeout SECONDS] [--max-memory MB] [--wait SECONDS]
       Extract every supported file (.txt/.tsv/.text and .pdf; directories are searched recursively)
       into the database. Each document gets at most --timeout seconds (120) and --max-memory MB (2048).
       Exit 0 when every document was processed, 1 when any failed, 2 on usage errors.
@@ -31,7 +31,8 @@ Usage:
       Print the tables zipin rebuilt from a PDF (or read from text) as tab-separated lines.
   zipin crawl <listing-url>... [--config sources.json] [--db out/zipin.sqlite] [--files out/files] [--max-depth N]
         [--same-site] [--include RE] [--exclude RE] [--allow-host HOST]... [--allow-private] [--contact EMAIL]
-        [--max-pages N] [--max-bytes N] [--timeout SECONDS] [--retries N] [--delay MS] [--per-host N] [--log text|json]
+        [--max-pages N] [--max-attachments N] [--max-page-attachments N] [--deadline SECONDS] [--max-bytes N]
+        [--timeout SECONDS] [--retries N] [--delay MS] [--per-host N] [--log text|json]
       Walk disclosure listing pages, fetch new or changed attachments, extract them into the database.
       Exit 0 when all went well, 1 when some sources failed (the rest are saved), 2 on usage or config errors.
   zipin compare [--db …] [--by department|unit|year] [--year 2021] [--sort rate|score|gap] [--format table|csv|json]

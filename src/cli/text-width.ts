@@ -1,3 +1,5 @@
+import { terminalSafe } from './terminal.js';
+
 /** Terminal columns a character takes: East Asian wide and fullwidth characters take two. */
 function charWidth(cp: number): number {
   if (cp < 0x1100) return 1;
@@ -45,7 +47,7 @@ export interface Column {
 
 /** An aligned text table whose Chinese text lines up (CJK characters are two columns wide). */
 export function renderTable(columns: readonly Column[], rows: ReadonlyArray<ReadonlyArray<string>>): string {
-  const cells = rows.map((r) => r.map((c, i) => truncate(c, columns[i]?.max ?? 40)));
+  const cells = rows.map((r) => r.map((c, i) => truncate(terminalSafe(c).replace(/\n/g, ' '), columns[i]?.max ?? 40)));
   const widths = columns.map((col, i) => Math.max(displayWidth(col.header), ...cells.map((r) => displayWidth(r[i] ?? ''))));
   const line = (r: readonly string[]) => r
     .map((c, i) => (columns[i]?.align === 'right' ? padStart(c, widths[i]!) : padEnd(c, widths[i]!)))

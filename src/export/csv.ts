@@ -11,10 +11,17 @@ export function csvValue(value: unknown): string {
   return String(value);
 }
 
+/**
+ * A cell a spreadsheet would run as a formula (`=cmd|' /C calc'!A0`, `+SUM(1)`, `@SUM(…)`, a
+ * leading tab or CR): papaparse prefixes it with `'`, so Excel shows it as text. A plain
+ * number (`-5`, `+0.25`) is data, not a formula, and stays as it is.
+ */
+const FORMULA = /^(?![-+]?\d+(\.\d+)?$)[=+\-@\t\r]/;
+
 /** Rows → CSV text (RFC 4180 quoting of commas, quotes and newlines via papaparse), no BOM. */
 export function toCsv(columns: readonly string[], rows: ReadonlyArray<Record<string, unknown>>, header = true): string {
   return Papa.unparse(
     { fields: [...columns], data: rows.map((r) => columns.map((c) => csvValue(r[c]))) },
-    { header, newline: '\r\n', quotes: false },
+    { header, newline: '\r\n', quotes: false, escapeFormulae: FORMULA },
   );
 }
