@@ -47,7 +47,7 @@ describe('extractText', () => {
   it('keeps 1-based line numbers, drops blank lines and splits cells on tabs', () => {
     const doc = extractText(utf8);
     expect(doc.format).toBe('text');
-    expect(doc.rows[0]).toEqual({ line: 3, page: null, cells: ['项目支出绩效自评表'], ruled: false });
+    expect(doc.rows[0]).toEqual({ line: 3, page: null, cells: ['项目支出绩效自评表'], positions: 'inferred', spans: null, table: null });
     const row = doc.rows.find((r) => r.line === 5)!;
     expect(row.cells).toEqual(['项目名称', '不动产及房地产业务运维', '', '', '项目金额', '4362600', '', '', '']);
   });

@@ -209,7 +209,11 @@ describe("a PDF table's own cells", () => {
       ['年度绩效指标', '一级指标', '二级指标', '三级指标', '年度指标值', '实际完成值', '分值', '得分', '偏差原因分析及改进措施'],
       ['', '产出类指标(50分)', '数量指标', '巡检次数', '≥12次', '12次', '50', '50', '无'],
       ['总分', '', '', '', '', '', '50', '50', ''],
-    ].map((cells, i) => ({ line: i + 1, page: ruled ? 1 : null, cells, ruled })),
+    ].map((cells, i) => ({
+      line: i + 1, page: ruled ? 1 : null, cells, positions: ruled ? 'exact' as const : 'inferred' as const,
+      spans: ruled ? cells.map((_, col) => ({ col, cols: 1, rows: 1, continued: false, openTop: false, openBottom: false, box: null })) : null,
+      table: ruled ? 0 : null,
+    })),
   });
 
   it('are read where the header says, even when a value does not look like what its column holds', () => {

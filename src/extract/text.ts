@@ -17,7 +17,7 @@ export function extractText(bytes: Uint8Array): ExtractedDocument {
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i] ?? '';
     if (raw.trim() === '') continue;
-    rows.push({ line: i + 1, page: null, cells: raw.split('\t').map(cleanCell), ruled: false });
+    rows.push({ line: i + 1, page: null, cells: raw.split('\t').map(cleanCell), positions: 'inferred', spans: null, table: null });
   }
   return { format: 'text', pages: null, encoding, rows };
 }

@@ -14,8 +14,10 @@ export const FlagCodeSchema = z.enum([
   'html_stripped',
   'fraction_as_percent',
   'header_misaligned',
-  // rows the parser could not place
+  'code_in_name',
+  // rows the parser could not place, headers it could not classify
   'row_unplaced',
+  'unknown_column',
   // the form's own rules (validate)
   'score_exceeds_weight',
   'level_weight_mismatch',

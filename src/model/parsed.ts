@@ -5,7 +5,8 @@ import { FlagSchema } from './flag.js';
  * The parser's output: every printed value put back in its true column, still as printed text
  * (whitespace collapsed, HTML stripped). Numbers and units are the normaliser's job.
  */
-export const FundingLineCodeSchema = z.enum(['total', 'appropriation', 'carryover', 'other']);
+/** 年度资金总额, 财政拨款, 财政专户管理资金, 单位资金, 上年结转, 其他资金. */
+export const FundingLineCodeSchema = z.enum(['total', 'appropriation', 'special', 'unit', 'carryover', 'other']);
 export type FundingLineCode = z.infer<typeof FundingLineCodeSchema>;
 
 export const ParsedFundingLineSchema = z.object({

@@ -1,9 +1,30 @@
 import { z } from 'zod';
 
 /**
- * The format-neutral table model every extractor produces: a document is a list of rows,
- * each row a list of cell texts, with where it came from. Text files give one row per line;
- * the PDF extractor gives one row per rebuilt table row (with its page).
+ * Where one cell of a row stands in its table's grid. A merged cell's text is on its first row;
+ * on the rows below it the cell is `continued` (empty text, same span). A horizontally merged
+ * cell is one cell covering `cols` columns.
+ */
+export const CellSpanSchema = z.object({
+  /** 0-based first grid column. */
+  col: z.number().int().nonnegative(),
+  /** Grid columns and rows the cell covers (1 when not merged); rows counted from the cell's first row. */
+  cols: z.number().int().positive(),
+  rows: z.number().int().positive(),
+  /** The cell began on a row above; its text is there. */
+  continued: z.boolean(),
+  /** No rule closes the cell at its top / bottom: a page break cuts it and it goes on across the break. */
+  openTop: z.boolean(),
+  openBottom: z.boolean(),
+  /** Its box on the page in points, top-left origin (PDF input), for drawing what the extractor saw. */
+  box: z.tuple([z.number(), z.number(), z.number(), z.number()]).nullable(),
+});
+export type CellSpan = z.infer<typeof CellSpanSchema>;
+
+/**
+ * The format-neutral table model every extractor produces: a document is a list of rows, each
+ * row its cells' texts and, where the reader knows them, each cell's span. Text files give one
+ * row per line; the PDF extractor one row per rebuilt table row (with its page).
  */
 export const RowSchema = z.object({
   /** 1-based line in the text file, or 1-based row index in a PDF's rebuilt text. */
@@ -12,10 +33,16 @@ export const RowSchema = z.object({
   page: z.number().int().positive().nullable(),
   cells: z.array(z.string()),
   /**
-   * The cells are a table's own cells, rebuilt from a PDF's ruling lines or header columns: none
-   * can have slid into a neighbouring column, as cells of a text export can.
+   * `exact`: the cells are the table's own (a ruled PDF's lattice, a spreadsheet, a Word or HTML
+   * table), each with its span in `spans` — none can have slid into a neighbouring column.
+   * `inferred`: cells cut from text (tab-separated lines, a PDF page without rules), which may
+   * have slid, as the cells of a text export do.
    */
-  ruled: z.boolean(),
+  positions: z.enum(['exact', 'inferred']),
+  /** One per cell for exact rows; null for inferred ones. */
+  spans: z.array(CellSpanSchema).nullable(),
+  /** Which table of the document the spans' grid belongs to (rows of one table share a grid); null for inferred rows. */
+  table: z.number().int().nonnegative().nullable(),
 });
 export type Row = z.infer<typeof RowSchema>;
 

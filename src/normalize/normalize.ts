@@ -1,7 +1,7 @@
 import type { Evaluation, Funding, Indicator } from '../model/evaluation.js';
 import { flag, type Flag } from '../model/flag.js';
 import type { ParsedBlock, ParsedIndicator } from '../model/parsed.js';
-import { level1Code, level2Code } from '../parse/labels.js';
+import { level1Code, level2Code } from '../form/levels.js';
 import { parseIndicatorValue, type QuantitativeValue } from './indicator-value.js';
 import { parseMoneyCell, parseNumberCell, type Parsed } from './numbers.js';
 import { parseRate } from './rate.js';

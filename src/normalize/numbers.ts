@@ -1,12 +1,8 @@
 import { Decimal } from 'decimal.js';
 
-const PLACEHOLDER = /^([\/／—–\-－~～]+|不适用|不涉及|无|空)$/;
-const PLAIN = /^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$/;
+import { isPlaceholder, PLAIN_NUMBER as PLAIN } from '../form/vocabulary.js';
 
-/** A cell that means "not applicable" (numeric columns get null for all of these). */
-export function isPlaceholder(text: string | null): boolean {
-  return text === null || text.trim() === '' || PLACEHOLDER.test(text.trim());
-}
+export { isPlaceholder };
 
 /** Parse a printed decimal ("1,656.74", "10", "99.88") exactly; null when it is not one. */
 export function parseDecimal(text: string): Decimal | null {

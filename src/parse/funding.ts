@@ -1,44 +1,20 @@
+import { FUNDING_AMOUNT_COLUMNS, fundingColumn, fundingLine, type FundingColumn } from '../form/columns.js';
+import { moneyUnitIn } from '../form/vocabulary.js';
 import { flag, type Flag } from '../model/flag.js';
-import type { FundingLineCode, ParsedFundingLine } from '../model/parsed.js';
+import type { ParsedFundingLine } from '../model/parsed.js';
 import type { Row } from '../model/table.js';
-import { textValue } from './text.js';
+import { columnAt, emptyRanges, measureFor, placed, setRange, type Ranges } from './grid.js';
+import { quote, textValue } from './text.js';
 
-type FundingColumn = 'initial' | 'fullYear' | 'executed' | 'weight' | 'rate' | 'score';
+type ValueColumn = Exclude<FundingColumn, 'deviation'>;
 
-/** The Shenzhen order of the six funding columns, used when the header row cannot be trusted. */
-const STANDARD_COLUMNS: readonly FundingColumn[] = ['initial', 'fullYear', 'executed', 'weight', 'rate', 'score'];
+/** The Shenzhen order of the six funding columns, used when a text export's header cannot be trusted. */
+const STANDARD_COLUMNS: readonly ValueColumn[] = ['initial', 'fullYear', 'executed', 'weight', 'rate', 'score'];
 
-const COLUMN_LABELS: ReadonlyArray<readonly [RegExp, FundingColumn]> = [
-  [/^年初预算数/, 'initial'],
-  [/^全年预算数/, 'fullYear'],
-  [/^全年执行数/, 'executed'],
-  [/^分值/, 'weight'],
-  [/^执行率/, 'rate'],
-  [/^得分/, 'score'],
-];
-
-const LINE_LABELS: ReadonlyArray<readonly [RegExp, FundingLineCode]> = [
-  [/^(年度)?(财政)?资金总额/, 'total'],
-  [/^(其中\s*[:：]?\s*)?(当年|本年)?财政拨款/, 'appropriation'],
-  [/^上年结转(资金)?/, 'carryover'],
-  [/^其他资金/, 'other'],
-];
-
-function columnOf(cell: string): FundingColumn | null {
-  if (cell === '' || cell.length > 16) return null;
-  const label = cell.replace(/^[*★]\s*/, '').replace(/\s+/g, '');
-  for (const [re, column] of COLUMN_LABELS) if (re.test(label)) return column;
-  return null;
-}
-
-function lineOf(cell: string): FundingLineCode | null {
-  if (cell === '' || cell.length > 20) return null;
-  for (const [re, code] of LINE_LABELS) if (re.test(cell)) return code;
-  return null;
-}
-
+/** A funding section is known by its content: a header row naming amount or rate columns (not by its side label). */
 export function isFundingHeaderRow(row: Row): boolean {
-  return row.cells.filter((c) => columnOf(c) !== null).length >= 3;
+  const columns = row.cells.map(fundingColumn);
+  return columns.filter((c) => c !== null).length >= 3 && columns.filter((c) => c !== null && FUNDING_AMOUNT_COLUMNS.has(c)).length >= 2;
 }
 
 export interface FundingSection {
@@ -48,57 +24,97 @@ export interface FundingSection {
   flags: Flag[];
 }
 
-const UNIT = /(?:项目资金|资金|单位)\s*[(（:：]\s*(万元|元)\s*[)）]?/;
-
+/** 元 or 万元, wherever the rows above the indicators print it (side label, header cell, 单位：万元 line). */
 export function parseMoneyUnit(rows: readonly Row[]): '元' | '万元' {
   for (const row of rows) {
     for (const cell of row.cells) {
-      const m = UNIT.exec(cell.replace(/\s+/g, ''));
-      if (m) return m[1] as '元' | '万元';
+      const unit = moneyUnitIn(cell);
+      if (unit !== null) return unit;
     }
   }
   return '元';
 }
 
+interface Header {
+  row: Row | null;
+  /** Columns in printed order (for text exports). */
+  order: FundingColumn[];
+  /** Where each column stands (for a table's own cells). */
+  ranges: Ranges<FundingColumn>;
+}
+
+function readHeader(row: Row, flags: Flag[]): Header {
+  const first = row.cells.findIndex((c) => fundingColumn(c) !== null);
+  const ranges = emptyRanges<FundingColumn>();
+  const order: FundingColumn[] = [];
+  row.cells.forEach((text, i) => {
+    const column = fundingColumn(text);
+    if (column === null) {
+      // Before the first column stand the side label (项目资金（万元）, 预算执行情况（10分）) and the line labels' column.
+      if (i > first && text !== '') flags.push(flag('unknown_column', 'info', `line ${row.line}: funding header ${quote(text)} is no column zipin knows; its cells were not read`));
+      return;
+    }
+    if (order.includes(column)) return;
+    setRange(ranges, column, row, i);
+    order.push(column);
+  });
+  return { row, order, ranges };
+}
+
+type Values = Record<ValueColumn, string | null>;
+const noValues = (): Values => ({ initial: null, fullYear: null, executed: null, weight: null, rate: null, score: null });
+
 /**
- * The 项目资金 section: a header row naming the columns and up to four lines (总额, 财政拨款,
- * 上年结转, 其他). Values are read from the cells after each line's label in the header's order;
- * when the header is misprinted (labels missing or off by a column) and the line has the six
- * standard values, the standard order is used and flagged.
+ * The 项目资金 section: a header row naming the columns and its lines (总额, 财政拨款, 上年结转,
+ * 其他 … as each issuer words them). A table's own cells (exact rows) are read where the header
+ * says. Cells of a text export are read after each line's label in the header's order; when the
+ * header is misprinted (labels missing or off by a column) and the line has the six standard
+ * values, the standard order is used and flagged.
  */
 export function parseFunding(rows: readonly Row[]): FundingSection {
   const flags: Flag[] = [];
   const lines: ParsedFundingLine[] = [];
-  let columns: FundingColumn[] = [...STANDARD_COLUMNS];
+  let header: Header = { row: null, order: [...STANDARD_COLUMNS], ranges: emptyRanges() };
   let ratePercentHeader = false;
   for (const row of rows) {
     if (isFundingHeaderRow(row)) {
-      columns = row.cells.map(columnOf).filter((c): c is FundingColumn => c !== null);
-      ratePercentHeader = row.cells.some((c) => /^执行率.*%/.test(c.replace(/\s+/g, '')));
+      header = readHeader(row, flags);
+      ratePercentHeader = row.cells.some((c) => fundingColumn(c) === 'rate' && /%/.test(c));
       continue;
     }
-    const at = row.cells.findIndex((c) => lineOf(c) !== null);
+    const at = row.cells.findIndex((c) => fundingLine(c) !== null);
     if (at < 0) continue;
-    const code = lineOf(row.cells[at]!)!;
+    const code = fundingLine(row.cells[at]!)!;
     if (lines.some((l) => l.line === code)) continue;
-    const after = row.cells.slice(at + 1);
-    while (after.length > 0 && after[after.length - 1] === '') after.pop();
-    let order = columns;
-    if (after.length > columns.length && after.length === STANDARD_COLUMNS.length) {
-      order = [...STANDARD_COLUMNS];
-      if (!flags.some((f) => f.code === 'header_misaligned')) flags.push(flag('header_misaligned', 'info',
-        `line ${row.line}: the funding header names ${columns.length} columns but its lines have six values; read in the standard order (年初预算数, 全年预算数, 全年执行数, 分值, 执行率, 得分)`));
-    } else if (after.length > columns.length) {
-      flags.push(flag('row_unplaced', 'warn',
-        `line ${row.line}: funding line "${row.cells[at]}" has ${after.length} values for ${columns.length} columns; extra values ignored`));
+    const value = noValues();
+    const measure = header.row === null ? 'index' : measureFor(header.row, row);
+    if (measure !== 'index') {
+      for (const cell of placed(row, measure).slice(at + 1)) {
+        const column = columnAt(header.ranges, measure, cell.from, cell.to);
+        if (column !== null && column !== 'deviation' && cell.text !== '' && value[column] === null) value[column] = textValue(cell.text);
+      }
+    } else {
+      readInOrder(row, at, header.order, value, flags);
     }
-    const value: Record<FundingColumn, string | null> = {
-      initial: null, fullYear: null, executed: null, weight: null, rate: null, score: null,
-    };
-    order.forEach((column, i) => {
-      value[column] = textValue(after[i]);
-    });
     lines.push({ line: code, label: row.cells[at]!, ...value });
   }
   return { lines, ratePercentHeader, moneyUnit: parseMoneyUnit(rows), flags };
+}
+
+/** A text export's line: its values after the label, in the header's order (or the standard one). */
+function readInOrder(row: Row, at: number, columns: readonly FundingColumn[], value: Values, flags: Flag[]): void {
+  const after = row.cells.slice(at + 1);
+  while (after.length > 0 && after[after.length - 1] === '') after.pop();
+  let order = columns;
+  if (after.length > columns.length && after.length === STANDARD_COLUMNS.length) {
+    order = STANDARD_COLUMNS;
+    if (!flags.some((f) => f.code === 'header_misaligned')) flags.push(flag('header_misaligned', 'info',
+      `line ${row.line}: the funding header names ${columns.length} columns but its lines have six values; read in the standard order (年初预算数, 全年预算数, 全年执行数, 分值, 执行率, 得分)`));
+  } else if (after.length > columns.length) {
+    flags.push(flag('row_unplaced', 'warn',
+      `line ${row.line}: funding line "${row.cells[at]}" has ${after.length} values for ${columns.length} columns; extra values ignored`));
+  }
+  order.forEach((column, i) => {
+    if (column !== 'deviation') value[column] = textValue(after[i]);
+  });
 }

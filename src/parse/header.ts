@@ -1,35 +1,27 @@
+import { CODE_IN_NAME, compact, HEADER_FIELDS, type HeaderField } from '../form/vocabulary.js';
+import { flag, type Flag } from '../model/flag.js';
 import type { ParsedBlock } from '../model/parsed.js';
 import type { Row } from '../model/table.js';
-import { textValue } from './text.js';
-
-type HeaderField = keyof ParsedBlock['header'];
-
-const FIELDS: ReadonlyArray<readonly [RegExp, HeaderField]> = [
-  [/^项目名称$/, 'projectName'],
-  [/^项目编码$/, 'projectCode'],
-  [/^项目(金额|总金额)$/, 'projectAmount'],
-  [/^主管部门$/, 'supervisingDept'],
-  [/^实施单位$/, 'implementingUnit'],
-  [/^一级预算单位$/, 'budgetUnit'],
-  [/^绩效自评年度$/, 'year'],
-];
+import { quote, textValue } from './text.js';
 
 function headerField(cell: string): HeaderField | null {
   if (cell === '' || cell.length > 12) return null; // labels are short; most cells are not labels
-  const label = cell.replace(/^[*★]\s*/, '').replace(/\s+/g, '').replace(/[:：]$/, '');
-  for (const [re, field] of FIELDS) if (re.test(label)) return field;
+  const label = compact(cell).replace(/^[*★]/, '').replace(/[:：]$/, '');
+  for (const [re, field] of HEADER_FIELDS) if (re.test(label)) return field;
   return null;
 }
 
 /**
  * Label/value pairs of the form's header rows. A value is the next filled cell after its label,
- * unless that cell is itself a label (then the field is empty on the form).
+ * unless that cell is itself a label (then the field is empty on the form). A project code
+ * printed inside the name (`51092324T000010263357-2023年…项目`) is read as the code, and flagged.
  */
-export function parseHeader(rows: readonly Row[]): ParsedBlock['header'] {
+export function parseHeader(rows: readonly Row[]): { header: ParsedBlock['header']; flags: Flag[] } {
   const header: ParsedBlock['header'] = {
     projectName: null, projectCode: null, projectAmount: null, supervisingDept: null,
     implementingUnit: null, budgetUnit: null, year: null,
   };
+  const flags: Flag[] = [];
   for (const row of rows) {
     const { cells } = row;
     for (let i = 0; i < cells.length; i++) {
@@ -43,5 +35,11 @@ export function parseHeader(rows: readonly Row[]): ParsedBlock['header'] {
       }
     }
   }
-  return header;
+  const m = header.projectName === null ? null : CODE_IN_NAME.exec(header.projectName);
+  if (m && /\d/.test(m[1]!) && header.projectCode === null) {
+    flags.push(flag('code_in_name', 'info', `项目名称 ${quote(header.projectName!, 40)} begins with a project code: read as 项目编码 ${m[1]}`));
+    header.projectCode = m[1]!;
+    header.projectName = m[2]!.trim();
+  }
+  return { header, flags };
 }

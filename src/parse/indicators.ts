@@ -1,62 +1,42 @@
+import { INDICATOR_COLUMN_NAMES, indicatorColumn, type IndicatorColumn } from '../form/columns.js';
+import { parseLevelLabel, type LevelLabel } from '../form/levels.js';
+import { compact, FILLER, INDICATOR_SECTION, isDash, SCORE_NUMBER, SUB_ROW, TRAILER } from '../form/vocabulary.js';
 import { flag, type Flag } from '../model/flag.js';
 import type { ParsedIndicator } from '../model/parsed.js';
 import type { Row } from '../model/table.js';
-import { parseLevelLabel, type LevelLabel } from './labels.js';
+import { columnAt, emptyRanges, measureFor, placed, setRange, type Ranges } from './grid.js';
 import { quote, textValue } from './text.js';
 
-type Role = 'level1' | 'level2' | 'name' | 'targetNature' | 'target' | 'targetUnit' | 'actual' | 'weight' | 'score' | 'deviation';
+type Role = IndicatorColumn;
 
 /** The Shenzhen column order; the shifted-cell repair below assumes it. */
 const STANDARD: readonly Role[] = ['level1', 'level2', 'name', 'target', 'actual', 'weight', 'score', 'deviation'];
 
-const ROLE_NAMES: Record<Role, string> = {
-  level1: '一级指标', level2: '二级指标', name: '三级指标', targetNature: '指标性质', target: '年度指标值', targetUnit: '度量单位', actual: '实际完成值',
-  weight: '分值', score: '得分', deviation: '偏差原因',
-};
-
-const HEADER_LABELS: ReadonlyArray<readonly [RegExp, Role]> = [
-  [/^一级指标/, 'level1'],
-  [/^二级指标/, 'level2'],
-  [/^三级指标/, 'name'],
-  [/^指标性质/, 'targetNature'],
-  [/^(度量单位|计量单位)/, 'targetUnit'],
-  [/^(年度指标值|预期指标值|年初目标值|年度目标值|指标值)/, 'target'],
-  [/^实际(完成)?(指标)?值/, 'actual'],
-  [/^分值/, 'weight'],
-  [/^得分$/, 'score'],
-  [/(偏差原因|未完成原因)/, 'deviation'],
-];
-
-function roleOf(cell: string): Role | null {
-  if (cell === '' || cell.length > 16) return null;
-  const label = cell.replace(/^[*★]\s*/, '').replace(/\s+/g, '');
-  for (const [re, role] of HEADER_LABELS) if (re.test(label)) return role;
-  return null;
-}
-
+/**
+ * A header row of the indicator table, by meaning: it names a level or the indicator's name and
+ * a value column (target, actual, weight or score) — three columns at least.
+ */
 export function isIndicatorHeaderRow(row: Row): boolean {
-  const roles = row.cells.map(roleOf);
-  return roles.includes('level1') && (roles.includes('name') || roles.includes('level2'));
+  let levels = 0;
+  let values = 0;
+  for (const c of row.cells) {
+    const role = indicatorColumn(c);
+    if (role === 'level1' || role === 'level2' || role === 'name') levels++;
+    else if (role === 'target' || role === 'actual' || role === 'weight' || role === 'score') values++;
+  }
+  return levels >= 1 && values >= 1 && levels + values >= 3;
 }
 
 /** Whether an indicator header row has a 分值 column (some issuers print none). */
 export function hasWeightColumn(row: Row): boolean {
-  return row.cells.some((c) => roleOf(c) === 'weight');
+  return row.cells.some((c) => indicatorColumn(c) === 'weight');
 }
 
-/** The 年度绩效指标 label of the table's first column, or the piece of it a page break left in a row. */
-const SECTION_LABEL = /^(年度绩效\s*指标|年度绩效|绩效指标|指标)$/;
-/** Rows the template leaves for more indicators: "指标2:", "……". */
-const FILLER = /^(指标\s*\d+\s*[:：]?|[…\.。]{2,})$/;
-/** A note under the indicators ends them. */
-const NOTES = /^(其他需要说明(的)?事项|说明\s*[:：])/;
-const NUMBER = /^[-+]?\d+(?:\.\d+)?$/;
-const SUB_ROW = /^其中\s*[:：]?/;
-const PLACEHOLDER = /^[\/／—–\-－]$/;
+const isSection = (cell: string) => INDICATOR_SECTION.test(compact(cell));
 
 /** Where the weight/score pair sits: the rightmost two adjacent numbers, else two adjacent placeholders. */
 function findAnchor(cells: readonly string[]): number {
-  for (const scoreLike of [(c: string) => NUMBER.test(c), (c: string) => NUMBER.test(c) || PLACEHOLDER.test(c)]) {
+  for (const scoreLike of [(c: string) => SCORE_NUMBER.test(c), (c: string) => SCORE_NUMBER.test(c) || isDash(c)]) {
     for (let j = cells.length - 2; j >= 0; j--) {
       if (scoreLike(cells[j]!) && scoreLike(cells[j + 1]!)) return j;
     }
@@ -185,6 +165,40 @@ function applyLevels(levels: Placement['levels'], state: LevelState): {
   return { applied, notLabels };
 }
 
+/**
+ * The columns the header names, where each stands (grid column, x, cell index). A target printed
+ * as 指标性质 | 指标值 | 度量单位 on a second header row under a merged 年度指标值 takes that row's
+ * three columns. A header cell no class fits is flagged.
+ */
+function readColumns(header: Row, next: Row | undefined, flags: Flag[]): Ranges<Role> {
+  const ranges = emptyRanges<Role>();
+  const sub = (next?.cells ?? []).map(indicatorColumn);
+  const split = sub.some((role) => role === 'targetNature' || role === 'targetUnit');
+  header.cells.forEach((text, i) => {
+    const role = indicatorColumn(text);
+    if (role === null) {
+      if (text !== '' && !isSection(text)) flags.push(flag('unknown_column', 'info', `line ${header.line}: indicator header ${quote(text)} is no column zipin knows; its cells were not read`));
+    } else if (!(split && role === 'target')) {
+      setRange(ranges, role, header, i);
+    }
+  });
+  if (split) {
+    // A text export prints a merged 年度指标值 as one cell, with no empty cells standing for the
+    // other two: header cells after it move right, to where the sub-header's columns end.
+    const targetAt = header.cells.findIndex((c) => indicatorColumn(c) === 'target');
+    const lastSub = Math.max(...sub.map((role, i) => (role === null ? -1 : i)));
+    const after = [...ranges.index.values()].map(([from]) => from).filter((from) => from > targetAt);
+    const shift = after.length > 0 ? Math.max(0, lastSub + 1 - Math.min(...after)) : 0;
+    for (const [role, [from, to]] of ranges.index) if (from > targetAt) ranges.index.set(role, [from + shift, to + shift]);
+    sub.forEach((role, i) => {
+      if (role === null) return;
+      for (const measure of ['grid', 'x', 'index'] as const) ranges[measure].delete(role);
+      setRange(ranges, role, next!, i);
+    });
+  }
+  return ranges;
+}
+
 export interface IndicatorSection {
   indicators: ParsedIndicator[];
   flags: Flag[];
@@ -198,57 +212,51 @@ export function parseIndicators(rows: readonly Row[], headerAt: number, isEnd: (
   const flags: Flag[] = [];
   const indicators: ParsedIndicator[] = [];
   if (headerAt < 0) return { indicators, flags };
-  const headerCells = rows[headerAt]!.cells;
-  // 年度指标值 printed as three columns under it (指标性质 | 指标值 | 度量单位) on a second header row.
-  const subRow = rows[headerAt + 1];
-  const subCols = (subRow?.cells ?? []).map((c, i) => ({ role: roleOf(c), i })).filter((x): x is { role: Role; i: number } => x.role !== null);
-  const split = subCols.some((x) => x.role === 'targetNature' || x.role === 'targetUnit');
-  const headerCol: Partial<Record<Role, number>> = {};
-  headerCells.forEach((c, i) => {
-    const role = roleOf(c);
-    if (role !== null && headerCol[role] === undefined && !(split && role === 'target')) headerCol[role] = i;
-  });
-  if (split) {
-    // The sub-header gives the three columns; header cells after them move right when the header
-    // row printed 年度指标值 as one merged cell (no empty cells standing for the other two).
-    const targetAt = headerCells.findIndex((c) => roleOf(c) === 'target');
-    const lastSub = Math.max(...subCols.map((x) => x.i));
-    const after = (Object.values(headerCol) as number[]).filter((col) => col > targetAt);
-    const shift = after.length > 0 ? Math.max(0, lastSub + 1 - Math.min(...after)) : 0;
-    for (const role of Object.keys(headerCol) as Role[]) if (headerCol[role]! > targetAt) headerCol[role] = headerCol[role]! + shift;
-    for (const { role, i } of subCols) headerCol[role] = i;
-  }
-  const order = (Object.entries(headerCol) as Array<[Role, number]>).sort((a, b) => a[1] - b[1]).map(([r]) => r);
+  const headerRow = rows[headerAt]!;
+  const ranges = readColumns(headerRow, rows[headerAt + 1], flags);
+  // 指标性质 | 指标值 | 度量单位 on a row of their own under the header.
+  const subHeader = (rows[headerAt + 1]?.cells ?? []).some((c) => ['targetNature', 'targetUnit'].includes(indicatorColumn(c) ?? ''));
+  const order = [...ranges.index.entries()].filter(([r]) => r !== 'method').sort((a, b) => a[1][0] - b[1][0]).map(([r]) => r);
   const standard = order.length === STANDARD.length && order.every((r, i) => r === STANDARD[i]);
   const state: LevelState = { level1: null, level1Points: null, level2: null };
 
-  for (const row of rows.slice(headerAt + (split ? 2 : 1))) {
-    if (isEnd(row) || NOTES.test(row.cells.find((c) => c !== '') ?? '')) break;
-    const cells = row.cells.map((c) => (SECTION_LABEL.test(c) ? '' : c));
+  for (const row of rows.slice(headerAt + (subHeader ? 2 : 1))) {
+    if (isEnd(row) || TRAILER.test(compact(row.cells.find((c) => c !== '') ?? ''))) break;
+    const cells = row.cells.map((c) => (isSection(c) ? '' : c));
     let values: Partial<Record<Role, string>>;
-    // Cells of a text export may have slid: put them back by value. A PDF table's own cells on
-    // the header's grid are where the header says.
-    const onGrid = row.ruled && rows[headerAt]!.ruled && row.cells.length === headerCells.length;
-    if (standard && !onGrid) {
+    // A table's own cells are where the header says; cells of a text export may have slid, and
+    // with the Shenzhen order they are put back by value.
+    const measure = measureFor(headerRow, row);
+    const exact = measure !== 'index';
+    if (exact) {
+      values = {};
+      placed(row, measure).forEach((c, i) => {
+        const text = cells[i]!;
+        const role = text === '' || c.continued ? null : columnAt(ranges, measure, c.from, c.to);
+        if (role !== null && role !== 'method') values[role] = values[role] === undefined ? text : `${values[role]} ${text}`;
+      });
+    } else if (standard) {
       const placement = placeByValue(row, cells, state);
       const levels = placement.applied;
       flags.push(...placement.problems);
       const moved = [
         ...levels.map((l) => ({ role: l.role, col: l.col, text: l.text })),
         ...(Object.entries(placement.from) as Array<[Role, number]>).map(([role, col]) => ({ role, col, text: placement.values[role]! })),
-      ].filter((m) => headerCol[m.role] !== undefined && headerCol[m.role] !== m.col);
+      ].filter((m) => ranges.index.has(m.role) && ranges.index.get(m.role)![0] !== m.col);
       values = placement.values;
       if (moved.length > 0) {
         flags.push(flag('column_shift', 'info', `line ${row.line}: shifted cells put back in their columns (${moved
-          .map((m) => `${quote(m.text, 10)} → ${ROLE_NAMES[m.role]}`).join(', ')})`));
+          .map((m) => `${quote(m.text, 10)} → ${INDICATOR_COLUMN_NAMES[m.role]}`).join(', ')})`));
       }
     } else {
       values = {};
-      for (const [role, col] of Object.entries(headerCol) as Array<[Role, number]>) {
+      for (const [role, [col]] of ranges.index) {
         const text = cells[col] ?? '';
-        if (text !== '') values[role] = text;
+        if (text !== '' && role !== 'method') values[role] = text;
       }
-      if (split) {
+    }
+    if (!standard || exact) {
+      if (values.targetNature !== undefined || values.targetUnit !== undefined) {
         // ≧ | 735 | 人次 → "≧735人次", read by the normaliser like any printed target.
         const target = [values.targetNature, values.target, values.targetUnit].filter((v) => v !== undefined && textValue(v) !== null).join('');
         if (target !== '') values.target = target;
@@ -259,7 +267,7 @@ export function parseIndicators(rows: readonly Row[], headerAt: number, isEnd: (
         const text = values[role];
         if (text === undefined) continue;
         const label = parseLevelLabel(text);
-        levelCells.push({ label: label ?? { base: text, points: null, kind: role }, col: headerCol[role]! });
+        levelCells.push({ label: label ?? { base: text, points: null, kind: role }, col: ranges.index.get(role)![0] });
       }
       applyLevels(levelCells, state);
     }

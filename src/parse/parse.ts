@@ -1,7 +1,7 @@
 import { flag, type Flag } from '../model/flag.js';
 import type { ParsedBlock } from '../model/parsed.js';
 import type { Block, Row } from '../model/table.js';
-import { isTotalRow } from '../segment/headings.js';
+import { isClosingRow, isTotalRow } from '../segment/headings.js';
 import { parseFunding } from './funding.js';
 import { garbledSample } from './garbled.js';
 import { parseGoals } from './goals.js';
@@ -10,10 +10,9 @@ import { hasWeightColumn, isIndicatorHeaderRow, parseIndicators } from './indica
 import { stripHtml, textValue } from './text.js';
 
 /** 总分's 分值 and 得分, in that order — or its 得分 alone where the form has no 分值 column. */
-function parseTotal(rows: readonly Row[], hasWeights: boolean): { weight: string | null; score: string | null } {
-  const row = rows.find(isTotalRow);
+function parseTotal(row: Row | undefined, hasWeights: boolean): { weight: string | null; score: string | null } {
   if (row === undefined) return { weight: null, score: null };
-  const at = row.cells.findIndex((c) => /^总\s*分/.test(c));
+  const at = row.cells.findIndex((c) => c !== '');
   const values = row.cells.slice(at + 1).filter((c) => c !== '');
   return hasWeights ? { weight: textValue(values[0]), score: textValue(values[1]) } : { weight: null, score: textValue(values[0]) };
 }
@@ -58,9 +57,12 @@ export function parseBlock(block: Block): ParsedBlock {
   const top = indicatorHeader >= 0 ? rows.slice(0, indicatorHeader) : rows;
   const funding = parseFunding(top);
   const goals = parseGoals(top);
-  const indicators = parseIndicators(rows, indicatorHeader, isTotalRow);
+  // The form closes at 总分 — or, after the indicators have begun, at 合计/总计.
+  const isEnd = (row: Row) => isTotalRow(row) || (indicatorHeader >= 0 && isClosingRow(row));
+  const indicators = parseIndicators(rows, indicatorHeader, isEnd);
   const hasWeights = indicatorHeader < 0 || hasWeightColumn(rows[indicatorHeader]!);
-  const total = parseTotal(rows, hasWeights);
+  const total = parseTotal(rows.find((r, i) => isTotalRow(r) || (indicatorHeader >= 0 && i > indicatorHeader && isClosingRow(r))), hasWeights);
+  const header = parseHeader(top);
   return stripAll({
     blockIndex: block.index,
     title: block.title,
@@ -68,7 +70,7 @@ export function parseBlock(block: Block): ParsedBlock {
     lineEnd: last.line,
     pageStart: pages.length > 0 ? Math.min(...pages) : null,
     pageEnd: pages.length > 0 ? Math.max(...pages) : null,
-    header: withHeadingYear(parseHeader(top), block.headingYear),
+    header: withHeadingYear(header.header, block.headingYear),
     moneyUnit: funding.moneyUnit,
     ratePercentHeader: funding.ratePercentHeader,
     funding: funding.lines,
@@ -77,7 +79,7 @@ export function parseBlock(block: Block): ParsedBlock {
     indicators: indicators.indicators,
     totalWeight: total.weight,
     totalScore: total.score,
-    flags: [...funding.flags, ...indicators.flags, ...garbledFlags(rows)],
+    flags: [...header.flags, ...funding.flags, ...indicators.flags, ...garbledFlags(rows)],
   });
 }
 

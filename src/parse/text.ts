@@ -1,14 +1,13 @@
 import { parseFragment } from 'parse5';
+import { isDash } from '../form/vocabulary.js';
 
 /** Cell-text helpers shared by the parser's sections. */
-
-const PLACEHOLDER = /^[\/／—–\-－~～]+$/;
 
 /** A text column keeps printed words (不适用, 无); a bare "/" or "—" or nothing is null. */
 export function textValue(cell: string | undefined): string | null {
   if (cell === undefined) return null;
   const s = cell.trim();
-  if (s === '' || PLACEHOLDER.test(s)) return null;
+  if (s === '' || isDash(s)) return null;
   return s;
 }
 

@@ -1,3 +1,4 @@
+import { YEAR_LINE } from '../form/vocabulary.js';
 import type { Block, ExtractedDocument, Row } from '../model/table.js';
 import { headingText, isFormHeaderRow, isInstructionsRow, isTotalRow, yearOf } from './headings.js';
 
@@ -16,7 +17,7 @@ function confirmedForm(rows: readonly Row[], from: number): boolean {
 function yearLine(rows: readonly Row[], from: number): number | null {
   for (let i = from; i < Math.min(rows.length, from + HEADER_LOOKAHEAD) && !isFormHeaderRow(rows[i]!); i++) {
     const cells = rows[i]!.cells.filter((c) => c !== '');
-    const m = cells.length === 1 ? /^[（(]?\s*((?:19|20)\d{2})\s*年度?\s*[)）]?$/.exec(cells[0]!) : null;
+    const m = cells.length === 1 ? YEAR_LINE.exec(cells[0]!) : null;
     if (m) return Number(m[1]);
   }
   return null;

@@ -61,7 +61,22 @@ ALTER TABLE runs ADD COLUMN sources_failed INTEGER NOT NULL DEFAULT 0;
 ${SOURCES}`,
   3: `
 ALTER TABLE runs ADD COLUMN documents_kept INTEGER NOT NULL DEFAULT 0;
-${FAILURES_AND_LOCKS}`,
+${FAILURES_AND_LOCKS}
+CREATE TABLE funding_v3 (
+  evaluation_id  INTEGER NOT NULL REFERENCES evaluations (id) ON DELETE CASCADE,
+  line           TEXT NOT NULL CHECK (line IN ('total', 'appropriation', 'special', 'unit', 'carryover', 'other')),
+  initial_yuan   REAL,
+  full_year_yuan REAL,
+  executed_yuan  REAL,
+  weight         REAL,
+  rate           REAL,
+  rate_raw       TEXT,
+  score          REAL,
+  PRIMARY KEY (evaluation_id, line)
+);
+INSERT INTO funding_v3 SELECT evaluation_id, line, initial_yuan, full_year_yuan, executed_yuan, weight, rate, rate_raw, score FROM funding;
+DROP TABLE funding;
+ALTER TABLE funding_v3 RENAME TO funding;`,
 };
 
 export const SCHEMA = `
@@ -112,7 +127,7 @@ CREATE INDEX IF NOT EXISTS evaluations_year ON evaluations (year);
 
 CREATE TABLE IF NOT EXISTS funding (
   evaluation_id  INTEGER NOT NULL REFERENCES evaluations (id) ON DELETE CASCADE,
-  line           TEXT NOT NULL CHECK (line IN ('total', 'appropriation', 'carryover', 'other')),
+  line           TEXT NOT NULL CHECK (line IN ('total', 'appropriation', 'special', 'unit', 'carryover', 'other')),
   initial_yuan   REAL,
   full_year_yuan REAL,
   executed_yuan  REAL,

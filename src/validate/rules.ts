@@ -1,6 +1,7 @@
 import { Decimal } from 'decimal.js';
 import type { Evaluation, Funding } from '../model/evaluation.js';
 import { flag, type Flag } from '../model/flag.js';
+import { FUNDING_LINE_NAMES } from '../form/columns.js';
 
 /** Printed scores carry two decimals; sums that differ by less than this are rounding. */
 const SCORE_TOLERANCE = new Decimal('0.015');
@@ -85,9 +86,6 @@ export function totalScore(e: Evaluation): Flag[] {
     `funding 得分 ${fundingScore ?? 0} + indicator 得分 add up to ${fmt(got)}, not the 总分 得分 ${e.totalScore}`)];
 }
 
-const LINE_NAMES: Record<Funding['line'], string> = {
-  total: '年度资金总额', appropriation: '当年财政拨款', carryover: '上年结转资金', other: '其他资金',
-};
 
 /**
  * 执行率 = 全年执行数 ÷ 全年预算数, to the precision printed (one unit of the last printed digit,
@@ -104,13 +102,13 @@ export function executionRates(e: Evaluation): Flag[] {
     const exact = new Decimal(f.executedYuan).dividedBy(f.fullYearYuan).times(scale);
     if (exact.minus(printed).abs().greaterThan(tolerance)) {
       flags.push(flag('rate_mismatch', 'warn',
-        `${LINE_NAMES[f.line]} 执行率 prints ${f.rateRaw} but 全年执行数 ÷ 全年预算数 = ${exact.toDecimalPlaces(decimals + 2).toString()}`));
+        `${FUNDING_LINE_NAMES[f.line]} 执行率 prints ${f.rateRaw} but 全年执行数 ÷ 全年预算数 = ${exact.toDecimalPlaces(decimals + 2).toString()}`));
     }
   }
   return flags;
 }
 
-/** 年度资金总额 = 当年财政拨款 + 上年结转资金 + 其他资金, column by column. */
+/** 年度资金总额 = the sum of the lines under it (财政拨款, 财政专户, 单位资金, 上年结转, 其他), column by column. */
 export function fundingLines(e: Evaluation): Flag[] {
   const total = e.funding.find((f) => f.line === 'total');
   const parts = e.funding.filter((f) => f.line !== 'total');

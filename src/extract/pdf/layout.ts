@@ -1,3 +1,4 @@
+import type { CellSpan } from '../../model/table.js';
 import type { Box, TextRun } from './geometry.js';
 import type { Table } from './lattice.js';
 import { streamTables } from './stream.js';
@@ -95,6 +96,10 @@ function splitAcrossRules(run: TextRun, table: Table, row: number): TextRun[] {
   return cuts.length === 0 ? [run] : splitRun(run, cuts);
 }
 
+function* range(from: number, to: number): Generator<number> {
+  for (let k = from; k <= to; k++) yield k;
+}
+
 function indexIn(edges: readonly number[], v: number): number {
   for (let i = 0; i < edges.length - 1; i++) if (v >= edges[i]! && v < edges[i + 1]!) return i;
   return -1;
@@ -112,6 +117,10 @@ export interface LaidOutRow {
   ruled: boolean;
   /** Per cell: 'own' (the cell starts on this row), 'below' (it also spans the rows below), 'continued' (it started above). */
   spans: Array<'own' | 'below' | 'continued'>;
+  /** Per cell of a ruled table: its place in the grid, its span and box — the table's own cells. */
+  grid?: CellSpan[];
+  /** The page's table the grid belongs to (its index on the page). */
+  table?: number;
   /**
    * First row of a table: per cell, whether no rule closes it above — the page break cut it, and
    * it goes on from the previous page.
@@ -129,7 +138,7 @@ export interface LaidOutRow {
  * text on its first row and an empty cell on the rows below it (as a merged cell reads in the
  * published text files), a horizontally merged cell once.
  */
-function tableRows(table: Table, runs: readonly TextRun[]): LaidOutRow[] {
+function tableRows(table: Table, runs: readonly TextRun[], index: number): LaidOutRow[] {
   const texts = table.regions.map(() => [] as TextRun[]);
   for (const run of runs) {
     const row = indexIn(table.ys, (run.y0 + run.y1) / 2);
@@ -147,6 +156,7 @@ function tableRows(table: Table, runs: readonly TextRun[]): LaidOutRow[] {
   for (let r = 0; r <= last; r++) {
     const cells: string[] = [];
     const spans: LaidOutRow['spans'] = [];
+    const grid: CellSpan[] = [];
     const openAbove: boolean[] = [];
     const bottom: NonNullable<LaidOutRow['bottom']> = [];
     let lastRegion = -1;
@@ -158,6 +168,12 @@ function tableRows(table: Table, runs: readonly TextRun[]): LaidOutRow[] {
       if (region.r0 === r && region.r1 === last) home.set(g, { cells, index: cells.length });
       cells.push(region.r0 === r ? content[g]! : '');
       spans.push(region.r0 !== r ? 'continued' : region.r1 > r ? 'below' : 'own');
+      grid.push({
+        col: region.c0, cols: region.c1 - region.c0 + 1, rows: region.r1 - region.r0 + 1, continued: region.r0 !== r,
+        openTop: region.r0 === 0 && [...range(region.c0, region.c1)].some((k) => table.openTop || !table.hasHorizontal(0, k)),
+        openBottom: region.r1 === last && [...range(region.c0, region.c1)].some((k) => table.openBottom || !table.hasHorizontal(last + 1, k)),
+        box: [table.xs[region.c0]!, table.ys[region.r0]!, table.xs[region.c1 + 1]!, table.ys[region.r1 + 1]!],
+      });
       if (r === 0) openAbove.push(table.openTop || !table.hasHorizontal(0, c));
       if (r === last) {
         const at = home.get(g);
@@ -166,7 +182,7 @@ function tableRows(table: Table, runs: readonly TextRun[]): LaidOutRow[] {
     }
     if (!cells.some((c) => c !== '')) continue;
     rows.push({
-      top: table.ys[r]!, cells, ruled: true, spans,
+      top: table.ys[r]!, cells, ruled: true, spans, grid, table: index,
       ...(r === 0 ? { openAbove } : {}),
       ...(r === last ? { bottom } : {}),
     });
@@ -315,7 +331,7 @@ export function layoutPage(tables: readonly Table[], allRuns: readonly TextRun[]
   // Without ruling lines, tables are found from their header lines (stream fallback).
   const stream = tables.length === 0 ? streamTables(rest) : { rows: [], rest };
   const rows = [
-    ...tables.flatMap((table, i) => tableRows(table, owned[i]!)),
+    ...tables.flatMap((table, i) => tableRows(table, owned[i]!, i)),
     ...stream.rows,
     ...freeRows(stream.rest).filter((r) => !(r.cells.length === 1 && PAGE_NUMBER.test(r.cells[0]!))),
   ];

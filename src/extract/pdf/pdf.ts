@@ -71,6 +71,7 @@ export async function extractPdf(bytes: Uint8Array): Promise<ExtractedDocument> 
     let anyText = false;
     let anyImage = false;
     const stitcher = new TableStitcher();
+    const tableIds = new Map<string, number>();
     let fonts: FontLookup | null = null;
     for (let p = 1; p <= doc.numPages; p++) {
       const page = await fromPdfJs(doc.getPage(p), p);
@@ -86,7 +87,11 @@ export async function extractPdf(bytes: Uint8Array): Promise<ExtractedDocument> 
       const laid = layoutPage(findTables(graphics.rules), runs, clipped, view.width, view.height);
       stitcher.newPage(p);
       for (const row of laid) {
-        if (stitcher.accept(row)) rows.push({ line: rows.length + 1, page: p, cells: row.cells, ruled: row.ruled });
+        if (!stitcher.accept(row)) continue;
+        const exact = row.grid !== undefined && row.table !== undefined;
+        // Tables are numbered through the document: each page's tables have grids of their own.
+        const table = exact ? tableIds.get(`${p}:${row.table}`) ?? tableIds.set(`${p}:${row.table}`, tableIds.size).size - 1 : null;
+        rows.push({ line: rows.length + 1, page: p, cells: row.cells, positions: exact ? 'exact' : 'inferred', spans: row.grid ?? null, table });
       }
       page.cleanup();
     }
