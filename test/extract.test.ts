@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeText } from '../src/extract/encoding.js';
 import { DocumentError, extract } from '../src/extract/index.js';
+import { FORM_SENSE } from '../src/form/sense.js';
 import { extractText } from '../src/extract/text.js';
 import { corpusFile, DOCS, FIXTURES } from './helpers.js';
 
@@ -58,9 +59,9 @@ describe('extractText', () => {
   });
 
   it('dispatches by content and name', async () => {
-    await expect(extract(Buffer.from('%PDF-1.7\n'), 'x.pdf')).rejects.toThrow(new DocumentError('not a valid PDF (corrupt or truncated)'));
-    await expect(extract(Buffer.from('hello'), 'x.docx')).rejects.toThrow(/unsupported file type ".docx"/);
-    await expect(extract(Buffer.from('<!DOCTYPE html><html>404</html>'), 'x.pdf')).rejects.toThrow(/HTML page/);
-    expect((await extract(readFileSync(corpusFile(DOCS.guihua)), 'renamed.dat.txt')).format).toBe('text');
+    await expect(extract(Buffer.from('%PDF-1.7\n'), 'x.pdf', FORM_SENSE)).rejects.toThrow(new DocumentError('not a valid PDF (corrupt or truncated)'));
+    await expect(extract(Buffer.from('hello'), 'x.docx', FORM_SENSE)).rejects.toThrow(/unsupported file type ".docx"/);
+    await expect(extract(Buffer.from('<!DOCTYPE html><html>404</html>'), 'x.pdf', FORM_SENSE)).rejects.toThrow(/HTML page/);
+    expect((await extract(readFileSync(corpusFile(DOCS.guihua)), 'renamed.dat.txt', FORM_SENSE)).format).toBe('text');
   });
 });

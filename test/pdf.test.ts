@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extract } from '../src/extract/index.js';
+import { FORM_SENSE } from '../src/form/sense.js';
 import { findTables } from '../src/extract/pdf/lattice.js';
 import { layoutPage } from '../src/extract/pdf/layout.js';
 import { streamTables } from '../src/extract/pdf/stream.js';
@@ -259,7 +260,7 @@ describe('pieces', () => {
       ...level1.flatMap((label, r) => [
         ...(label ? [run(label, 0, 20 + r * 20)] : []), run(`二级${r}`, 100, 20 + r * 20), run(`指标${r}`, 200, 20 + r * 20), run('10', 300, 20 + r * 20), run('9', 400, 20 + r * 20),
       ]),
-    ]).rows.slice(1).map((row) => row.cells[0]);
+    ], FORM_SENSE).rows.slice(1).map((row) => row.cells[0]);
     expect(table(['', '产出指标', '', '效益指标', ''])).toEqual(['产出指标', '', '', '效益指标', '']);
     expect(table(['产出指标', '', '', '效益指标', ''])).toEqual(['产出指标', '', '', '效益指标', '']);
   });
@@ -279,16 +280,16 @@ describe('pieces', () => {
     // A 2-column table from y 0 to 100 (Gnumeric: the merged columns' rules reach the footer line at y 90).
     const across = (y: number) => ({ x0: 0, x1: 200, y0: y, y1: y, horizontal: true });
     const down = (x: number) => ({ x0: x, x1: x, y0: 0, y1: 100, horizontal: false });
-    const tables = findTables([across(0), across(40), down(0), down(100), down(200)]);
+    const rules = [across(0), across(40), down(0), down(100), down(200)];
     const run = (text: string, x0: number, y0: number, width: number) => ({ text, x0, y0, x1: x0 + width, y1: y0 + 9, size: 9 });
     const footer = [run('第', 110, 86, 9), run('2', 119, 86, 5), run('页，共', 124, 86, 27), run('8', 151, 86, 5), run('页', 156, 86, 9)];
-    const rows = layoutPage(tables, [run('名称', 10, 15, 18), run('年度绩效', 10, 88, 36), ...footer], [], 595, 842);
+    const rows = layoutPage(rules, [run('名称', 10, 15, 18), run('年度绩效', 10, 88, 36), ...footer], [], 595, 842, FORM_SENSE);
     expect(rows.flatMap((r) => r.cells).join('|')).not.toMatch(/页/);
     expect(rows.flatMap((r) => r.cells)).toContain('年度绩效');
   });
 
   it('prints rebuilt tables in the corpus text format, which reads back to the same records', async () => {
-    const doc = ExtractedDocumentSchema.parse(await extract(readFileSync(fixture('003_e7112b8e4e2d84a4.calc.pdf')), 'calc.pdf'));
+    const doc = ExtractedDocumentSchema.parse(await extract(readFileSync(fixture('003_e7112b8e4e2d84a4.calc.pdf')), 'calc.pdf', FORM_SENSE));
     expect(doc).toMatchObject({ format: 'pdf', pages: 12, encoding: null });
     expect(doc.rows.every((r) => r.page !== null && r.page >= 1 && r.page <= 12)).toBe(true);
     const text = doc.rows.map((r) => r.cells.join('\t')).join('\n');

@@ -3,6 +3,7 @@ import { InputError, readRegularFile } from '../pipeline/input.js';
 import { parseArgs } from 'node:util';
 import { processDocument, unreadableDocument } from '../pipeline/process.js';
 import { DocumentError, extract } from '../extract/index.js';
+import { FORM_SENSE } from '../form/sense.js';
 import { DEFAULT_LIMITS } from '../pipeline/pool.js';
 import { runExtract, type ExtractSummary } from '../pipeline/run.js';
 import { PIPELINE_VERSION } from '../version.js';
@@ -150,7 +151,7 @@ async function totextCommand(args: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('totext takes exactly one file');
   const path = positionals[0]!;
   try {
-    const doc = await extract(readRegularFile(path), path);
+    const doc = await extract(readRegularFile(path), path, FORM_SENSE);
     let page: number | null = null;
     for (const row of doc.rows) {
       if (page !== null && row.page !== page) process.stdout.write('\n'); // a blank line between pages

@@ -2,6 +2,7 @@ import { extname } from 'node:path';
 import type { ExtractedDocument } from '../model/table.js';
 import { DocumentError } from './errors.js';
 import { extractPdf } from './pdf/pdf.js';
+import type { RowSense } from './sense.js';
 import { extractText } from './text.js';
 
 export { DocumentError } from './errors.js';
@@ -26,9 +27,12 @@ function notAPdf(bytes: Uint8Array): DocumentError {
   return new DocumentError('not a PDF: the file has no %PDF header');
 }
 
-/** Bytes of one file → the table model, chosen by what the bytes are (not only by the name). */
-export async function extract(bytes: Uint8Array, path: string): Promise<ExtractedDocument> {
-  if (looksLikePdf(bytes)) return extractPdf(bytes);
+/**
+ * Bytes of one file → the table model, chosen by what the bytes are (not only by the name).
+ * `sense` is what the caller knows of the form (FORM_SENSE), for the PDF stitcher.
+ */
+export async function extract(bytes: Uint8Array, path: string, sense: RowSense): Promise<ExtractedDocument> {
+  if (looksLikePdf(bytes)) return extractPdf(bytes, sense);
   const ext = extname(path).toLowerCase();
   if (ext === '.pdf') throw notAPdf(bytes);
   if (!isSupportedFile(path)) throw new DocumentError(`unsupported file type "${ext || '(none)'}"`);

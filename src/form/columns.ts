@@ -47,6 +47,21 @@ export function indicatorColumn(cell: string): IndicatorColumn | null {
   return null;
 }
 
+/**
+ * A header row of the indicator table, by meaning: it names a level or the indicator's name and
+ * a value column (target, actual, weight or score) — three columns at least.
+ */
+export function isIndicatorHeader(cells: readonly string[]): boolean {
+  let levels = 0;
+  let values = 0;
+  for (const c of cells) {
+    const column = indicatorColumn(c);
+    if (column === 'level1' || column === 'level2' || column === 'name') levels++;
+    else if (column === 'target' || column === 'actual' || column === 'weight' || column === 'score') values++;
+  }
+  return levels >= 1 && values >= 1 && levels + values >= 3;
+}
+
 /** The columns of the funding table. */
 export type FundingColumn = 'initial' | 'fullYear' | 'executed' | 'weight' | 'rate' | 'score' | 'deviation';
 
@@ -65,8 +80,14 @@ export function fundingColumn(cell: string): FundingColumn | null {
 }
 
 /** The columns that make a header row the funding table's (amounts and rates, not points). */
-export const FUNDING_AMOUNT_COLUMNS: ReadonlySet<FundingColumn> = new Set(['initial', 'fullYear', 'executed', 'rate']);
+const FUNDING_AMOUNT_COLUMNS: ReadonlySet<FundingColumn> = new Set(['initial', 'fullYear', 'executed', 'rate']);
 
+
+/** A header row of the funding table, by its content: it names amount or rate columns (not by its side label). */
+export function isFundingHeader(cells: readonly string[]): boolean {
+  const columns = cells.map(fundingColumn);
+  return columns.filter((c) => c !== null).length >= 3 && columns.filter((c) => c !== null && FUNDING_AMOUNT_COLUMNS.has(c)).length >= 2;
+}
 
 /**
  * A funding line's label → its line: 总额/合计 the total; 财政拨款/财政资金 the appropriation;

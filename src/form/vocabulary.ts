@@ -53,6 +53,10 @@ export const FORM_START = /^(项目名称|项目编码)\s*[:：]?$/;
 /** The row that closes a form: 总分 — or 合计, once the indicators have begun. */
 export const TOTAL = /^总\s*分\s*[:：]?$/;
 export const TOTAL_AFTER_INDICATORS = /^(总\s*分|合\s*计|总\s*计)\s*[:：]?$/;
+/** A row that opens another part of the form: the total, a form's header, the goals. */
+export const PART_START = /^(总分|合计|项目名称|项目编码|年度总体目标|总体目标)/;
+/** Texts that belong to no column table: the goals' headings and labels, the parts after them. */
+export const TABLE_BREAK = /预期目标|实际完成情况|年度总体目标|年度绩效指标|项目名称|填报说明/;
 /** Notes under the forms that are not part of any. */
 export const INSTRUCTIONS = /^[-•\s]*填报说明/;
 /** Rows under the indicators that end them: notes, conclusions, signatures. */

@@ -1,4 +1,4 @@
-import { FUNDING_AMOUNT_COLUMNS, fundingColumn, fundingLine, type FundingColumn } from '../form/columns.js';
+import { fundingColumn, fundingLine, isFundingHeader, type FundingColumn } from '../form/columns.js';
 import { moneyUnitIn } from '../form/vocabulary.js';
 import { flag, type Flag } from '../model/flag.js';
 import type { ParsedFundingLine } from '../model/parsed.js';
@@ -11,11 +11,6 @@ type ValueColumn = Exclude<FundingColumn, 'deviation'>;
 /** The Shenzhen order of the six funding columns, used when a text export's header cannot be trusted. */
 const STANDARD_COLUMNS: readonly ValueColumn[] = ['initial', 'fullYear', 'executed', 'weight', 'rate', 'score'];
 
-/** A funding section is known by its content: a header row naming amount or rate columns (not by its side label). */
-export function isFundingHeaderRow(row: Row): boolean {
-  const columns = row.cells.map(fundingColumn);
-  return columns.filter((c) => c !== null).length >= 3 && columns.filter((c) => c !== null && FUNDING_AMOUNT_COLUMNS.has(c)).length >= 2;
-}
 
 export interface FundingSection {
   lines: ParsedFundingLine[];
@@ -77,7 +72,7 @@ export function parseFunding(rows: readonly Row[]): FundingSection {
   let header: Header = { row: null, order: [...STANDARD_COLUMNS], ranges: emptyRanges() };
   let ratePercentHeader = false;
   for (const row of rows) {
-    if (isFundingHeaderRow(row)) {
+    if (isFundingHeader(row.cells)) {
       header = readHeader(row, flags);
       ratePercentHeader = row.cells.some((c) => fundingColumn(c) === 'rate' && /%/.test(c));
       continue;

@@ -1,4 +1,4 @@
-import { INDICATOR_COLUMN_NAMES, indicatorColumn, type IndicatorColumn } from '../form/columns.js';
+import { INDICATOR_COLUMN_NAMES, indicatorColumn, isIndicatorHeader, type IndicatorColumn } from '../form/columns.js';
 import { parseLevelLabel, type LevelLabel } from '../form/levels.js';
 import { compact, FILLER, INDICATOR_SECTION, isDash, SCORE_NUMBER, SUB_ROW, TRAILER } from '../form/vocabulary.js';
 import { flag, type Flag } from '../model/flag.js';
@@ -12,19 +12,9 @@ type Role = IndicatorColumn;
 /** The Shenzhen column order; the shifted-cell repair below assumes it. */
 const STANDARD: readonly Role[] = ['level1', 'level2', 'name', 'target', 'actual', 'weight', 'score', 'deviation'];
 
-/**
- * A header row of the indicator table, by meaning: it names a level or the indicator's name and
- * a value column (target, actual, weight or score) — three columns at least.
- */
+/** A header row of the indicator table (see isIndicatorHeader). */
 export function isIndicatorHeaderRow(row: Row): boolean {
-  let levels = 0;
-  let values = 0;
-  for (const c of row.cells) {
-    const role = indicatorColumn(c);
-    if (role === 'level1' || role === 'level2' || role === 'name') levels++;
-    else if (role === 'target' || role === 'actual' || role === 'weight' || role === 'score') values++;
-  }
-  return levels >= 1 && values >= 1 && levels + values >= 3;
+  return isIndicatorHeader(row.cells);
 }
 
 /** Whether an indicator header row has a 分值 column (some issuers print none). */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { DocumentResultSchema, type DocumentResult } from '../model/document.js';
 import type { ValidatedEvaluation } from '../model/evaluation.js';
 import { DocumentError, extract } from '../extract/index.js';
+import { FORM_SENSE } from '../form/sense.js';
 import { normalize } from '../normalize/normalize.js';
 import { garbledSample } from '../parse/garbled.js';
 import { parseBlock } from '../parse/parse.js';
@@ -29,7 +30,7 @@ export async function processDocument(bytes: Uint8Array, source: string, hash = 
     sha256: hash, source, url: null, extractedAt: new Date().toISOString(), pipelineVersion: PIPELINE_VERSION,
   };
   try {
-    const doc = await extract(bytes, source);
+    const doc = await extract(bytes, source, FORM_SENSE);
     const evaluations: ValidatedEvaluation[] = segment(doc).map((block) => validate(normalize(parseBlock(block))));
     // Nothing found in a garbled text layer: say why, or the file looks like it holds no form.
     const garbled = evaluations.length > 0 ? null : garbledSample(doc.rows.flatMap((r) => r.cells));

@@ -1,5 +1,6 @@
 import { multiply, type Box, type Matrix, type Rule } from './geometry.js';
 import { INITIAL_TEXT_PARAMS, TextReader, type FontLookup, type ShownText, type TextParams } from './shown-text.js';
+import { TABLE_SETTINGS as S } from './settings.js';
 
 /** The pdf.js operator ids this reader needs (pdfjs-dist's OPS, passed in to keep pdf.js lazily loaded). */
 export interface Ops {
@@ -46,11 +47,6 @@ const CURVE = 2;
 const QUAD = 3;
 const CLOSE = 4;
 
-/** A filled rectangle this thin (in pt) is a border drawn as a fill (Excel, WPS, Chromium do that). */
-const THIN = 2.5;
-/** A segment this close to axis-aligned is a rule. */
-const AXIS_TOLERANCE = 0.8;
-const MIN_RULE = 2;
 
 interface State {
   ctm: Matrix;
@@ -130,11 +126,11 @@ function segmentRule(ax: number, ay: number, bx: number, by: number): Rule | nul
   const x1 = Math.max(ax, bx);
   const y0 = Math.min(ay, by);
   const y1 = Math.max(ay, by);
-  if (y1 - y0 <= AXIS_TOLERANCE && x1 - x0 >= MIN_RULE) {
+  if (y1 - y0 <= S.axisTolerance && x1 - x0 >= S.minRuleLength) {
     const y = (y0 + y1) / 2;
     return { x0, x1, y0: y, y1: y, horizontal: true };
   }
-  if (x1 - x0 <= AXIS_TOLERANCE && y1 - y0 >= MIN_RULE) {
+  if (x1 - x0 <= S.axisTolerance && y1 - y0 >= S.minRuleLength) {
     const x = (x0 + x1) / 2;
     return { x0: x, x1: x, y0, y1, horizontal: false };
   }
@@ -161,8 +157,8 @@ function fillRule(xy: readonly number[]): Rule | null {
   }
   const w = x1 - x0;
   const h = y1 - y0;
-  if (h <= THIN && w >= MIN_RULE && w > h) return { x0, x1, y0: (y0 + y1) / 2, y1: (y0 + y1) / 2, horizontal: true };
-  if (w <= THIN && h >= MIN_RULE && h > w) return { x0: (x0 + x1) / 2, x1: (x0 + x1) / 2, y0, y1, horizontal: false };
+  if (h <= S.thinRuleWidth && w >= S.minRuleLength && w > h) return { x0, x1, y0: (y0 + y1) / 2, y1: (y0 + y1) / 2, horizontal: true };
+  if (w <= S.thinRuleWidth && h >= S.minRuleLength && h > w) return { x0: (x0 + x1) / 2, x1: (x0 + x1) / 2, y0, y1, horizontal: false };
   return null;
 }
 

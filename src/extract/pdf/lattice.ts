@@ -1,7 +1,6 @@
 import type { Box, Rule } from './geometry.js';
+import { TABLE_SETTINGS as S } from './settings.js';
 
-/** How far apart (pt) two rules may be and still be the same line, or touch. */
-const SNAP = 2;
 
 /** A merged cell: the grid rows r0..r1 and columns c0..c1 it covers (inclusive). */
 export interface Region {
@@ -41,7 +40,7 @@ function mergeRules(rules: readonly Rule[]): Rule[] {
       const spans = group.map((r) => (h ? [r.x0, r.x1] : [r.y0, r.y1]) as [number, number]).sort((a, b) => a[0] - b[0]);
       let [s0, s1] = spans[0]!;
       for (const [a, b] of spans.slice(1)) {
-        if (a <= s1 + SNAP) s1 = Math.max(s1, b);
+        if (a <= s1 + S.snapTolerance) s1 = Math.max(s1, b);
         else {
           out.push(h ? { x0: s0, x1: s1, y0: pos, y1: pos, horizontal: true } : { x0: pos, x1: pos, y0: s0, y1: s1, horizontal: false });
           [s0, s1] = [a, b];
@@ -52,7 +51,7 @@ function mergeRules(rules: readonly Rule[]): Rule[] {
     };
     for (const r of list) {
       const p = h ? r.y0 : r.x0;
-      if (group.length > 0 && p - (h ? group[0]!.y0 : group[0]!.x0) > SNAP) flush();
+      if (group.length > 0 && p - (h ? group[0]!.y0 : group[0]!.x0) > S.snapTolerance) flush();
       group.push(r);
     }
     flush();
@@ -62,16 +61,16 @@ function mergeRules(rules: readonly Rule[]): Rule[] {
 }
 
 function touches(h: Rule, v: Rule): boolean {
-  return v.x0 >= h.x0 - SNAP && v.x0 <= h.x1 + SNAP && h.y0 >= v.y0 - SNAP && h.y0 <= v.y1 + SNAP;
+  return v.x0 >= h.x0 - S.snapTolerance && v.x0 <= h.x1 + S.snapTolerance && h.y0 >= v.y0 - S.snapTolerance && h.y0 <= v.y1 + S.snapTolerance;
 }
 
-/** Positions within SNAP of each other are one grid line. */
+/** Positions within the snap tolerance of each other are one grid line. */
 function cluster(values: number[]): number[] {
   const sorted = [...values].sort((a, b) => a - b);
   const out: number[][] = [];
   for (const v of sorted) {
     const last = out[out.length - 1];
-    if (last && v - last[last.length - 1]! <= SNAP) last.push(v);
+    if (last && v - last[last.length - 1]! <= S.snapTolerance) last.push(v);
     else out.push([v]);
   }
   return out.map((g) => g.reduce((s, v) => s + v, 0) / g.length);
@@ -107,8 +106,8 @@ function buildTable(rules: readonly Rule[]): Table | null {
   const reachUp = Math.min(...vertical.map((r) => r.y0));
   const reachDown = Math.max(...vertical.map((r) => r.y1));
   const closing: Rule[] = [];
-  const openTop = top - reachUp > SNAP * 2;
-  const openBottom = reachDown - bottom > SNAP * 2;
+  const openTop = top - reachUp > S.snapTolerance * 2;
+  const openBottom = reachDown - bottom > S.snapTolerance * 2;
   if (openTop) closing.push({ x0: left, x1: right, y0: reachUp, y1: reachUp, horizontal: true });
   if (openBottom) closing.push({ x0: left, x1: right, y0: reachDown, y1: reachDown, horizontal: true });
   horizontal.push(...closing);
@@ -116,15 +115,15 @@ function buildTable(rules: readonly Rule[]): Table | null {
   const xs = cluster(vertical.map((r) => r.x0));
   if (ys.length < 2 || xs.length < 2) return null;
   const near = (list: readonly Rule[], pos: number, h: boolean) => list
-    .filter((r) => Math.abs((h ? r.y0 : r.x0) - pos) <= SNAP)
+    .filter((r) => Math.abs((h ? r.y0 : r.x0) - pos) <= S.snapTolerance)
     .map((r) => (h ? [r.x0, r.x1] : [r.y0, r.y1]) as [number, number])
     .sort((a, b) => a[0] - b[0]);
   const verticalAt = xs.map((x) => near(vertical, x, false));
   const horizontalAt = ys.map((y) => near(horizontal, y, true));
   // An edge between two grid cells is drawn when a rule covers most of it: drawnV[k][r] for the
   // vertical grid line k beside row r, drawnH[k][c] for the horizontal line k over column c.
-  const drawnV = verticalAt.map((spans) => ys.slice(1).map((y, r) => coverage(spans, ys[r]!, y) >= 0.6));
-  const drawnH = horizontalAt.map((spans) => xs.slice(1).map((x, c) => coverage(spans, xs[c]!, x) >= 0.6));
+  const drawnV = verticalAt.map((spans) => ys.slice(1).map((y, r) => coverage(spans, ys[r]!, y) >= S.edgeCoverage));
+  const drawnH = horizontalAt.map((spans) => xs.slice(1).map((x, c) => coverage(spans, xs[c]!, x) >= S.edgeCoverage));
   const rows = ys.length - 1;
   const cols = xs.length - 1;
   const parent = Array.from({ length: rows * cols }, (_, i) => i);
@@ -178,7 +177,7 @@ function withSideRules(groups: Rule[][]): Rule[][] {
   for (const group of groups) {
     if (group.some((r) => r.horizontal)) continue;
     const own = extent(group)!;
-    const k = extents.findIndex((e) => e !== null && Math.abs(e.y0 - own.y0) <= SNAP * 2 && Math.abs(e.y1 - own.y1) <= SNAP * 2);
+    const k = extents.findIndex((e) => e !== null && Math.abs(e.y0 - own.y0) <= S.snapTolerance * 2 && Math.abs(e.y1 - own.y1) <= S.snapTolerance * 2);
     if (k >= 0) tables[k]!.push(...group);
   }
   return tables;
@@ -204,6 +203,6 @@ export function findTables(rules: readonly Rule[]): Table[] {
   });
   return withSideRules([...groups.values()])
     .map(buildTable)
-    .filter((t): t is Table => t !== null && t.x1 - t.x0 > 20 && t.y1 - t.y0 > 10)
+    .filter((t): t is Table => t !== null && t.x1 - t.x0 > S.minTableWidth && t.y1 - t.y0 > S.minTableHeight)
     .sort((a, b) => a.y0 - b.y0);
 }

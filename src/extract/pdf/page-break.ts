@@ -1,4 +1,5 @@
-import { joinText, LABEL_LIKE, type LaidOutRow } from './layout.js';
+import type { RowSense } from '../sense.js';
+import { joinText, LABEL_LIKE, type LaidOutRow } from './cells.js';
 
 /**
  * Tables that run over page breaks, stitched back together: a header row repeated atop the next
@@ -7,11 +8,6 @@ import { joinText, LABEL_LIKE, type LaidOutRow } from './layout.js';
  */
 
 const squash = (cell: string) => cell.replace(/\s+/g, '');
-
-function isIndicatorHeader(cells: readonly string[]): boolean {
-  const compact = cells.map(squash);
-  return compact.includes('一级指标') && (compact.includes('三级指标') || compact.includes('二级指标'));
-}
 
 /** Two printings of one label, one of them perhaps cut by the page edge: "效益指标 (40分)", "益指标 (40分)". */
 function sameLabel(a: string, b: string): boolean {
@@ -41,17 +37,6 @@ interface PageEnd {
   bottom: LaidOutRow['bottom'];
 }
 
-/** What the rows after a header row are (a 总分 or 项目名称 row closes the form's tables: other), or null. */
-function opens(row: readonly string[]): Section | null {
-  if (row.some((c) => /^预期目标/.test(squash(c)))) return 'goals';
-  if (isIndicatorHeader(row) || row.some((c) => /^(年初|全年)预算数/.test(squash(c)))) return 'data';
-  if (/^(总分|项目名称|年度总体目标)/.test(squash(row.find((c) => c !== '') ?? ''))) return 'other';
-  return null;
-}
-
-/** A cell holding a number as forms print them: 3730200.00, 1,092,500, 99.98%, or "—", "/" for none. */
-const NUMBER = /^([-+]?[\d,]+(\.\d+)?%?|[—–\-/／])$/;
-const isNumber = (cell: string) => NUMBER.test(squash(cell));
 
 /**
  * LibreOffice Writer closes each part of a row it splits over a page break with a rule, so the
@@ -62,12 +47,13 @@ const isNumber = (cell: string) => NUMBER.test(squash(cell));
  * their header has numbers too. A goals row has no numbers: its rest is text where the goals
  * are, not the indicator header that follows.
  */
-function restOfSplitRow(end: PageEnd, row: LaidOutRow): boolean {
+function restOfSplitRow(end: PageEnd, row: LaidOutRow, sense: RowSense): boolean {
   const last = end.cells;
   const first = row.cells;
-  if (last.length !== first.length || first.every((c) => c === '') || first.some((c) => /^其\s*中/.test(c.trim()))) return false;
+  const isNumber = (c: string) => sense.isNumber(c);
+  if (last.length !== first.length || first.every((c) => c === '') || first.some((c) => sense.isSubRow(c))) return false;
   if (!first.every((c, i) => c === '' || last[i] !== '' || end.spans[i] !== 'own')) return false;
-  if (end.section === 'goals') return !isIndicatorHeader(first);
+  if (end.section === 'goals') return sense.opens(first) !== 'data';
   if (end.section === 'header') return !first.some(isNumber);
   return end.section === 'data' && last.some(isNumber) && last.every((c, i) => !isNumber(c) || first[i] === '') && !first.some(isNumber);
 }
@@ -116,13 +102,19 @@ function labelAgain(end: PageEnd, cells: readonly string[]): boolean {
   });
 }
 
-/** Takes a document's laid-out rows page by page and says which are rows of their own. */
+/**
+ * Takes a document's laid-out rows page by page and says which are rows of their own. What the
+ * rows are in their form (`sense`) is the caller's knowledge, not the stitcher's.
+ */
 export class TableStitcher {
   private page = 0;
   private firstOnPage = true;
-  private header: string | null = null; // the indicator header of the block in progress
+  /** Rows without numbers since the form in progress began: what a producer repeats atop a page. */
+  private printed = new Set<string>();
   private section: Section = 'other'; // of the next table row
   private last: PageEnd | null = null; // the last table row so far
+
+  constructor(private readonly sense: RowSense) {}
 
   newPage(page: number): void {
     this.page = page;
@@ -138,16 +130,17 @@ export class TableStitcher {
     if (!row.ruled && this.firstOnPage && this.last && labelAgain(this.last, row.cells)) return false;
     if (row.ruled && this.firstOnPage) {
       this.firstOnPage = false;
-      if (this.page > 1 && this.header !== null && signature === this.header) return false;
-      if (this.last && continueFrom(this.last, row, restOfSplitRow(this.last, row))) {
+      // A header repeated atop the page: the same texts as a row of the table printed before the break.
+      if (this.page > 1 && this.printed.has(signature)) return false;
+      if (this.last && continueFrom(this.last, row, restOfSplitRow(this.last, row, this.sense))) {
         this.last.bottom = row.bottom; // the whole row went on: it may go on again
         return false;
       }
     }
-    if (isIndicatorHeader(row.cells)) this.header = signature;
-    if (/^总\s*分/.test(row.cells.find((c) => c !== '') ?? '')) this.header = null;
+    if (this.sense.closes(row.cells)) this.printed.clear();
+    else if (row.ruled && row.cells.filter((c) => c !== '').length >= 3 && !row.cells.some((c) => this.sense.isNumber(c))) this.printed.add(signature);
     if (row.ruled) {
-      const opened = opens(row.cells);
+      const opened = this.sense.opens(row.cells);
       this.last = { cells: row.cells, section: opened === null ? this.section : opened === 'data' ? 'header' : 'other', spans: row.spans, bottom: row.bottom };
       this.section = opened ?? (this.section === 'goals' ? 'other' : this.section); // one goals row
     }

@@ -1,8 +1,8 @@
 import type { ExtractedDocument, Row } from '../../model/table.js';
+import type { RowSense } from '../sense.js';
 import { DocumentError } from '../errors.js';
 import type { Matrix } from './geometry.js';
 import { readGraphics, type Ops, type PageView } from './graphics.js';
-import { findTables } from './lattice.js';
 import { layoutPage } from './layout.js';
 import { TableStitcher } from './page-break.js';
 import { DOCUMENT_OPTIONS, loadPdfJs } from './pdfjs.js';
@@ -57,7 +57,7 @@ async function fromPdfJs<T>(what: Promise<T>, page: number): Promise<T> {
  * notes) stays in reading order, page numbers go, and a table that continues on the next page
  * simply continues (see TableStitcher). Font code is never evaluated.
  */
-export async function extractPdf(bytes: Uint8Array): Promise<ExtractedDocument> {
+export async function extractPdf(bytes: Uint8Array, sense: RowSense): Promise<ExtractedDocument> {
   const { getDocument, OPS } = await loadPdfJs();
   let doc;
   try {
@@ -70,7 +70,7 @@ export async function extractPdf(bytes: Uint8Array): Promise<ExtractedDocument> 
     const rows: Row[] = [];
     let anyText = false;
     let anyImage = false;
-    const stitcher = new TableStitcher();
+    const stitcher = new TableStitcher(sense);
     const tableIds = new Map<string, number>();
     let fonts: FontLookup | null = null;
     for (let p = 1; p <= doc.numPages; p++) {
@@ -84,7 +84,7 @@ export async function extractPdf(bytes: Uint8Array): Promise<ExtractedDocument> 
       const { runs, clipped } = readText(graphics.shown);
       anyText ||= runs.length > 0;
       anyImage ||= graphics.hasImages;
-      const laid = layoutPage(findTables(graphics.rules), runs, clipped, view.width, view.height);
+      const laid = layoutPage(graphics.rules, runs, clipped, view.width, view.height, sense);
       stitcher.newPage(p);
       for (const row of laid) {
         if (!stitcher.accept(row)) continue;

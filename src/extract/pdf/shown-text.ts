@@ -1,4 +1,5 @@
 import type { Box, Matrix, TextRun } from './geometry.js';
+import { TABLE_SETTINGS as S } from './settings.js';
 
 /**
  * Text as the page's operator list draws it (ISO 32000-1 §9.4), so that a page is parsed once:
@@ -47,15 +48,6 @@ export interface ShownText {
   clip: Box | null;
 }
 
-/**
- * Gaps between glyphs, in ems, as pdf.js's text layer judges them: a larger gap starts a new
- * run (another cell, another column); a smaller one that is still visible is a space.
- */
-const NEW_RUN_GAP = 0.6;
-const SPACE_GAP = 0.1;
-const BACKWARDS = -0.2;
-/** A glyph this far (in ems) off the run's baseline starts another run (another line). */
-const OFF_LINE = 0.3;
 
 /** Characters that only format: never part of a cell's text. */
 const FORMAT_MARK = /\p{Cf}/gu;
@@ -197,8 +189,8 @@ export class TextReader {
       const gap = (dx * r.ax + dy * r.ay) / r.size;
       const off = (dy * r.ax - dx * r.ay) / r.size; // across the writing direction, either way up
       const sameLine = r === style || (r.font === style.font && r.clip === style.clip && Math.abs(style.ax * r.ay - style.ay * r.ax) < 0.01 && Math.abs(style.size - r.size) <= r.size * 0.2);
-      if (sameLine && Math.abs(off) <= OFF_LINE && gap >= BACKWARDS && gap <= NEW_RUN_GAP) {
-        if (run.spaceAfter || gap > SPACE_GAP) {
+      if (sameLine && Math.abs(off) <= S.offLineEms && gap >= S.backwardsEms && gap <= S.newRunGapEms) {
+        if (run.spaceAfter || gap > S.spaceGapEms) {
           run.text += ' ';
           run.centres.push((run.ex + ox) / 2);
         }

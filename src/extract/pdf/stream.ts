@@ -1,8 +1,9 @@
+import type { RowSense } from '../sense.js';
+import { splitRun, type LaidOutRow } from './cells.js';
 import type { TextRun } from './geometry.js';
-import { splitRun, type LaidOutRow } from './layout.js';
+import { TABLE_SETTINGS as S } from './settings.js';
+import type { TableStrategy } from './strategy.js';
 
-/** Column labels of the funding and indicator tables, as printed (whitespace removed). */
-const HEADER_LABEL = /^\*?(一级指标|二级指标|三级指标|年度指标值|指标值|预期指标值.*|实际完成值|实际完成指标值.*|分值|得分|偏差原因.*|未完成原因|年初预算数.*|全年预算数.*|全年执行数.*|执行率.*)$/;
 const NUMBER_LIKE = /^([-+]?[\d,]+(\.\d+)?%?|[\/／—–\-－])$/;
 
 const mid = (r: TextRun) => (r.y0 + r.y1) / 2;
@@ -19,14 +20,15 @@ function toLines(runs: readonly TextRun[]): Line[] {
   const lines: Line[] = [];
   for (const run of sorted) {
     const last = lines[lines.length - 1];
-    if (last && Math.abs(mid(run) - last.y) <= Math.max(last.size, run.size) * 0.5) last.runs.push(run);
+    if (last && Math.abs(mid(run) - last.y) <= Math.max(last.size, run.size) * S.lineOverlap) last.runs.push(run);
     else lines.push({ runs: [run], y: mid(run), size: run.size });
   }
   for (const l of lines) l.runs.sort((a, b) => a.x0 - b.x0);
   return lines;
 }
 
-const isHeader = (line: Line) => line.runs.filter((r) => HEADER_LABEL.test(r.text.replace(/\s+/g, ''))).length >= 3;
+/** A header line names three columns at least. */
+const isHeader = (line: Line, sense: RowSense) => line.runs.filter((r) => sense.isColumnLabel(r.text)).length >= 3;
 
 /**
  * Columns of an unruled table from its header line — and from pieces of wrapped header labels
@@ -35,7 +37,7 @@ const isHeader = (line: Line) => line.runs.filter((r) => HEADER_LABEL.test(r.tex
 function columnsOf(header: Line, neighbours: readonly Line[]): Array<[number, number]> {
   const spans: Array<[number, number]> = header.runs.map((r) => [r.x0, r.x1]);
   for (const line of neighbours) {
-    if (Math.abs(line.y - header.y) > header.size * 1.3) continue;
+    if (Math.abs(line.y - header.y) > header.size * S.headerWrapLines) continue;
     for (const r of line.runs) {
       if (r.text.trim().length <= 6 && !NUMBER_LIKE.test(r.text.trim()) && !spans.some(([a, b]) => r.x0 < b && r.x1 > a)) spans.push([r.x0, r.x1]);
     }
@@ -45,14 +47,12 @@ function columnsOf(header: Line, neighbours: readonly Line[]): Array<[number, nu
   const merged: Array<[number, number]> = [];
   for (const s of spans) {
     const last = merged[merged.length - 1];
-    if (last && s[0] < last[1] + header.size * 0.3) last[1] = Math.max(last[1], s[1]);
+    if (last && s[0] < last[1] + header.size * S.headerJoinEms) last[1] = Math.max(last[1], s[1]);
     else merged.push([...s]);
   }
   return merged;
 }
 
-/** Lines that belong to no column table: the goal texts and the labels that open other parts. */
-const SECTION_BREAK = /预期目标|实际完成情况|年度总体目标|年度绩效指标|项目名称|填报说明/;
 
 /**
  * pdf.js joins a label and the number in the next column when they share a baseline
@@ -77,7 +77,7 @@ function joinTouching(runs: readonly TextRun[]): TextRun[] {
   const out: TextRun[] = [];
   for (const run of [...runs].sort((a, b) => mid(a) - mid(b) || a.x0 - b.x0)) {
     const last = out[out.length - 1];
-    if (last && Math.abs(mid(last) - mid(run)) <= last.size * 0.5 && run.x0 - last.x1 < last.size * 0.25 && run.x0 >= last.x0) {
+    if (last && Math.abs(mid(last) - mid(run)) <= last.size * S.lineOverlap && run.x0 - last.x1 < last.size * S.touchingEms && run.x0 >= last.x0) {
       const centres = last.centres && run.centres ? [...last.centres, ...run.centres] : undefined;
       out[out.length - 1] = { ...last, text: last.text + run.text, x1: Math.max(last.x1, run.x1), y0: Math.min(last.y0, run.y0), y1: Math.max(last.y1, run.y1), centres };
     } else out.push(run);
@@ -92,8 +92,6 @@ function columnIndex(columns: ReadonlyArray<readonly [number, number]>, x: numbe
   return columns.length - 1;
 }
 
-/** Header labels of the columns whose merged cells name a group of rows. */
-const GROUP_LABEL = /^(一级指标|二级指标)$/;
 
 /**
  * Without rules a merged label cell is only its text, printed level with the middle of its rows,
@@ -102,14 +100,14 @@ const GROUP_LABEL = /^(一级指标|二级指标)$/;
  * cells above it that are not yet any group's, and k empty cells below, heads the rows from
  * k above. (A label centred between the two rows of an even group stays where pdf.js put it.)
  */
-function raiseCentredLabels(table: LaidOutRow[]): void {
-  const start = table.findIndex((row) => row.cells.filter((c) => GROUP_LABEL.test(c.replace(/\s+/g, ''))).length > 0);
+function raiseCentredLabels(table: LaidOutRow[], sense: RowSense): void {
+  const start = table.findIndex((row) => row.cells.some((c) => sense.isGroupColumn(c)));
   if (start < 0) return;
-  const header = table[start]!.cells.map((c) => c.replace(/\s+/g, ''));
-  const end = table.findIndex((row, i) => i > start && /^总\s*分/.test(row.cells.find((c) => c !== '') ?? ''));
+  const header = table[start]!.cells;
+  const end = table.findIndex((row, i) => i > start && sense.closes(row.cells));
   const body = table.slice(start + 1, end < 0 ? table.length : end);
   header.forEach((label, col) => {
-    if (!GROUP_LABEL.test(label) || body.length === 0 || body[0]!.cells[col] !== '') return;
+    if (!sense.isGroupColumn(label) || body.length === 0 || body[0]!.cells[col] !== '') return;
     let free = 0; // empty cells above the current row that belong to no group yet
     body.forEach((row, r) => {
       if (row.cells[col] === '') {
@@ -133,9 +131,9 @@ function raiseCentredLabels(table: LaidOutRow[]): void {
  * columns (or the header itself) starts a row, and the lines of wrapped cells around it join
  * the nearest such row. The runs of other lines come back as `rest`.
  */
-export function streamTables(runs: readonly TextRun[]): { rows: LaidOutRow[]; rest: TextRun[] } {
+export function streamTables(runs: readonly TextRun[], sense: RowSense): { rows: LaidOutRow[]; rest: TextRun[] } {
   const lines = toLines(runs);
-  const headers = lines.map((l, i) => (isHeader(l) ? i : -1)).filter((i) => i >= 0);
+  const headers = lines.map((l, i) => (isHeader(l, sense) ? i : -1)).filter((i) => i >= 0);
   const rows: LaidOutRow[] = [];
   const claimed = new Set<number>();
   headers.forEach((h, k) => {
@@ -146,15 +144,15 @@ export function streamTables(runs: readonly TextRun[]): { rows: LaidOutRow[]; re
     // Body lines: from just above the header (its wrapped pieces) to the next header or 总分.
     let last = h;
     for (let i = h + 1; i < end; i++) {
-      if (lines[i]!.runs.some((r) => SECTION_BREAK.test(r.text))) break;
+      if (lines[i]!.runs.some((r) => sense.endsTable(r.text))) break;
       last = i;
-      if (lines[i]!.runs.some((r) => /^总\s*分$/.test(r.text.trim()))) break;
+      if (lines[i]!.runs.some((r) => sense.closes([r.text.trim()]))) break;
     }
     const first = h > 0 && Math.abs(lines[h - 1]!.y - header.y) <= header.size * 1.6 ? h - 1 : h;
     const section = lines.slice(first, last + 1);
     const anchors = section.filter((l) => l === header
       || new Set(l.runs.filter((r) => NUMBER_LIKE.test(r.text.trim())).map((r) => columnIndex(columns, centre(r)))).size >= 2
-      || l.runs.some((r) => /^总\s*分$/.test(r.text.trim())));
+      || l.runs.some((r) => sense.closes([r.text.trim()])));
     const members = new Map<Line, TextRun[]>(anchors.map((a) => [a, [] as TextRun[]]));
     for (const line of section) {
       const nearest = anchors.reduce((best, a) => (Math.abs(a.y - line.y) < Math.abs(best.y - line.y) ? a : best));
@@ -168,9 +166,15 @@ export function streamTables(runs: readonly TextRun[]): { rows: LaidOutRow[]; re
       for (const r of pieces.sort((a, b) => mid(a) - mid(b) || a.x0 - b.x0)) cells[columnIndex(columns, centre(r))]!.push(r);
       table.push({ top: anchor.y, cells: cells.map((c) => c.map((r) => r.text.trim()).join('')), ruled: true, spans: cells.map(() => 'own') });
     }
-    raiseCentredLabels(table);
+    raiseCentredLabels(table, sense);
     rows.push(...table);
     for (let i = first; i <= last; i++) claimed.add(i);
   });
   return { rows, rest: lines.filter((_, i) => !claimed.has(i)).flatMap((l) => l.runs) };
 }
+
+/** The stream strategy: for pages without ruling lines, tables under their header lines. */
+export const stream: TableStrategy = {
+  name: 'stream',
+  tables: (page, sense) => streamTables(page.runs, sense),
+};

@@ -1,6 +1,7 @@
 import type { Box, TextRun } from './geometry.js';
 import type { ShownText } from './shown-text.js';
-import { LABEL_LIKE } from './layout.js';
+import { LABEL_LIKE } from './cells.js';
+import { TABLE_SETTINGS as S } from './settings.js';
 
 const COMPATIBILITY = /[\u2f00-\u2fdf\uf900-\ufaff]/g;
 
@@ -31,8 +32,6 @@ export function normalizeCjk(text: string): string {
   return text.replace(COMPATIBILITY, (c) => c.normalize('NFKC')).replace(ALIASED, (c) => ALIASES[c]!);
 }
 
-/** Share of a run's height that must be hidden on one side for it to count as cut there. */
-const CUT = 0.3;
 
 /**
  * A run as the page shows it under the clip it was drawn with, or null where it cannot be seen.
@@ -59,8 +58,8 @@ function underClip(drawn: TextRun, clip: Box | null): TextRun | null {
   const below = Math.max(0, run.y1 - clip.y1) / height;
   if (above + below >= 1) return null; // nothing of it shows
   if (LABEL_LIKE(run.text.trim())) {
-    if (above >= CUT && above > below + 0.2) return null;
-    if (below >= CUT && below > above + 0.2) {
+    if (above >= S.clipCutShare && above > below + 0.2) return null;
+    if (below >= S.clipCutShare && below > above + 0.2) {
       const up = run.y1 - clip.y1;
       return { ...run, y0: run.y0 - up, y1: run.y1 - up };
     }
