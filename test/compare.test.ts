@@ -56,7 +56,7 @@ describe('compare (figures checked by hand against the source documents)', () =>
   });
 
   it('judges short-falls only where target and actual are comparable', () => {
-    const base = { target_op: '≥', target_value: 30, target_unit: '次', actual_value: 27, actual_unit: '次' };
+    const base = { target_op: '≥', target_value: 30, target_unit: '次', actual_op: '=', actual_value: 27, actual_unit: '次' };
     expect(fallsShort(base)).toBe(true);
     expect(fallsShort({ ...base, actual_value: 30 })).toBe(false);
     expect(fallsShort({ ...base, actual_unit: null })).toBeNull();

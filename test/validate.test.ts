@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ValidatedEvaluation } from '../src/model/evaluation.js';
 import { validate } from '../src/validate/validate.js';
-import { DOCS, evaluationsOf } from './helpers.js';
+import { corpusFile, DOCS, evaluationsOf } from './helpers.js';
+import { readFileSync } from 'node:fs';
+import { extractText } from '../src/extract/text.js';
+import { parseBlock } from '../src/parse/parse.js';
+import { segment } from '../src/segment/segment.js';
 
 const all = () => Object.values(DOCS).flatMap((d) => evaluationsOf(d).map((e) => ({ doc: d, e })));
 const findings = (e: ValidatedEvaluation) => e.flags.filter((f) => f.severity !== 'info').map((f) => `${f.severity} ${f.code}`);
@@ -78,3 +82,25 @@ describe('each rule fires on a form that breaks it', () => {
     expect(findings(revalidate(base(), (c) => { c.totalScore = 99.5; }))).toEqual(['warn total_score_mismatch']);
   });
 });
+
+describe('schemas at the stage boundaries', () => {
+  it('a stage whose output fails its schema is named, with the field', async () => {
+    const { checked, StageError } = await import('../src/pipeline/stages.js');
+    const { ParsedBlockSchema } = await import('../src/model/parsed.js');
+    const bad = { ...parseBlockOf003(), header: { ...parseBlockOf003().header, projectName: 42 } };
+    expect(() => checked('parse', ParsedBlockSchema, bad)).toThrow(StageError);
+    expect(() => checked('parse', ParsedBlockSchema, bad)).toThrow(/^parse stage output fails its schema at header\.projectName: /);
+  });
+
+  it('rows read back from SQLite are parsed, naming the table and column', async () => {
+    const { readRows, StoredFlagRowSchema } = await import('../src/model/stored.js');
+    expect(() => readRows('flags', StoredFlagRowSchema, [{ evaluation_id: 1, indicator_seq: null, code: 'x', severity: 'fatal', message: 'm' }]))
+      .toThrow(/^flags: row 0 column severity: /);
+  });
+});
+
+/** Block 0 of 003 as the parser gives it. */
+function parseBlockOf003() {
+  const doc = extractText(readFileSync(corpusFile(DOCS.guihua)));
+  return parseBlock(segment(doc)[0]!);
+}

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { DocumentResult } from '../model/document.js';
+import { DocumentResultSchema, type DocumentResult } from '../model/document.js';
 import { hashRegularFile, readRegularFile } from './input.js';
 import { failedDocument, processDocument, unreadableDocument } from './process.js';
 
@@ -13,7 +13,7 @@ export interface WorkerTask {
 /** What a worker process says about a task: it read the file (and its hash), then the result. */
 export type WorkerReply =
   | { id: number; kind: 'read'; sha256: string }
-  | { id: number; kind: 'done'; result: DocumentResult };
+  | { id: number; kind: 'done'; result: unknown };
 
 /** Turns a file path into a pipeline result; `close` releases whatever it holds. */
 export interface Processor {
@@ -76,6 +76,14 @@ interface Job {
   sha256: string | null;
 }
 
+/** A worker's result parsed by its schema, not cast: a malformed reply fails its document, saying where. */
+function replyResult(result: unknown, job: Job): DocumentResult {
+  const parsed = DocumentResultSchema.safeParse(result);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  return failedDocument(job.task.path, job.sha256, `internal error: worker reply fails its schema at ${issue.path.join('.')}: ${issue.message}`);
+}
+
 interface Slot {
   child: ChildProcess;
   job: Job | null;
@@ -113,7 +121,7 @@ class WorkerPool implements Processor {
       const s = this.slots[slot]!;
       if (s.child !== child || s.job?.task.id !== reply.id) return; // a late reply from a replaced worker
       if (reply.kind === 'read') s.job.sha256 = reply.sha256;
-      else this.finish(slot, reply.result);
+      else this.finish(slot, replyResult(reply.result, s.job));
     });
     child.on('exit', (code, signal) => {
       const s = this.slots[slot]!;

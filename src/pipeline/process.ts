@@ -1,15 +1,11 @@
 import { createHash } from 'node:crypto';
-import { DocumentResultSchema, type DocumentResult } from '../model/document.js';
-import type { ValidatedEvaluation } from '../model/evaluation.js';
+import { DocumentRecordSchema, type DocumentResult } from '../model/document.js';
 import { DocumentError, extract } from '../extract/index.js';
 import { FORM_SENSE } from '../form/sense.js';
-import { normalize } from '../normalize/normalize.js';
 import { garbledSample } from '../parse/garbled.js';
-import { parseBlock } from '../parse/parse.js';
-import { segment } from '../segment/segment.js';
-import { validate } from '../validate/validate.js';
 import { PIPELINE_VERSION } from '../version.js';
 import { errnoReason, InputError } from './input.js';
+import { checked, checkedExtraction, evaluate } from './stages.js';
 
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -30,18 +26,17 @@ export async function processDocument(bytes: Uint8Array, source: string, hash = 
     sha256: hash, source, url: null, extractedAt: new Date().toISOString(), pipelineVersion: PIPELINE_VERSION,
   };
   try {
-    const doc = await extract(bytes, source, FORM_SENSE);
-    const evaluations: ValidatedEvaluation[] = segment(doc).map((block) => validate(normalize(parseBlock(block))));
+    const doc = checkedExtraction(await extract(bytes, source, FORM_SENSE));
+    const evaluations = evaluate(doc);
     // Nothing found in a garbled text layer: say why, or the file looks like it holds no form.
     const garbled = evaluations.length > 0 ? null : garbledSample(doc.rows.flatMap((r) => r.cells));
-    return DocumentResultSchema.parse({
-      document: {
-        ...base, format: doc.format, pages: doc.pages, status: evaluations.length > 0 ? 'ok' : 'no_blocks',
-        error: garbled === null ? null : `the text looks garbled ("${garbled}"): the PDF maps its glyphs to wrong characters (a broken ToUnicode map), so no form could be read`,
-      },
-      evaluations,
+    const document = checked('validate', DocumentRecordSchema, {
+      ...base, format: doc.format, pages: doc.pages, status: evaluations.length > 0 ? 'ok' : 'no_blocks',
+      error: garbled === null ? null : `the text looks garbled ("${garbled}"): the PDF maps its glyphs to wrong characters (a broken ToUnicode map), so no form could be read`,
     });
+    return { document, evaluations };
   } catch (error) {
+    // The file's fault in its own words; a stage's bug named by its stage (StageError) or as it is.
     const reason = error instanceof DocumentError ? error.message : `internal error: ${oneLine(error)}`;
     return { document: { ...base, format: null, pages: null, status: 'failed', error: reason }, evaluations: [] };
   }

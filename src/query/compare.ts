@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import { Decimal } from 'decimal.js';
-import { fallsShort, type Comparable } from './shortfall.js';
+import { z } from 'zod';
+import { ComparableRowSchema, readRows } from '../model/stored.js';
+import { fallsShort } from './shortfall.js';
 
 export type GroupBy = 'department' | 'unit' | 'year';
 export type SortBy = 'rate' | 'score' | 'gap';
@@ -28,20 +30,15 @@ const GROUP_SQL: Record<GroupBy, string> = {
   year: "coalesce(CAST(e.year AS TEXT), '(unknown)')",
 };
 
-interface EvaluationRow {
-  id: number;
-  grp: string;
-  total_score: number | null;
-  confidence: string;
-  full_year_yuan: number | null;
-  executed_yuan: number | null;
-}
+const EvaluationRowSchema = z.object({
+  id: z.number().int(), grp: z.string(), total_score: z.number().nullable(), confidence: z.string(),
+  full_year_yuan: z.number().nullable(), executed_yuan: z.number().nullable(),
+});
+type EvaluationRow = z.infer<typeof EvaluationRowSchema>;
 
-interface IndicatorRow extends Comparable {
-  evaluation_id: number;
-  weight: number | null;
-  score: number | null;
-}
+const IndicatorRowSchema = ComparableRowSchema.extend({
+  evaluation_id: z.number().int(), weight: z.number().nullable(), score: z.number().nullable(),
+});
 
 /** Sums of REAL columns done in decimal: the stored doubles are exact decimals printed shortest. */
 const dec = (n: number | null) => new Decimal(n ?? 0);
@@ -54,12 +51,12 @@ const ratio = (a: Decimal, b: Decimal, places = 6) => (b.isZero() ? null : a.div
 export function compare(db: Database.Database, options: { by: GroupBy; year?: number; sort: SortBy }): ComparisonRow[] {
   const where = options.year === undefined ? '' : 'WHERE e.year = @year';
   const params = options.year === undefined ? {} : { year: options.year };
-  const evaluations = db.prepare(`SELECT e.id, ${GROUP_SQL[options.by]} AS grp, e.total_score, e.confidence,
+  const evaluations = readRows('evaluations', EvaluationRowSchema, db.prepare(`SELECT e.id, ${GROUP_SQL[options.by]} AS grp, e.total_score, e.confidence,
       f.full_year_yuan, f.executed_yuan
-    FROM evaluations e LEFT JOIN funding f ON f.evaluation_id = e.id AND f.line = 'total' ${where}`).all(params) as EvaluationRow[];
-  const indicators = db.prepare(`SELECT i.evaluation_id, i.target_op, i.target_value, i.target_unit, i.actual_value, i.actual_unit,
-      i.weight, i.score
-    FROM indicators i JOIN evaluations e ON e.id = i.evaluation_id ${where}`).all(params) as IndicatorRow[];
+    FROM evaluations e LEFT JOIN funding f ON f.evaluation_id = e.id AND f.line = 'total' ${where}`).all(params));
+  const indicators = readRows('indicators', IndicatorRowSchema, db.prepare(`SELECT i.evaluation_id, i.target_op, i.target_value, i.target_unit,
+      i.actual_op, i.actual_value, i.actual_unit, i.weight, i.score
+    FROM indicators i JOIN evaluations e ON e.id = i.evaluation_id ${where}`).all(params));
 
   const groupOf = new Map(evaluations.map((e) => [e.id, e.grp]));
   const groups = new Map<string, { evaluations: EvaluationRow[]; shortfalls: number; fullMarks: number }>();

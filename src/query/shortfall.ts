@@ -1,11 +1,8 @@
+import type { z } from 'zod';
+import type { ComparableRowSchema } from '../model/stored.js';
+
 /** The indicator fields a shortfall test needs (as stored). */
-export interface Comparable {
-  target_op: string | null;
-  target_value: number | null;
-  target_unit: string | null;
-  actual_value: number | null;
-  actual_unit: string | null;
-}
+export type Comparable = z.infer<typeof ComparableRowSchema>;
 
 /**
  * Does the actual value fall short of the target? Only where both are quantitative in the same

@@ -1,72 +1,31 @@
 import type Database from 'better-sqlite3';
+import { z } from 'zod';
+import { FUNDING_LINE_NAMES } from '../form/columns.js';
+import { FundingLineCodeSchema, type FundingLineCode } from '../model/parsed.js';
+import { readRows, StoredFlagRowSchema, StoredFundingRowSchema, StoredIndicatorRowSchema, type StoredFlagRow, type StoredFundingRow, type StoredIndicatorRow } from '../model/stored.js';
 import { compare, type ComparisonRow } from '../query/compare.js';
-import { fallsShort, type Comparable } from '../query/shortfall.js';
+import { fallsShort } from '../query/shortfall.js';
 import { PIPELINE_VERSION } from '../version.js';
 import { barChart, esc } from './svg.js';
 import { REPORT_SCRIPT, REPORT_STYLE } from './assets.js';
 
-interface ProjectRow {
-  id: number;
-  project_name: string | null;
-  title: string | null;
-  dept: string;
-  implementing_unit: string | null;
-  year: number | null;
-  total_weight: number | null;
-  total_score: number | null;
-  total_score_raw: string | null;
-  confidence: string;
-  source: string;
-  line_start: number;
-  line_end: number;
-  page_start: number | null;
-  page_end: number | null;
-  goal_expected: string | null;
-  goal_actual: string | null;
-  full_year_yuan: number | null;
-  executed_yuan: number | null;
-  rate: number | null;
-}
-
-interface IndicatorRow extends Comparable {
-  evaluation_id: number;
-  seq: number;
-  line: number;
-  page: number | null;
-  level1: string | null;
-  level2: string | null;
-  name: string | null;
-  target: string | null;
-  actual: string | null;
-  weight: number | null;
-  score: number | null;
-  deviation: string | null;
-}
-
-interface FundingRow {
-  evaluation_id: number;
-  line: string;
-  initial_yuan: number | null;
-  full_year_yuan: number | null;
-  executed_yuan: number | null;
-  weight: number | null;
-  rate: number | null;
-  rate_raw: string | null;
-  score: number | null;
-}
-
-interface FlagRow {
-  evaluation_id: number;
-  indicator_seq: number | null;
-  code: string;
-  severity: string;
-  message: string;
-}
+const ProjectRowSchema = z.object({
+  id: z.number().int(), project_name: z.string().nullable(), title: z.string().nullable(), dept: z.string(),
+  implementing_unit: z.string().nullable(), year: z.number().int().nullable(), total_weight: z.number().nullable(),
+  total_score: z.number().nullable(), total_score_raw: z.string().nullable(), confidence: z.string(), source: z.string(),
+  line_start: z.number().int(), line_end: z.number().int(), page_start: z.number().int().nullable(), page_end: z.number().int().nullable(),
+  goal_expected: z.string().nullable(), goal_actual: z.string().nullable(), full_year_yuan: z.number().nullable(),
+  executed_yuan: z.number().nullable(), rate: z.number().nullable(),
+});
+type ProjectRow = z.infer<typeof ProjectRowSchema>;
+type IndicatorRow = StoredIndicatorRow;
+type FundingRow = StoredFundingRow;
+type FlagRow = StoredFlagRow;
 
 const money = (n: number | null) => (n === null ? '—' : n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
 const pct = (n: number | null) => (n === null ? '—' : `${(n * 100).toFixed(2)}%`);
 const show = (v: string | number | null) => (v === null ? '—' : esc(v));
-const LINE_NAMES: Record<string, string> = { total: '年度资金总额', appropriation: '当年财政拨款', carryover: '上年结转资金', other: '其他资金' };
+const lineName = (line: string) => FUNDING_LINE_NAMES[line as FundingLineCode] ?? line;
 
 function groupBy<T extends { evaluation_id: number }>(rows: readonly T[]): Map<number, T[]> {
   const map = new Map<number, T[]>();
@@ -92,7 +51,7 @@ function charts(rows: readonly ComparisonRow[]): string {
 
 function projectDetail(p: ProjectRow, funding: readonly FundingRow[], indicators: readonly IndicatorRow[], flags: readonly FlagRow[]): string {
   const where = p.page_start !== null ? `pages ${p.page_start}–${p.page_end}` : `lines ${p.line_start}–${p.line_end}`;
-  const fundingRows = funding.map((f) => `<tr><td>${esc(LINE_NAMES[f.line] ?? f.line)}</td><td class="num">${money(f.initial_yuan)}</td>`
+  const fundingRows = funding.map((f) => `<tr><td>${esc(lineName(f.line))}</td><td class="num">${money(f.initial_yuan)}</td>`
     + `<td class="num">${money(f.full_year_yuan)}</td><td class="num">${money(f.executed_yuan)}</td><td class="num">${show(f.weight)}</td>`
     + `<td class="num">${pct(f.rate)}</td><td class="num">${show(f.score)}</td></tr>`).join('');
   const indicatorRows = indicators.map((i) => {
@@ -119,15 +78,16 @@ function projectDetail(p: ProjectRow, funding: readonly FundingRow[], indicators
  */
 export function buildReport(db: Database.Database, generatedAt = new Date()): string {
   const departments = compare(db, { by: 'department', sort: 'rate' });
-  const projects = db.prepare(`SELECT e.id, e.project_name, e.title, coalesce(e.supervising_dept, e.budget_unit, '(unknown)') AS dept,
+  const projects = readRows('evaluations', ProjectRowSchema, db.prepare(`SELECT e.id, e.project_name, e.title, coalesce(e.supervising_dept, e.budget_unit, '(unknown)') AS dept,
       e.implementing_unit, e.year, e.total_weight, e.total_score, e.total_score_raw, e.confidence, d.source, e.line_start, e.line_end,
       e.page_start, e.page_end, e.goal_expected, e.goal_actual, f.full_year_yuan, f.executed_yuan, f.rate
     FROM evaluations e JOIN documents d ON d.id = e.document_id
     LEFT JOIN funding f ON f.evaluation_id = e.id AND f.line = 'total'
-    ORDER BY dept, e.project_name`).all() as ProjectRow[];
-  const funding = groupBy(db.prepare('SELECT * FROM funding ORDER BY evaluation_id, CASE line WHEN \'total\' THEN 0 WHEN \'appropriation\' THEN 1 WHEN \'carryover\' THEN 2 ELSE 3 END').all() as FundingRow[]);
-  const indicators = groupBy(db.prepare('SELECT * FROM indicators ORDER BY evaluation_id, seq').all() as IndicatorRow[]);
-  const flags = groupBy(db.prepare('SELECT evaluation_id, indicator_seq, code, severity, message FROM flags ORDER BY evaluation_id, id').all() as FlagRow[]);
+    ORDER BY dept, e.project_name`).all());
+  const order = FundingLineCodeSchema.options.map((line, i) => `WHEN '${line}' THEN ${i}`).join(' ');
+  const funding = groupBy(readRows('funding', StoredFundingRowSchema, db.prepare(`SELECT * FROM funding ORDER BY evaluation_id, CASE line ${order} END`).all()));
+  const indicators = groupBy(readRows('indicators', StoredIndicatorRowSchema, db.prepare('SELECT * FROM indicators ORDER BY evaluation_id, seq').all()));
+  const flags = groupBy(readRows('flags', StoredFlagRowSchema, db.prepare('SELECT evaluation_id, indicator_seq, code, severity, message FROM flags ORDER BY evaluation_id, id').all()));
 
   const bodies = projects.map((p) => {
     const inds = indicators.get(p.id) ?? [];
