@@ -99,6 +99,42 @@ describe('tables across pages, wrapped and merged cells (Chromium fixture)', () 
   });
 });
 
+describe('another region in its own layout and words (make-region-fixtures.mjs: Sichuan-style 部门预算项目支出绩效自评表)', () => {
+  it.each([
+    ['region-sichuan.chromium.pdf'], ['region-sichuan.writer.pdf'], ['region-sichuan.txt'],
+  ])('%s', async (name) => {
+    const result = await run(name);
+    expect(result.document.status).toBe('ok');
+    expect(result.evaluations).toHaveLength(1);
+    const e = result.evaluations[0]!;
+    const squash = (v: string | null) => v?.replace(/\s+/g, '') ?? null;
+    expect([e.title, squash(e.projectName), e.projectCode, e.supervisingDept, e.implementingUnit, e.year, e.moneyUnit, e.totalWeight, e.totalScore])
+      .toEqual(['部门预算项目支出绩效自评表', '2023年全县安可替代补助资金项目', '51092324T000010263357', '某县财政局', '某县信息中心', 2023, '万元', 100, 97.5]);
+    expect(squash(e.goalExpected)).toBe('完成全县32个乡镇1200台安可替代设备补助发放，提升基层办公信息化水平。');
+    expect(squash(e.goalActual)).toBe('完成32个乡镇1180台设备补助发放，基层办公效率明显提升。');
+    expect(e.funding.map((f) => [f.line, f.initialYuan, f.fullYearYuan, f.executedYuan, f.weight, f.rate, f.score])).toEqual([
+      ['total', 3000000, 2800000, 2660000, 10, 0.95, 9.5],
+      ['appropriation', 2500000, 2400000, 2300000, null, 0.9583, null],
+      ['special', 0, 0, 0, null, null, null],
+      ['unit', 500000, 400000, 360000, null, 0.9, null],
+      ['other', 0, 0, 0, null, null, null],
+    ]);
+    expect(e.indicators.map((i) => [i.level1, i.level2, i.name, i.target, i.targetOp, i.targetValue, i.targetUnit, i.actual, i.actualValue, i.actualUnit, i.weight, i.score, i.deviation])).toEqual([
+      ['产出指标', '数量指标', '补助设备台数', '≥1200台', '≥', 1200, '台', '1180', 1180, '台', 20, 18, '部分乡镇到货延迟'],
+      ['产出指标', '数量指标', '覆盖乡镇数', '=32个', '=', 32, '个', '32', 32, '个', 15, 15, null],
+      ['产出指标', '质量指标', '设备验收合格率', '≥98%', '≥', 98, '%', '99.2', 99.2, '%', 15, 15, null],
+      ['产出指标', '时效指标', '资金拨付及时率', '=100%', '=', 100, '%', '100', 100, '%', 10, 10, null],
+      ['效益指标', '社会效益指标', '基层办公效率提升', '明显提升', null, null, null, '明显提升', null, null, 20, 20, null],
+      ['满意度指标', '服务对象满意度指标', '使用单位满意度', '≥90%', '≥', 90, '%', '95', 95, '%', 10, 10, null],
+    ]);
+    // 合计 closed the indicators; the trailer rows and signatures are no indicators. The code in the
+    // name and the unknown 备注 column are said, and nothing else needed repairing.
+    expect(e.flags.map((f) => f.code).sort()).toEqual(['code_in_name', 'unknown_column']);
+    expect(e.flags.find((f) => f.code === 'unknown_column')!.message).toContain('"备注"');
+    expect(e.confidence).toBe('high');
+  });
+});
+
 describe("another issuer's layout (万元, no 年初预算数, 分值 before 年度指标值, 未完成原因)", () => {
   const expected = async (name: string) => {
     const result = await run(name);

@@ -37,6 +37,11 @@ export function isNumberCell(cell: string): boolean {
   return /^([-+]?[\d,]+(\.\d+)?%?|[—–\-/／])$/.test(compact(cell));
 }
 
+/** A comparator as a 指标性质 column prints it: ≥, ＞, =, 大于, 不低于, 约 … (定性 / 定量 are none). */
+export const COMPARATOR = /^([≥≤><=≈≧≦＞＜＝]+|大于|小于|等于|不低于|不高于|不少于|不多于|不超过|约)$/;
+/** A value that is a number alone, perhaps after a comparator: its unit is elsewhere. */
+export const BARE_NUMBER = /^[≥≤><=≈≧≦＞＜＝]?\s*[-+]?[\d,]+(\.\d+)?$/;
+
 // ── Headings, markers and sections ────────────────────────────────────────────────────────
 
 /** A form's title ends in 自评表: 项目支出绩效自评表, 2021年大厅运营事务项目自评表, 部门预算项目支出绩效自评表. */

@@ -31,6 +31,8 @@ export const ParsedIndicatorSchema = z.object({
   name: z.string().nullable(),
   target: z.string().nullable(),
   actual: z.string().nullable(),
+  /** The row's 度量单位 column (forms that print the target's unit apart): the unit of a bare actual too. */
+  unit: z.string().nullable(),
   weight: z.string().nullable(),
   score: z.string().nullable(),
   deviation: z.string().nullable(),

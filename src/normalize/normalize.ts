@@ -2,6 +2,7 @@ import type { Evaluation, Funding, Indicator } from '../model/evaluation.js';
 import { flag, type Flag } from '../model/flag.js';
 import type { ParsedBlock, ParsedIndicator } from '../model/parsed.js';
 import { level1Code, level2Code } from '../form/levels.js';
+import { BARE_NUMBER } from '../form/vocabulary.js';
 import { parseIndicatorValue, type QuantitativeValue } from './indicator-value.js';
 import { parseMoneyCell, parseNumberCell, type Parsed } from './numbers.js';
 import { parseRate } from './rate.js';
@@ -47,7 +48,9 @@ function normalizeIndicator(ind: ParsedIndicator, seq: number, bad: Unreadable, 
   const aboutMoney = (other: string | null) =>
     (other?.includes('元') ?? false) || level2Code(ind.level2) === 'cost' || /(成本|金额|费用|资金|支出)/.test(ind.name ?? '');
   let target = parseIndicatorValue(ind.target, aboutMoney(ind.actual));
-  let actual = parseIndicatorValue(ind.actual, aboutMoney(ind.target));
+  // A bare actual under a 度量单位 column is in that unit (1180 under 台, 99.2 under %).
+  const withUnit = ind.unit !== null && ind.actual !== null && BARE_NUMBER.test(ind.actual.trim()) ? `${ind.actual}${ind.unit}` : ind.actual;
+  let actual = parseIndicatorValue(withUnit, aboutMoney(ind.target));
   for (const side of ['target', 'actual'] as const) {
     const [mine, other] = side === 'target' ? [target, actual] : [actual, target];
     if (!fractionAsPercent(mine, other)) continue;

@@ -1,6 +1,6 @@
 import { INDICATOR_COLUMN_NAMES, indicatorColumn, isIndicatorHeader, type IndicatorColumn } from '../form/columns.js';
 import { parseLevelLabel, type LevelLabel } from '../form/levels.js';
-import { compact, FILLER, INDICATOR_SECTION, isDash, SCORE_NUMBER, SUB_ROW, TRAILER } from '../form/vocabulary.js';
+import { COMPARATOR, compact, FILLER, INDICATOR_SECTION, isDash, SCORE_NUMBER, SUB_ROW, TRAILER } from '../form/vocabulary.js';
 import { flag, type Flag } from '../model/flag.js';
 import type { ParsedIndicator } from '../model/parsed.js';
 import type { Row } from '../model/table.js';
@@ -247,8 +247,10 @@ export function parseIndicators(rows: readonly Row[], headerAt: number, isEnd: (
     }
     if (!standard || exact) {
       if (values.targetNature !== undefined || values.targetUnit !== undefined) {
-        // ≧ | 735 | 人次 → "≧735人次", read by the normaliser like any printed target.
-        const target = [values.targetNature, values.target, values.targetUnit].filter((v) => v !== undefined && textValue(v) !== null).join('');
+        // ≧ | 735 | 人次 → "≧735人次", read by the normaliser like any printed target. A nature that is
+        // no comparator (定性, 定量) says what kind of indicator it is, not what to reach.
+        const nature = values.targetNature !== undefined && COMPARATOR.test(values.targetNature.trim()) ? values.targetNature : undefined;
+        const target = [nature, values.target, values.targetUnit].filter((v) => v !== undefined && textValue(v) !== null).join('');
         if (target !== '') values.target = target;
         else delete values.target;
       }
@@ -274,6 +276,7 @@ export function parseIndicators(rows: readonly Row[], headerAt: number, isEnd: (
       name: textValue(values.name),
       target: textValue(values.target),
       actual: textValue(values.actual),
+      unit: textValue(values.targetUnit),
       weight: values.weight ?? null,
       score: values.score ?? null,
       deviation: textValue(values.deviation),
