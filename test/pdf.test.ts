@@ -54,6 +54,14 @@ describe('PDFs of corpus document 004, printed from its values by test/fixtures/
     result.evaluations.forEach((e, b) => expect(fields(e), `block ${b}`).toEqual(fields(text[b]!)));
   });
 
+  it('LibreOffice Calc with narrower columns: a merged label printed again on the next page does not make room for the next cell\'s label', async () => {
+    // Block 8's 产出指标 runs over pages 11–12 and is printed on both; 效益指标 starts atop page 13.
+    const result = await run('004_7f468a29561a31e4.calc-narrow.pdf');
+    expect(result.evaluations).toHaveLength(24);
+    result.evaluations.forEach((e, b) => expect(fields(e), `block ${b}`).toEqual(fields(text[b]!)));
+    expect(result.evaluations[8]!.indicators.filter((i) => i.level1 === '产出指标')).toHaveLength(18);
+  });
+
   it('Chromium, block 8 alone: a tall goals row split over two pages is one row again', async () => {
     const [e] = (await run('004_7f468a29561a31e4.blocks-8-8.chromium.pdf')).evaluations;
     expect(e!.goalExpected).toMatch(/确保档案归档整理准确规范，提高档案管理制度健全性/);

@@ -33,4 +33,6 @@ export interface TextRun extends Box {
    * (horizontal text read from the page), so that a run crossing a rule is cut exactly there.
    */
   centres?: number[];
+  /** For a run its clip hides: the clip it was drawn under (where its cell shows on this page). */
+  clip?: Box | null;
 }

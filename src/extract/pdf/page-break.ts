@@ -66,12 +66,24 @@ function restOfSplitRow(end: PageEnd, row: LaidOutRow, sense: RowSense): boolean
  * falls. `split`: the row is the rest of a row split over the break, every cell goes on. Cells
  * taken are emptied here; true when nothing is left of the row.
  */
-function continueFrom(end: PageEnd, row: LaidOutRow, split: boolean): boolean {
+type Home = NonNullable<NonNullable<LaidOutRow['bottom']>[number]>;
+
+function continueFrom(end: PageEnd, row: LaidOutRow, split: boolean, forwarded: Map<string[], Map<number, Home>>): boolean {
   const bottom = end.bottom;
   if (!bottom || bottom.length !== row.cells.length) return false;
+  // Cells whose text lives on the previous page now: where this page's part of them points on.
+  const forward = (i: number, target: Home) => {
+    const map = forwarded.get(row.cells) ?? new Map<number, Home>();
+    map.set(i, target);
+    forwarded.set(row.cells, map);
+  };
   row.cells.forEach((text, i) => {
     const target = bottom[i];
-    if (text === '' || !target) return;
+    if (!target) return;
+    if (text === '') {
+      if (row.openAbove?.[i]) forward(i, target); // the cell goes on, its text is above the break
+      return;
+    }
     const before = target.cells[target.index]!;
     const spansBreak = end.spans[i] !== 'own' || row.spans[i] === 'below';
     if (target.open && row.openAbove?.[i]) {
@@ -86,6 +98,7 @@ function continueFrom(end: PageEnd, row: LaidOutRow, split: boolean): boolean {
       target.cells[target.index] = joinText(before, text);
     } else return;
     row.cells[i] = '';
+    forward(i, target);
   });
   return row.cells.every((c) => c === '');
 }
@@ -113,6 +126,12 @@ export class TableStitcher {
   private printed = new Set<string>();
   private section: Section = 'other'; // of the next table row
   private last: PageEnd | null = null; // the last table row so far
+  /**
+   * A page's cells emptied because their text went on from the previous page: their merged cell's
+   * text is there, so a label below the next break is measured against it, never against the
+   * emptied copy (which would take the next cell's label as its own).
+   */
+  private readonly forwarded = new Map<string[], Map<number, Home>>();
 
   constructor(private readonly sense: RowSense) {}
 
@@ -132,7 +151,7 @@ export class TableStitcher {
       this.firstOnPage = false;
       // A header repeated atop the page: the same texts as a row of the table printed before the break.
       if (this.page > 1 && this.printed.has(signature)) return false;
-      if (this.last && continueFrom(this.last, row, restOfSplitRow(this.last, row, this.sense))) {
+      if (this.last && continueFrom(this.last, row, restOfSplitRow(this.last, row, this.sense), this.forwarded)) {
         this.last.bottom = row.bottom; // the whole row went on: it may go on again
         return false;
       }
@@ -141,7 +160,11 @@ export class TableStitcher {
     else if (row.ruled && row.cells.filter((c) => c !== '').length >= 3 && !row.cells.some((c) => this.sense.isNumber(c))) this.printed.add(signature);
     if (row.ruled) {
       const opened = this.sense.opens(row.cells);
-      this.last = { cells: row.cells, section: opened === null ? this.section : opened === 'data' ? 'header' : 'other', spans: row.spans, bottom: row.bottom };
+      const bottom = row.bottom?.map((home) => {
+        const to = home && this.forwarded.get(home.cells)?.get(home.index);
+        return to ? { ...to, open: home.open } : home;
+      });
+      this.last = { cells: row.cells, section: opened === null ? this.section : opened === 'data' ? 'header' : 'other', spans: row.spans, bottom };
       this.section = opened ?? (this.section === 'goals' ? 'other' : this.section); // one goals row
     }
     return true;

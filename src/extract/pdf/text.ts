@@ -89,7 +89,7 @@ export function readText(shown: readonly ShownText[]): { runs: TextRun[]; clippe
   // its text, put at the clip's edge so that they keep their order.
   for (const { run, clip } of hidden) {
     if (clip === null || !seen.has(clip)) {
-      clipped.push(run);
+      clipped.push({ ...run, clip });
       continue;
     }
     const height = run.y1 - run.y0;
