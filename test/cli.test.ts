@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../src/version.js';
@@ -111,6 +111,23 @@ describe('zipin inspect', () => {
     expect(r.stdout).toContain('■ block 8: 项目支出绩效自评表 — lines 218–245 — confidence low');
     expect(r.stdout).toContain('[error] total_unreadable: 总分 得分 is unreadable: "#REF!"');
     expect(r.stdout).toMatch(/ 6 {2}20 {2}产出指标 {2}时效指标 {6}完成验收检测 {6}具备检测条件 {2}检测实施平均/);
+  });
+
+  it('--draw writes one SVG per page: rules, cells with their spans, text runs, blocks, rows coloured by role', () => {
+    const dir = tempDir();
+    const r = zipin('inspect', join(FIXTURES, 'region-sichuan.chromium.pdf'), '--draw', dir);
+    expect(r.code, r.stderr).toBe(0);
+    const file = join(dir, 'region-sichuan.chromium.pdf.page-1.svg');
+    expect(r.stdout).toContain(`drawings (open in a browser):\n  ${file}`);
+    const svg = readFileSync(file, 'utf8');
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect((svg.match(/<line /g) ?? []).length).toBeGreaterThan(20); // the ruling lines
+    expect(svg).toContain('>总额</text>'); // a text run
+    expect(svg).toMatch(/stroke-dasharray="3 2"><title>line 15 \(indicator\), cell 2: columns 2–2, 4 row\(s\)/); // 产出指标 over four rows
+    expect(svg).toMatch(/fill="#f28e2b"[^>]*><title>line 16 \(indicator\)/); // indicator rows in their colour
+    expect(svg).toMatch(/fill="#59a14f"[^>]*><title>line 7 \(funding\)/);
+    expect(svg).toMatch(/fill="#b07aa1"[^>]*><title>line 21 \(total\)/); // 合计 closes the form
+    expect(svg).toContain('block 0: 2023年全县安可替代补助资金项目 (high)');
   });
 
   it('explains a file it cannot use', () => {

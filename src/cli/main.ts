@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 import { InputError, readRegularFile } from '../pipeline/input.js';
 import { parseArgs } from 'node:util';
-import { processDocument, unreadableDocument } from '../pipeline/process.js';
+import { processDocument, unreadableDocument, type SeenDocument } from '../pipeline/process.js';
+import type { DocumentResult } from '../model/document.js';
+import { pageSvg, rowRoles } from '../report/page-svg.js';
 import { DocumentError, extract } from '../extract/index.js';
 import { FORM_SENSE } from '../form/sense.js';
 import { DEFAULT_LIMITS } from '../pipeline/pool.js';
 import { runExtract, type ExtractSummary } from '../pipeline/run.js';
 import { PIPELINE_VERSION } from '../version.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { compare, type GroupBy, type SortBy } from '../query/compare.js';
 import { exportDataset, type ExportFormat } from '../export/export.js';
 import { buildReport } from '../report/report.js';
@@ -26,8 +28,9 @@ Usage:
       Extract every supported file (.txt/.tsv/.text and .pdf; directories are searched recursively)
       into the database. Each document gets at most --timeout seconds (120) and --max-memory MB (2048).
       Exit 0 when every document was processed, 1 when any failed, 2 on usage errors.
-  zipin inspect <file>
-      Show each block found in one document: lines, header, funding, indicators, flags.
+  zipin inspect <file> [--draw DIR]
+      Show each block found in one document: lines, header, funding, indicators, flags. --draw writes one SVG
+      per PDF page to DIR: ruling lines, cells (merged ones dashed), text runs, blocks, rows coloured by role.
   zipin totext <file>
       Print the tables zipin rebuilt from a PDF (or read from text) as tab-separated lines.
   zipin crawl <listing-url>... [--config sources.json] [--db out/zipin.sqlite] [--files out/files] [--max-depth N]
@@ -88,17 +91,34 @@ async function extractCommand(args: string[]): Promise<number> {
 }
 
 async function inspectCommand(args: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: {} });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { draw: { type: 'string' } } });
   if (positionals.length !== 1) throw new UsageError('inspect takes exactly one file');
   const path = positionals[0]!;
+  const seen: SeenDocument = { pages: [], rows: [] };
   let result;
   try {
-    result = await processDocument(readRegularFile(path), path);
+    const bytes = readRegularFile(path);
+    result = await processDocument(bytes, path, undefined, values.draw === undefined ? undefined : seen);
   } catch (error) {
     result = unreadableDocument(path, error);
   }
   process.stdout.write(`${formatInspection(result)}\n`);
+  if (values.draw !== undefined) {
+    const drawn = drawPages(values.draw, basename(path), seen, result.evaluations);
+    process.stdout.write(drawn.length > 0 ? `\ndrawings (open in a browser):\n${drawn.map((f) => `  ${f}`).join('\n')}\n` : '\nno drawings: only PDF pages are drawn\n');
+  }
   return result.document.status === 'failed' ? 1 : 0;
+}
+
+/** One SVG per page of what the extractor saw, in `dir`; the files written. */
+function drawPages(dir: string, name: string, seen: SeenDocument, evaluations: DocumentResult['evaluations']): string[] {
+  mkdirSync(dir, { recursive: true });
+  const roles = rowRoles(seen.rows, evaluations);
+  return seen.pages.map((page) => {
+    const file = join(dir, `${name}.page-${page.page}.svg`);
+    writeFileSync(file, pageSvg(page, seen.rows, evaluations, roles));
+    return file;
+  });
 }
 
 async function compareCommand(args: string[]): Promise<number> {

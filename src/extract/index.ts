@@ -1,7 +1,9 @@
 import { extname } from 'node:path';
 import type { ExtractedDocument } from '../model/table.js';
 import { DocumentError } from './errors.js';
-import { extractPdf } from './pdf/pdf.js';
+import { extractPdf, type PageTrace } from './pdf/pdf.js';
+
+export type { PageTrace } from './pdf/pdf.js';
 import type { RowSense } from './sense.js';
 import { extractText } from './text.js';
 
@@ -31,8 +33,8 @@ function notAPdf(bytes: Uint8Array): DocumentError {
  * Bytes of one file → the table model, chosen by what the bytes are (not only by the name).
  * `sense` is what the caller knows of the form (FORM_SENSE), for the PDF stitcher.
  */
-export async function extract(bytes: Uint8Array, path: string, sense: RowSense): Promise<ExtractedDocument> {
-  if (looksLikePdf(bytes)) return extractPdf(bytes, sense);
+export async function extract(bytes: Uint8Array, path: string, sense: RowSense, trace?: PageTrace[]): Promise<ExtractedDocument> {
+  if (looksLikePdf(bytes)) return extractPdf(bytes, sense, trace);
   const ext = extname(path).toLowerCase();
   if (ext === '.pdf') throw notAPdf(bytes);
   if (!isSupportedFile(path)) throw new DocumentError(`unsupported file type "${ext || '(none)'}"`);

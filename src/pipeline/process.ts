@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DocumentRecordSchema, type DocumentResult } from '../model/document.js';
-import { DocumentError, extract } from '../extract/index.js';
+import { DocumentError, extract, type PageTrace } from '../extract/index.js';
+import type { Row } from '../model/table.js';
 import { FORM_SENSE } from '../form/sense.js';
 import { garbledSample } from '../parse/garbled.js';
 import { PIPELINE_VERSION } from '../version.js';
@@ -16,17 +17,24 @@ function oneLine(error: unknown): string {
   return message.split('\n')[0]!.trim() || 'unknown error';
 }
 
+/** What the extractor saw, collected for drawing it (`inspect --draw`): each page, and the rows. */
+export interface SeenDocument {
+  pages: PageTrace[];
+  rows: Row[];
+}
+
 /**
  * One file's bytes through every stage: extract → segment → parse → normalize → validate.
  * Never throws: an expected failure becomes status `failed` with a one-line reason, and so
  * does an unexpected one (prefixed "internal error") so the run can go on.
  */
-export async function processDocument(bytes: Uint8Array, source: string, hash = sha256(bytes)): Promise<DocumentResult> {
+export async function processDocument(bytes: Uint8Array, source: string, hash = sha256(bytes), seen?: SeenDocument): Promise<DocumentResult> {
   const base = {
     sha256: hash, source, url: null, extractedAt: new Date().toISOString(), pipelineVersion: PIPELINE_VERSION,
   };
   try {
-    const doc = checkedExtraction(await extract(bytes, source, FORM_SENSE));
+    const doc = checkedExtraction(await extract(bytes, source, FORM_SENSE, seen?.pages));
+    seen?.rows.push(...doc.rows);
     const evaluations = evaluate(doc);
     // Nothing found in a garbled text layer: say why, or the file looks like it holds no form.
     const garbled = evaluations.length > 0 ? null : garbledSample(doc.rows.flatMap((r) => r.cells));

@@ -1,6 +1,7 @@
+import { isIndicatorHeader } from '../form/columns.js';
 import { YEAR_LINE } from '../form/vocabulary.js';
 import type { Block, ExtractedDocument, Row } from '../model/table.js';
-import { headingText, isFormHeaderRow, isInstructionsRow, isTotalRow, yearOf } from './headings.js';
+import { headingText, isClosingRow, isFormHeaderRow, isInstructionsRow, isTotalRow, yearOf } from './headings.js';
 
 /** How far below a heading the form's 项目名称/项目编码 row may start. */
 const HEADER_LOOKAHEAD = 6;
@@ -25,7 +26,7 @@ function yearLine(rows: readonly Row[], from: number): number | null {
 
 /**
  * Find every 自评表 block: it opens at its heading (or, without one, at a 项目名称/项目编码 row)
- * and closes at its 总分 row, at 填报说明, at the next heading or form, or at the end of the file.
+ * and closes at its 总分 row (or 合计 after the indicators), at 填报说明, at the next heading or form, or at the end of the file.
  * Headings of other tables (收入支出决算总表 …) never open a block: a block needs a form header.
  */
 export function segment(doc: ExtractedDocument): Block[] {
@@ -42,6 +43,7 @@ export function segment(doc: ExtractedDocument): Block[] {
     const start = i;
     let end = i + 1; // exclusive
     let sawFormHeader = !opensWithHeading;
+    let sawIndicators = false;
     while (end < rows.length) {
       const row = rows[end]!;
       if (isInstructionsRow(row) || headingText(row) !== null) break;
@@ -49,8 +51,10 @@ export function segment(doc: ExtractedDocument): Block[] {
         if (sawFormHeader) break; // a second form without a heading of its own
         sawFormHeader = true;
       }
+      sawIndicators ||= isIndicatorHeader(row.cells);
       end++;
-      if (isTotalRow(row)) break;
+      // 总分 closes a form; so does 合计 once its indicators have begun (above them it is a funding line).
+      if (isTotalRow(row) || (sawIndicators && isClosingRow(row))) break;
     }
     blocks.push({
       index: blocks.length,

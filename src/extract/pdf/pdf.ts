@@ -1,7 +1,7 @@
 import type { ExtractedDocument, Row } from '../../model/table.js';
 import type { RowSense } from '../sense.js';
 import { DocumentError } from '../errors.js';
-import type { Matrix } from './geometry.js';
+import type { Matrix, Rule, TextRun } from './geometry.js';
 import { readGraphics, type Ops, type PageView } from './graphics.js';
 import { layoutPage } from './layout.js';
 import { TableStitcher } from './page-break.js';
@@ -51,13 +51,22 @@ async function fromPdfJs<T>(what: Promise<T>, page: number): Promise<T> {
   }
 }
 
+/** What the reader saw on one page, for drawing it (`zipin inspect --draw`). */
+export interface PageTrace {
+  page: number;
+  width: number;
+  height: number;
+  rules: readonly Rule[];
+  runs: readonly TextRun[];
+}
+
 /**
  * A PDF → the table model, rebuilt from the page itself: ruling lines (lattice) give each
  * table's grid and its merged cells, text is placed in the cells by position, free text (titles,
  * notes) stays in reading order, page numbers go, and a table that continues on the next page
  * simply continues (see TableStitcher). Font code is never evaluated.
  */
-export async function extractPdf(bytes: Uint8Array, sense: RowSense): Promise<ExtractedDocument> {
+export async function extractPdf(bytes: Uint8Array, sense: RowSense, trace?: PageTrace[]): Promise<ExtractedDocument> {
   const { getDocument, OPS } = await loadPdfJs();
   let doc;
   try {
@@ -85,6 +94,7 @@ export async function extractPdf(bytes: Uint8Array, sense: RowSense): Promise<Ex
       anyText ||= runs.length > 0;
       anyImage ||= graphics.hasImages;
       const laid = layoutPage(graphics.rules, runs, clipped, view.width, view.height, sense);
+      trace?.push({ page: p, width: view.width, height: view.height, rules: graphics.rules, runs });
       stitcher.newPage(p);
       for (const row of laid) {
         if (!stitcher.accept(row)) continue;
