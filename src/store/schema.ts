@@ -48,6 +48,20 @@ CREATE TABLE IF NOT EXISTS locks (
 );
 `;
 
+/** The 项目资金 table (its line names widened in version 3: SQLite changes a CHECK only by a new table). */
+const funding = (name: string) => `CREATE TABLE ${name} (
+  evaluation_id  INTEGER NOT NULL REFERENCES evaluations (id) ON DELETE CASCADE,
+  line           TEXT NOT NULL CHECK (line IN ('total', 'appropriation', 'special', 'unit', 'carryover', 'other')),
+  initial_yuan   REAL,
+  full_year_yuan REAL,
+  executed_yuan  REAL,
+  weight         REAL,
+  rate           REAL,
+  rate_raw       TEXT,
+  score          REAL,
+  PRIMARY KEY (evaluation_id, line)
+);`;
+
 /** Steps from one schema version to the next, for databases written by older zipin. */
 export const MIGRATIONS: Record<number, string> = {
   2: `
@@ -62,18 +76,7 @@ ${SOURCES}`,
   3: `
 ALTER TABLE runs ADD COLUMN documents_kept INTEGER NOT NULL DEFAULT 0;
 ${FAILURES_AND_LOCKS}
-CREATE TABLE funding_v3 (
-  evaluation_id  INTEGER NOT NULL REFERENCES evaluations (id) ON DELETE CASCADE,
-  line           TEXT NOT NULL CHECK (line IN ('total', 'appropriation', 'special', 'unit', 'carryover', 'other')),
-  initial_yuan   REAL,
-  full_year_yuan REAL,
-  executed_yuan  REAL,
-  weight         REAL,
-  rate           REAL,
-  rate_raw       TEXT,
-  score          REAL,
-  PRIMARY KEY (evaluation_id, line)
-);
+${funding('funding_v3')}
 INSERT INTO funding_v3 SELECT evaluation_id, line, initial_yuan, full_year_yuan, executed_yuan, weight, rate, rate_raw, score FROM funding;
 DROP TABLE funding;
 ALTER TABLE funding_v3 RENAME TO funding;`,
@@ -125,18 +128,7 @@ CREATE INDEX IF NOT EXISTS evaluations_dept ON evaluations (supervising_dept);
 CREATE INDEX IF NOT EXISTS evaluations_budget_unit ON evaluations (budget_unit);
 CREATE INDEX IF NOT EXISTS evaluations_year ON evaluations (year);
 
-CREATE TABLE IF NOT EXISTS funding (
-  evaluation_id  INTEGER NOT NULL REFERENCES evaluations (id) ON DELETE CASCADE,
-  line           TEXT NOT NULL CHECK (line IN ('total', 'appropriation', 'special', 'unit', 'carryover', 'other')),
-  initial_yuan   REAL,
-  full_year_yuan REAL,
-  executed_yuan  REAL,
-  weight         REAL,
-  rate           REAL,
-  rate_raw       TEXT,
-  score          REAL,
-  PRIMARY KEY (evaluation_id, line)
-);
+${funding('IF NOT EXISTS funding')}
 
 CREATE TABLE IF NOT EXISTS indicators (
   evaluation_id INTEGER NOT NULL REFERENCES evaluations (id) ON DELETE CASCADE,
