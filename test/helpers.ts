@@ -58,3 +58,16 @@ export async function buildCorpusDb(path: string): Promise<void> {
   }
   store.close();
 }
+
+/** Every field of a record, text compared without whitespace (a wrapped cell may lose a space). */
+export function fields(e: ValidatedEvaluation): Array<[string, unknown]> {
+  const squash = (v: unknown) => (typeof v === 'string' ? v.replace(/\s+/g, '') : v);
+  const out: Array<[string, unknown]> = [];
+  for (const key of ['title', 'projectName', 'projectAmountYuan', 'supervisingDept', 'implementingUnit', 'year', 'moneyUnit',
+    'goalExpected', 'goalActual', 'totalWeight', 'totalScore', 'totalScoreRaw'] as const) out.push([key, squash(e[key])]);
+  e.funding.forEach((f) => out.push([`funding.${f.line}`, [f.initialYuan, f.fullYearYuan, f.executedYuan, f.weight, f.rate, f.score]]));
+  e.indicators.forEach((i) => out.push([`indicator.${i.seq}`, [i.level1, i.level1Points, i.level2, i.name, i.target, i.actual, i.weight, i.score,
+    i.deviation, i.targetOp, i.targetValue, i.targetUnit, i.actualOp, i.actualValue, i.actualUnit].map(squash)]));
+  return out;
+}
+

@@ -10,22 +10,10 @@ import { normalizeCjk } from '../src/extract/pdf/text.js';
 import { ExtractedDocumentSchema } from '../src/model/table.js';
 import type { ValidatedEvaluation } from '../src/model/evaluation.js';
 import { processDocument } from '../src/pipeline/process.js';
-import { CORPUS, DOCS, evaluationsOf, FIXTURES } from './helpers.js';
+import { CORPUS, DOCS, evaluationsOf, fields, FIXTURES } from './helpers.js';
 
 const fixture = (name: string) => join(FIXTURES, name);
 const run = async (name: string) => processDocument(readFileSync(fixture(name)), name);
-
-/** Every field of a record, text compared without whitespace (a wrapped cell may lose a space). */
-function fields(e: ValidatedEvaluation): Array<[string, unknown]> {
-  const squash = (v: unknown) => (typeof v === 'string' ? v.replace(/\s+/g, '') : v);
-  const out: Array<[string, unknown]> = [];
-  for (const key of ['title', 'projectName', 'projectAmountYuan', 'supervisingDept', 'implementingUnit', 'year', 'moneyUnit',
-    'goalExpected', 'goalActual', 'totalWeight', 'totalScore', 'totalScoreRaw'] as const) out.push([key, squash(e[key])]);
-  e.funding.forEach((f) => out.push([`funding.${f.line}`, [f.initialYuan, f.fullYearYuan, f.executedYuan, f.weight, f.rate, f.score]]));
-  e.indicators.forEach((i) => out.push([`indicator.${i.seq}`, [i.level1, i.level1Points, i.level2, i.name, i.target, i.actual, i.weight, i.score,
-    i.deviation, i.targetOp, i.targetValue, i.targetUnit, i.actualOp, i.actualValue, i.actualUnit].map(squash)]));
-  return out;
-}
 
 describe('the PDFs of corpus document 003 give the records of its text', () => {
   const text = evaluationsOf(DOCS.guihua);

@@ -101,6 +101,13 @@ describe('schema versions', () => {
     expect(reopened.db.pragma('user_version', { simple: true })).toBe(3);
     expect(reopened.db.prepare("SELECT count(*) AS n FROM pragma_table_info('runs') WHERE name = 'documents_kept'").get()).toEqual({ n: 1 });
     expect(count(reopened.db, 'evaluations')).toBe(8);
+    // The rebuilt tables take the new kinds, and their children still hang on them.
+    reopened.db.prepare("INSERT INTO documents (source, format, extracted_at, pipeline_version, status) VALUES ('x.xlsx', 'xlsx', '', '', 'ok')").run();
+    const evaluation = reopened.db.prepare('SELECT id FROM evaluations LIMIT 1').get() as { id: number };
+    reopened.db.prepare("INSERT INTO funding (evaluation_id, line) VALUES (?, 'special')").run(evaluation.id);
+    expect(reopened.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    reopened.db.exec('DELETE FROM documents WHERE format = \'text\'');
+    expect([count(reopened.db, 'evaluations'), count(reopened.db, 'funding')]).toEqual([0, 0]); // cascades as before
     reopened.close();
   });
 });

@@ -1,7 +1,10 @@
 import { extname } from 'node:path';
 import type { ExtractedDocument } from '../model/table.js';
 import { DocumentError } from './errors.js';
+import { extractHtml } from './html.js';
 import { extractPdf, type PageTrace } from './pdf/pdf.js';
+import { sniff, type FileKind } from './sniff.js';
+import { extractSpreadsheet } from './spreadsheet.js';
 
 export type { PageTrace } from './pdf/pdf.js';
 import type { RowSense } from './sense.js';
@@ -9,16 +12,11 @@ import { extractText } from './text.js';
 
 export { DocumentError } from './errors.js';
 
-/** File endings zipin reads; a directory walk picks only these. */
-export const SUPPORTED_EXTENSIONS = ['.txt', '.tsv', '.text', '.pdf'] as const;
+/** File endings zipin reads; a directory walk picks only these (a file named explicitly is always tried). */
+export const SUPPORTED_EXTENSIONS = ['.txt', '.tsv', '.text', '.pdf', '.xlsx', '.xls', '.et', '.html', '.htm'] as const;
 
 export function isSupportedFile(path: string): boolean {
   return (SUPPORTED_EXTENSIONS as readonly string[]).includes(extname(path).toLowerCase());
-}
-
-/** A PDF starts with %PDF- within its first kilobyte. */
-function looksLikePdf(bytes: Uint8Array): boolean {
-  return Buffer.from(bytes.subarray(0, 1024)).toString('latin1').includes('%PDF-');
 }
 
 /** What a file named .pdf really is, when it is not a PDF. */
@@ -29,14 +27,27 @@ function notAPdf(bytes: Uint8Array): DocumentError {
   return new DocumentError('not a PDF: the file has no %PDF header');
 }
 
+const NOT_YET: Partial<Record<FileKind, string>> = {
+  docx: 'a Word (.docx) document, which zipin does not read yet',
+  doc: 'a Word 97 (.doc/.wps) document, which zipin does not read yet',
+  zip: 'a ZIP archive, which zipin does not read yet',
+  ole: 'an Office 97 file that is neither a workbook nor a Word document',
+};
+
 /**
- * Bytes of one file → the table model, chosen by what the bytes are (not only by the name).
- * `sense` is what the caller knows of the form (FORM_SENSE), for the PDF stitcher.
+ * Bytes of one file → the table model, chosen by what the bytes are (not by the name: a
+ * misnamed attachment is read as what it is). `sense` is what the caller knows of the form
+ * (FORM_SENSE), for the PDF stitcher; `trace` collects what the PDF reader saw, for drawing.
  */
 export async function extract(bytes: Uint8Array, path: string, sense: RowSense, trace?: PageTrace[]): Promise<ExtractedDocument> {
-  if (looksLikePdf(bytes)) return extractPdf(bytes, sense, trace);
+  const kind = sniff(bytes);
   const ext = extname(path).toLowerCase();
+  if (kind === 'pdf') return extractPdf(bytes, sense, trace);
   if (ext === '.pdf') throw notAPdf(bytes);
-  if (!isSupportedFile(path)) throw new DocumentError(`unsupported file type "${ext || '(none)'}"`);
+  const notYet = NOT_YET[kind];
+  if (notYet) throw new DocumentError(`unsupported file type: ${notYet}`);
+  if (kind === 'xlsx' || kind === 'xls') return extractSpreadsheet(bytes, kind);
+  if (kind === 'html') return extractHtml(bytes);
+  if (!isSupportedFile(path) || ['.xlsx', '.xls', '.et'].includes(ext)) throw new DocumentError(`unsupported file type "${ext || '(none)'}"`);
   return extractText(bytes);
 }

@@ -46,12 +46,13 @@ export const RowSchema = z.object({
 });
 export type Row = z.infer<typeof RowSchema>;
 
-export const DocumentFormatSchema = z.enum(['text', 'pdf']);
+/** What a document was read as (by its bytes): text report, PDF, Excel 2007+ (.xlsx), Excel 97 (.xls, WPS .et), web page. */
+export const DocumentFormatSchema = z.enum(['text', 'pdf', 'xlsx', 'xls', 'html']);
 export type DocumentFormat = z.infer<typeof DocumentFormatSchema>;
 
 export const ExtractedDocumentSchema = z.object({
   format: DocumentFormatSchema,
-  /** Page count for PDFs; null for text. */
+  /** Page count for PDFs, sheet count for workbooks; null for text and web pages. */
   pages: z.number().int().nonnegative().nullable(),
   /** The text encoding that was detected (text files only). */
   encoding: z.string().nullable(),

@@ -48,6 +48,21 @@ CREATE TABLE IF NOT EXISTS locks (
 );
 `;
 
+/** The documents table (its formats widened in version 3). */
+const documents = (name: string) => `CREATE TABLE ${name} (
+  id               INTEGER PRIMARY KEY,
+  sha256           TEXT UNIQUE,
+  source           TEXT NOT NULL,
+  format           TEXT CHECK (format IN ('text', 'pdf', 'xlsx', 'xls', 'html')),
+  pages            INTEGER,
+  extracted_at     TEXT NOT NULL,
+  pipeline_version TEXT NOT NULL,
+  status           TEXT NOT NULL CHECK (status IN ('ok', 'no_blocks', 'failed')),
+  error            TEXT,
+  url              TEXT,
+  current          INTEGER NOT NULL DEFAULT 1
+);`;
+
 /** The 项目资金 table (its line names widened in version 3: SQLite changes a CHECK only by a new table). */
 const funding = (name: string) => `CREATE TABLE ${name} (
   evaluation_id  INTEGER NOT NULL REFERENCES evaluations (id) ON DELETE CASCADE,
@@ -62,7 +77,10 @@ const funding = (name: string) => `CREATE TABLE ${name} (
   PRIMARY KEY (evaluation_id, line)
 );`;
 
-/** Steps from one schema version to the next, for databases written by older zipin. */
+/**
+ * Steps from one schema version to the next, for databases written by older zipin. They run with
+ * foreign keys off (a table rebuilt under its children must not cascade), checked after.
+ */
 export const MIGRATIONS: Record<number, string> = {
   2: `
 ALTER TABLE documents ADD COLUMN url TEXT;
@@ -79,23 +97,17 @@ ${FAILURES_AND_LOCKS}
 ${funding('funding_v3')}
 INSERT INTO funding_v3 SELECT evaluation_id, line, initial_yuan, full_year_yuan, executed_yuan, weight, rate, rate_raw, score FROM funding;
 DROP TABLE funding;
-ALTER TABLE funding_v3 RENAME TO funding;`,
+ALTER TABLE funding_v3 RENAME TO funding;
+${documents('documents_v3')}
+INSERT INTO documents_v3 SELECT id, sha256, source, format, pages, extracted_at, pipeline_version, status, error, url, current FROM documents;
+DROP TABLE documents;
+ALTER TABLE documents_v3 RENAME TO documents;
+CREATE INDEX IF NOT EXISTS documents_source ON documents (source);
+CREATE INDEX IF NOT EXISTS documents_url ON documents (url);`,
 };
 
 export const SCHEMA = `
-CREATE TABLE IF NOT EXISTS documents (
-  id               INTEGER PRIMARY KEY,
-  sha256           TEXT UNIQUE,
-  source           TEXT NOT NULL,
-  format           TEXT CHECK (format IN ('text', 'pdf')),
-  pages            INTEGER,
-  extracted_at     TEXT NOT NULL,
-  pipeline_version TEXT NOT NULL,
-  status           TEXT NOT NULL CHECK (status IN ('ok', 'no_blocks', 'failed')),
-  error            TEXT,
-  url              TEXT,
-  current          INTEGER NOT NULL DEFAULT 1
-);
+${documents('IF NOT EXISTS documents')}
 CREATE INDEX IF NOT EXISTS documents_source ON documents (source);
 CREATE INDEX IF NOT EXISTS documents_url ON documents (url);
 

@@ -95,6 +95,9 @@ export class Store {
     if (version > SCHEMA_VERSION) {
       throw new Error(`${path} was written by a newer zipin (schema ${version}); this one knows schema ${SCHEMA_VERSION}`);
     }
+    // Migrations rebuild tables that others reference: foreign keys off while they run (SQLite
+    // ignores the pragma inside a transaction), then the references checked.
+    if (version > 0 && version < SCHEMA_VERSION) this.db.pragma('foreign_keys = OFF');
     this.immediate(() => {
       // Read again under the write lock: another process may have just created or migrated it.
       const now = this.db.pragma('user_version', { simple: true }) as number;
@@ -102,6 +105,11 @@ export class Store {
       for (let v = Math.max(now, 1) + 1; now > 0 && v <= SCHEMA_VERSION; v++) this.db.exec(MIGRATIONS[v]!);
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     });
+    if (version > 0 && version < SCHEMA_VERSION) {
+      const broken = this.db.pragma('foreign_key_check') as unknown[];
+      if (broken.length > 0) throw new Error(`${path}: migrating to schema ${SCHEMA_VERSION} left ${broken.length} broken references`);
+      this.db.pragma('foreign_keys = ON');
+    }
     const db = this.db;
     this.statements = {
       findBySha: db.prepare<[string], { id: number; status: string }>('SELECT id, status FROM documents WHERE sha256 = ?'),

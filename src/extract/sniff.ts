@@ -1,0 +1,24 @@
+/** What a file is, by its bytes — never by its name alone (attachments are often misnamed). */
+export type FileKind = 'pdf' | 'xlsx' | 'xls' | 'docx' | 'doc' | 'zip' | 'ole' | 'html' | 'text';
+
+const has = (bytes: Uint8Array, text: string, encoding: BufferEncoding = 'latin1') => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(Buffer.from(text, encoding));
+
+export function sniff(bytes: Uint8Array): FileKind {
+  const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
+  if (head.includes('%PDF-')) return 'pdf';
+  // ZIP (OOXML and archives): the member names stand in plain text in the local headers.
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
+    if (has(bytes, 'xl/workbook')) return 'xlsx';
+    if (has(bytes, 'word/document')) return 'docx';
+    return 'zip';
+  }
+  // OLE compound file (Excel 97, Word 97, WPS): stream names are UTF-16 in its directory.
+  if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
+    if (has(bytes, 'Workbook', 'utf16le') || has(bytes, 'Book', 'utf16le')) return 'xls';
+    if (has(bytes, 'WordDocument', 'utf16le')) return 'doc';
+    return 'ole';
+  }
+  const start = Buffer.from(bytes.subarray(0, 2048)).toString('utf8').replace(/^\uFEFF/, '').trimStart().toLowerCase();
+  if (/^(<!doctype html|<html|<head|<body|<meta|<table|<!--)/.test(start) || /<(html|body|table)\b/.test(start.slice(0, 1024))) return 'html';
+  return 'text';
+}

@@ -1,0 +1,116 @@
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { extract } from '../src/extract/index.js';
+import { extractHtml } from '../src/extract/html.js';
+import { sniff } from '../src/extract/sniff.js';
+import { extractSpreadsheet } from '../src/extract/spreadsheet.js';
+import { FORM_SENSE } from '../src/form/sense.js';
+import { processDocument } from '../src/pipeline/process.js';
+import { DOCS, evaluationsOf, fields, FIXTURES } from './helpers.js';
+
+const X = createRequire(import.meta.url)('@e965/xlsx') as typeof import('@e965/xlsx');
+const fixture = (name: string) => readFileSync(join(FIXTURES, name));
+
+describe('corpus document 003 as published in other formats (make-format-fixtures.mjs) gives the records of its text', () => {
+  const text = evaluationsOf(DOCS.guihua);
+  it.each([
+    ['003_e7112b8e4e2d84a4.xlsx', 'xlsx'], ['003_e7112b8e4e2d84a4.xls', 'xls'], ['003_e7112b8e4e2d84a4.article.gbk.html', 'html'],
+  ])('%s', async (name, format) => {
+    const result = await processDocument(fixture(name), name);
+    expect(result.document).toMatchObject({ status: 'ok', format });
+    expect(result.evaluations).toHaveLength(8);
+    result.evaluations.forEach((e, b) => expect(fields(e), `block ${b}`).toEqual(fields(text[b]!)));
+    // The table's own cells: nothing to repair.
+    expect(result.evaluations.flatMap((e) => e.flags).filter((f) => f.code === 'column_shift' || f.code === 'row_unplaced')).toEqual([]);
+  });
+
+  it('keeps the sheet and row number as provenance', async () => {
+    const [e] = (await processDocument(fixture('003_e7112b8e4e2d84a4.xlsx'), 'x.xlsx')).evaluations;
+    expect([e!.pageStart, e!.lineStart]).toEqual([1, 1]);
+    expect(e!.indicators[0]!.page).toBe(1);
+  });
+});
+
+describe('workbooks', () => {
+  /** A sheet as an issuer keeps it: a merged label, a hidden helper row and column, a formula, a broken reference, a hidden sheet. */
+  function workbook(type: 'xlsx' | 'biff8'): Buffer {
+    const ws = X.utils.aoa_to_sheet([
+      ['项目名称', '测试项目', '', '内部备注'],
+      ['辅助行', '不打印', '', ''],
+      ['金额', 1454200, '', ''],
+      ['合计', '', '', ''],
+    ]);
+    ws['B3'] = { t: 'n', v: 1454200, z: '#,##0.00' };
+    ws['B4'] = { t: 'n', v: 1454200, f: 'B3', z: '#,##0.00' };
+    ws['C4'] = { t: 'e', v: 0x17, w: '#REF!' };
+    ws['!merges'] = [{ s: { r: 0, c: 1 }, e: { r: 0, c: 2 } }];
+    ws['!rows'] = [{}, { hidden: true }];
+    ws['!cols'] = [{}, {}, {}, { hidden: true }];
+    const wb = X.utils.book_new();
+    X.utils.book_append_sheet(wb, ws, '自评表');
+    X.utils.book_append_sheet(wb, X.utils.aoa_to_sheet([['隐藏的表']]), '隐藏');
+    wb.Workbook = { Sheets: [{ Hidden: 0 }, { Hidden: 1 }] };
+    return X.write(wb, { type: 'buffer', bookType: type, cellStyles: true }) as Buffer;
+  }
+
+  // SheetJS writes hidden rows into .xlsx only (into .xls hidden columns alone), so the .xls case
+  // keeps its helper row; LibreOffice's .xls fixture above is the real one.
+  it.each([['xlsx', 'xlsx'], ['biff8', 'xls']] as const)('%s: merged ranges as spans, hidden rows, columns and sheets left out, cells as displayed', (type, format) => {
+    const bytes = workbook(type);
+    expect(sniff(bytes)).toBe(format);
+    const doc = extractSpreadsheet(bytes, format);
+    expect(doc.rows.map((r) => [r.page, r.line, r.cells])).toEqual([
+      [1, 1, ['项目名称', '测试项目']],
+      ...(format === 'xls' ? [[1, 2, ['辅助行', '不打印', '']]] : []),
+      [1, 3, ['金额', '1,454,200.00', '']],
+      [1, 4, ['合计', '1,454,200.00', '#REF!']],
+    ]);
+    expect(doc.rows[0]!.spans!.map((s) => [s.col, s.cols, s.rows])).toEqual([[0, 1, 1], [1, 2, 1]]);
+    expect(doc.rows.every((r) => r.positions === 'exact' && r.table === 0)).toBe(true);
+  });
+
+  it('refuses a file that only looks like a workbook, in one line', async () => {
+    const broken = Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.from('xl/workbook.xml'), Buffer.alloc(64)]);
+    await expect(extract(broken, 'x.xlsx', FORM_SENSE)).rejects.toThrow(/^not a readable Excel \(\.xlsx\) workbook: /);
+  });
+});
+
+describe('web pages', () => {
+  it('places rowspan and colspan exactly, reads entities and <br>, skips script, style and hidden text', () => {
+    const page = `<html><head><meta charset="utf-8"><title>t</title><script>document.write('x')</script></head><body>
+      <p>附件1</p><h1>项目支出绩效自评表</h1><div style="display:none">统计</div>
+      <table><tr><td rowspan="2">项目资金<br>（万元）</td><td colspan="2">年初预算数</td></tr>
+      <tr><td>1&#44;000</td><td><p>a&nbsp;b</p><p>&#x4e2d;</p></td></tr></table><p>第二段</p></body></html>`;
+    const doc = extractHtml(Buffer.from(page));
+    expect(doc.rows.map((r) => r.cells)).toEqual([['附件1'], ['项目支出绩效自评表'], ['项目资金 （万元）', '年初预算数'], ['', '1,000', 'a b 中'], ['第二段']]);
+    expect(doc.rows[2]!.spans!.map((s) => [s.col, s.cols, s.rows, s.continued])).toEqual([[0, 1, 2, false], [1, 2, 1, false]]);
+    expect(doc.rows[3]!.spans!.map((s) => [s.col, s.continued])).toEqual([[0, true], [1, false], [2, false]]);
+  });
+
+  it('reads the charset a GBK page declares by http-equiv, and leaves navigation scripts and hidden text out', () => {
+    const doc = extractHtml(fixture('003_e7112b8e4e2d84a4.article.gbk.html'));
+    expect(doc.encoding).toBe('gb18030');
+    expect(doc.rows.some((r) => r.cells.includes('深圳市规划和自然资源局'))).toBe(true);
+    expect(doc.rows.flatMap((r) => r.cells).join('')).not.toMatch(/隐藏的统计代码|site = /);
+  });
+});
+
+describe('files are read by what they are, not by their names', () => {
+  it.each([
+    ['003_e7112b8e4e2d84a4.xlsx', 'forms.txt', 'xlsx'],
+    ['003_e7112b8e4e2d84a4.xls', 'forms.pdf.xls', 'xls'],
+    ['003_e7112b8e4e2d84a4.calc.pdf', 'forms.xls', 'pdf'],
+    ['003_e7112b8e4e2d84a4.article.gbk.html', 'page.txt', 'html'],
+  ])('%s named %s is read as %s', async (name, as, format) => {
+    const result = await processDocument(fixture(name), as);
+    expect(result.document).toMatchObject({ status: 'ok', format });
+    expect(result.evaluations).toHaveLength(8);
+  });
+
+  it('names the formats it does not read yet', async () => {
+    const docx = Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.from('word/document.xml')]);
+    expect((await processDocument(docx, 'a.docx')).document.error).toBe('unsupported file type: a Word (.docx) document, which zipin does not read yet');
+  });
+});
