@@ -25,11 +25,13 @@ async function disclosureSite(other: Site): Promise<Site> {
   site.setFile('/list/index.html', `<html><head><title>预决算公开</title></head><body><ul>
     <li><a href="../files/000.txt">信息中心 2021 自评</a></li>
     <li><a href="${o}/files/001.txt">网信办 2021 自评（绝对链接）</a></li>
-    <li><a href="/docs/report.xlsx">部门决算表 (Excel)</a></li>
+    <li><a href="/docs/report.xlsx">自评表 (Excel)</a></li>
+    <li><a href="/docs/form.docx">自评表 (Word)</a></li>
     <li><a href="/files/missing.txt">已删除的附件</a></li>
     <li><a href="/files/flaky.txt">偶尔出错</a></li>
     <li><a href="/private/secret.txt">内部</a></li>
     <li><a href="detail.html">详情</a></li>
+    <li><a href="article.html">自评表（正文）</a></li>
   </ul><a href="index_2.html">下一页</a></body></html>`, 'text/html; charset=utf-8');
   site.setFile('/list/index_2.html', `<html><body>
     <a href="/files/busy.txt">繁忙</a> <a href="/files/slow.txt">很慢</a> <a href="/files/moved.pdf">已迁移</a>
@@ -39,7 +41,10 @@ async function disclosureSite(other: Site): Promise<Site> {
   site.setFile('/files/000.txt', text(DOCS.shuju), 'text/plain; charset=utf-8');
   site.setFile('/files/001.txt', text(DOCS.wangxin), 'text/plain');
   site.setFile('/docs/003.calc.pdf', readFileSync(join(FIXTURES, '003_e7112b8e4e2d84a4.calc.pdf')), 'application/pdf');
-  site.setFile('/docs/report.xlsx', 'not read', 'application/vnd.ms-excel');
+  site.setFile('/docs/report.xlsx', readFileSync(join(FIXTURES, '003_e7112b8e4e2d84a4.xlsx')), 'application/vnd.ms-excel');
+  site.setFile('/list/article.html', readFileSync(join(FIXTURES, '003_e7112b8e4e2d84a4.article.gbk.html')), 'text/html; charset=gb2312');
+  for (const nav of ['/', '/zwgk/', '/zwgk/czxx/']) site.setFile(nav, '<html><body>栏目</body></html>', 'text/html'); // the article's breadcrumbs
+  site.setFile('/docs/form.docx', 'PK\u0003\u0004word/document.xml', 'application/msword');
   site.setFile('/private/secret.txt', text(DOCS.guihua), 'text/plain');
   let flaky = 0;
   site.on('/files/flaky.txt', (req, res) => {
@@ -133,7 +138,7 @@ describe('zipin crawl against a real disclosure site on loopback', () => {
   it('first run: extracts every good attachment once and records each failure with its reason', async () => {
     const r = await crawl(db, files, seed);
     expect(r.code).toBe(1); // some sources failed; the rest are saved
-    expect(r.stdout).toContain('pages: 3 (0 failed)');
+    expect(r.stdout).toContain('pages: 7 (0 failed)');
     const sources = Object.fromEntries(rows(db, 'SELECT url, status, error, http_status FROM sources').map((s) => [String(s.url).replace(site.origin, ''), [s.status, s.error]]));
     expect(sources).toEqual({
       '/files/000.txt': ['new', null],
@@ -141,7 +146,9 @@ describe('zipin crawl against a real disclosure site on loopback', () => {
       '/docs/003.calc.pdf': ['new', null],
       '/files/flaky.txt': ['new', null],
       '/files/busy.txt': ['new', null],
-      '/docs/report.xlsx': ['unsupported', 'file type zipin cannot read yet'],
+      '/docs/report.xlsx': ['new', null],
+      '/docs/form.docx': ['unsupported', 'file type zipin cannot read yet'],
+      '/list/article.html': ['new', null], // an article page holding a form; the listing pages are no documents
       '/files/missing.txt': ['failed', 'HTTP 404'],
       '/private/secret.txt': ['disallowed', 'disallowed by robots.txt'],
       '/files/slow.txt': ['failed', 'timed out after 2 s'],
@@ -153,15 +160,19 @@ describe('zipin crawl against a real disclosure site on loopback', () => {
     expect(other.requests).toEqual([]); // the redirect was refused before any request went there
     expect(rows(db, `SELECT d.url, count(e.id) AS blocks FROM documents d LEFT JOIN evaluations e ON e.document_id = d.id
       WHERE d.status = 'ok' GROUP BY d.id ORDER BY d.url`).map((x) => [String(x.url).replace(site.origin, ''), x.blocks])).toEqual([
-      ['/docs/003.calc.pdf', 8], ['/files/000.txt', 9], ['/files/001.txt', 11], ['/files/busy.txt', 24], ['/files/flaky.txt', 8],
+      ['/docs/003.calc.pdf', 8], ['/docs/report.xlsx', 8], ['/files/000.txt', 9], ['/files/001.txt', 11], ['/files/busy.txt', 24],
+      ['/files/flaky.txt', 8], ['/list/article.html', 8],
     ]);
     // Stored by content hash, never by a server-given name.
     const stored = readdirSync(files).sort();
-    expect(stored.every((f) => /^[0-9a-f]{64}\.(pdf|txt)$/.test(f))).toBe(true);
-    expect(stored).toHaveLength(6); // five good files and the HTML page served as a PDF
+    expect(stored.every((f) => /^[0-9a-f]{64}\.(pdf|txt|xlsx|html)$/.test(f))).toBe(true);
+    expect(stored).toHaveLength(8); // seven good files and the HTML page served as a PDF
     expect(r.events.some((e) => e.event === 'retry' && String(e.url).endsWith('/files/flaky.txt'))).toBe(true);
     expect(r.events.find((e) => e.event === 'retry' && String(e.url).endsWith('/files/busy.txt'))).toMatchObject({ waitMs: 1000, reason: 'HTTP 429' });
-    expect(r.events.at(-1)).toMatchObject({ event: 'summary', new: 5, unsupported: 1, disallowed: 1, failed: 6 });
+    expect(r.events.at(-1)).toMatchObject({ event: 'summary', new: 7, unsupported: 1, disallowed: 1, failed: 6 });
+    expect(rows(db, "SELECT format, count(*) AS n FROM documents WHERE status = 'ok' GROUP BY format ORDER BY format")).toEqual([
+      { format: 'html', n: 1 }, { format: 'pdf', n: 1 }, { format: 'text', n: 4 }, { format: 'xlsx', n: 1 },
+    ]);
   }, 60_000);
 
   it('gives the same dataset as extract on the same files', async () => {
@@ -171,7 +182,7 @@ describe('zipin crawl against a real disclosure site on loopback', () => {
       FROM documents d JOIN evaluations e ON e.document_id = d.id LEFT JOIN indicators i ON i.evaluation_id = e.id
       GROUP BY e.id ORDER BY d.sha256, e.block_index`;
     expect(rows(db, q)).toEqual(rows(extracted, q));
-    expect(rows(db, q)).toHaveLength(60);
+    expect(rows(db, q)).toHaveLength(76);
   }, 60_000);
 
   it('second run: downloads nothing and adds no rows', async () => {
@@ -184,8 +195,8 @@ describe('zipin crawl against a real disclosure site on loopback', () => {
     expect(site.downloads(before, /\/(files|docs)\/(000|001|003|flaky|busy)/)).toEqual([]);
     expect(site.requests.slice(before).filter((q) => /000|001|003/.test(q.path)).map((q) => q.status)).toEqual([304, 304, 304]);
     expect(counts()).toEqual(was);
-    expect(rows(db, "SELECT count(*) AS n FROM sources WHERE status = 'unchanged'")[0]!.n).toBe(5);
-    expect(rows(db, 'SELECT count(*) AS n, sum(sources_new) AS new FROM runs')[0]).toEqual({ n: 2, new: 5 });
+    expect(rows(db, "SELECT count(*) AS n FROM sources WHERE status = 'unchanged'")[0]!.n).toBe(7);
+    expect(rows(db, 'SELECT count(*) AS n, sum(sources_new) AS new FROM runs')[0]).toEqual({ n: 2, new: 7 });
   }, 60_000);
 
   it('a changed file gives exactly one new document version; the old one stays, no longer current', async () => {
@@ -199,7 +210,7 @@ describe('zipin crawl against a real disclosure site on loopback', () => {
       { current: 1, status: 'ok', first: '信息工程质量监督（更正）' },
     ]);
     expect(rows(db, `SELECT status FROM sources WHERE url = '${site.origin}/files/000.txt'`)).toEqual([{ status: 'changed' }]);
-    expect(rows(db, 'SELECT count(*) AS n FROM documents')[0]!.n).toBe(7);
+    expect(rows(db, 'SELECT count(*) AS n FROM documents')[0]!.n).toBe(9);
   }, 60_000);
 });
 
@@ -436,7 +447,7 @@ describe('crawler pieces', () => {
   it('finds links with a real HTML parser, relative to <base>', () => {
     const links = extractLinks('<html><head><base href="http://h.test/root/"></head><body><a href="a.pdf">A</a><a href="#top">x</a><a href="mailto:x@y">m</a><A HREF="/B.XLSX">B</A></body></html>', new URL('http://h.test/p.html'));
     expect(links.map((l) => [l.url.href, l.text, linkKind(l.url)])).toEqual([
-      ['http://h.test/root/a.pdf', 'A', 'pdf'], ['http://h.test/root/', 'x', 'page'], ['http://h.test/B.XLSX', 'B', 'unsupported'],
+      ['http://h.test/root/a.pdf', 'A', 'pdf'], ['http://h.test/root/', 'x', 'page'], ['http://h.test/B.XLSX', 'B', 'spreadsheet'],
     ]);
   });
 

@@ -6,7 +6,9 @@ import { createProcessor, DEFAULT_LIMITS } from '../pipeline/pool.js';
 import { sha256 } from '../pipeline/process.js';
 import type { Store } from '../store/store.js';
 import type { CrawlOptions } from './config.js';
-import { DEADLINE_REASON, FetchError, fetchWithRetry, HostGate, type HttpPolicy } from './http.js';
+import { decodeHtml } from '../extract/html.js';
+import { sniff } from '../extract/sniff.js';
+import { DEADLINE_REASON, FetchError, fetchWithRetry, HostGate, type Fetched, type HttpPolicy } from './http.js';
 import { extractLinks, linkKind, type LinkKind } from './links.js';
 import { ALLOW_ALL, parseRobots, type Robots } from './robots.js';
 
@@ -35,10 +37,27 @@ export interface CrawlSummary {
   evaluations: number;
 }
 
-/** The file name a download is kept under: its hash and a type zipin chose — nothing from the server. */
-function storedName(hash: string, bytes: Buffer, kind: Exclude<LinkKind, 'page' | 'unsupported'>): string {
-  const ext = bytes.subarray(0, 1024).toString('latin1').includes('%PDF-') ? 'pdf' : kind === 'pdf' ? 'pdf' : 'txt';
-  return `${hash}.${ext}`;
+/**
+ * The file name a download is kept under: its hash and a type zipin chose — nothing from the
+ * server. The type is the bytes' where they are what the link promised, else the link's, so that
+ * an error page served for a .pdf is reported as such.
+ */
+function storedName(hash: string, bytes: Buffer, kind: Exclude<LinkKind, 'unsupported'>): string {
+  const is = sniff(bytes);
+  if (is === 'pdf') return `${hash}.pdf`;
+  if (kind === 'spreadsheet') return `${hash}.${is === 'xls' ? 'xls' : 'xlsx'}`;
+  return `${hash}.${kind === 'pdf' ? 'pdf' : kind === 'page' ? 'html' : 'txt'}`;
+}
+
+/** A page that may hold a form itself (an article page with the table pasted in), not only links to one. */
+function mayHoldForm(body: Buffer, contentType: string | null): boolean {
+  const charset = /charset=([A-Za-z0-9_-]+)/i.exec(contentType ?? '')?.[1] ?? null;
+  try {
+    const { text } = decodeHtml(body, charset);
+    return /<table/i.test(text) && text.includes('自评');
+  } catch {
+    return false;
+  }
 }
 
 function writeAtomically(path: string, bytes: Buffer): void {
@@ -95,7 +114,7 @@ export async function crawl(store: Store, options: CrawlOptions, log: (e: CrawlE
   };
 
   // 1. Listing pages, breadth first, within the allowed hosts.
-  const attachments = new Map<string, { url: URL; kind: LinkKind; foundOn: string }>();
+  const attachments = new Map<string, { url: URL; kind: LinkKind; foundOn: string; fetched?: Fetched }>();
   const seen = new Set<string>();
   let level = options.seeds.map((url) => ({ url, depth: 0 }));
   for (const s of options.seeds) seen.add(s.href);
@@ -117,6 +136,8 @@ export async function crawl(store: Store, options: CrawlOptions, log: (e: CrawlE
           return;
         }
         html = page.body?.toString('utf8') ?? '';
+        // An article page holding a form is a document too (only if a form is really found in it).
+        if (page.body && mayHoldForm(page.body, page.headers.get('content-type'))) attachments.set(url.href, { url, kind: 'page', foundOn: url.href, fetched: page });
       } catch (error) {
         if ((error as Error).message === DEADLINE_REASON) return notChecked(url, true);
         summary.pagesFailed++;
@@ -158,9 +179,9 @@ export async function crawl(store: Store, options: CrawlOptions, log: (e: CrawlE
   const processor = createProcessor(options.concurrency, DEFAULT_LIMITS);
   const limit = pLimit(Math.max(2, options.concurrency * 2));
   try {
-    await Promise.all([...attachments.values()].sort((a, b) => (a.url.href < b.url.href ? -1 : 1)).map(({ url, kind, foundOn }) => limit(async () => {
+    await Promise.all([...attachments.values()].sort((a, b) => (a.url.href < b.url.href ? -1 : 1)).map(({ url, kind, foundOn, fetched }) => limit(async () => {
       if (deadline.aborted) return notChecked(url);
-      summary.sources++;
+      if (kind !== 'page') summary.sources++;
       const checkedAt = new Date().toISOString();
       const base = { url: url.href, foundOn, checkedAt };
       if (kind === 'unsupported') {
@@ -169,8 +190,8 @@ export async function crawl(store: Store, options: CrawlOptions, log: (e: CrawlE
         log({ event: 'unsupported', url: url.href });
         return;
       }
-      const fileKind = kind === 'pdf' ? 'pdf' : 'text';
-      if (!(await robotsFor(url)).allows(url.pathname + url.search)) {
+      const fileKind = kind;
+      if (kind !== 'page' && !(await robotsFor(url)).allows(url.pathname + url.search)) {
         store.writeSource({ ...base, kind: fileKind, changed: false, status: 'disallowed', error: 'disallowed by robots.txt' });
         summary.disallowed++;
         log({ event: 'disallowed', url: url.href, reason: 'robots.txt' });
@@ -182,7 +203,7 @@ export async function crawl(store: Store, options: CrawlOptions, log: (e: CrawlE
       if (haveFile && stored?.etag) conditional['if-none-match'] = stored.etag;
       if (haveFile && stored?.lastModified) conditional['if-modified-since'] = stored.lastModified;
       try {
-        const res = await fetchWithRetry(url, policy, gate, conditional, onRetry(url));
+        const res = fetched ?? await fetchWithRetry(url, policy, gate, conditional, onRetry(url));
         const meta = {
           etag: res.headers.get('etag'), lastModified: res.headers.get('last-modified'), httpStatus: res.status,
           contentType: res.headers.get('content-type'),
@@ -195,15 +216,19 @@ export async function crawl(store: Store, options: CrawlOptions, log: (e: CrawlE
             summary.failed++;
             log({ event: 'failed', url: url.href, reason: stored.error, unchanged: true });
           } else {
+            if (kind === 'page') summary.sources++;
             store.writeSource({ ...base, ...meta, kind: fileKind, changed: false, status: 'unchanged' });
             summary.unchanged++;
             log({ event: 'unchanged', url: url.href, status: res.status });
           }
           return;
         }
-        const path = join(options.filesDir, storedName(hash!, res.body, fileKind));
+        const path = join(options.filesDir, storedName(hash!, res.body, kind));
         writeAtomically(path, res.body);
         const result: DocumentResult = await processor.process(path);
+        // A page without a form in it is just a page: no document, nothing recorded.
+        if (kind === 'page' && result.document.status !== 'ok') return;
+        if (kind === 'page') summary.sources++;
         const document = { ...result.document, source: url.href, url: url.href };
         const status = stored?.sha256 ? 'changed' : 'new';
         const failed = document.status === 'failed';

@@ -48,6 +48,7 @@ export async function extract(bytes: Uint8Array, path: string, sense: RowSense, 
   if (notYet) throw new DocumentError(`unsupported file type: ${notYet}`);
   if (kind === 'xlsx' || kind === 'xls') return extractSpreadsheet(bytes, kind);
   if (kind === 'html') return extractHtml(bytes);
-  if (!isSupportedFile(path) || ['.xlsx', '.xls', '.et'].includes(ext)) throw new DocumentError(`unsupported file type "${ext || '(none)'}"`);
+  if (['.xlsx', '.xls', '.et'].includes(ext)) throw new DocumentError(`not a workbook: the file named ${ext} holds text or unknown data`);
+  if (!isSupportedFile(path)) throw new DocumentError(`unsupported file type "${ext || '(none)'}"`);
   return extractText(bytes);
 }

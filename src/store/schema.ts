@@ -2,11 +2,11 @@
 export const SCHEMA_VERSION = 3;
 
 /** Attachments found by `zipin crawl`: what was fetched, when, and what it produced. */
-const SOURCES = `
-CREATE TABLE IF NOT EXISTS sources (
+const sourcesTable = (name: string) => `
+CREATE TABLE ${name} (
   id            INTEGER PRIMARY KEY,
   url           TEXT NOT NULL UNIQUE,
-  kind          TEXT NOT NULL CHECK (kind IN ('pdf', 'text', 'unsupported')),
+  kind          TEXT NOT NULL CHECK (kind IN ('pdf', 'text', 'spreadsheet', 'html', 'page', 'unsupported')),
   found_on      TEXT,
   first_seen    TEXT NOT NULL,
   last_checked  TEXT,
@@ -21,6 +21,8 @@ CREATE TABLE IF NOT EXISTS sources (
   error         TEXT,
   document_id   INTEGER REFERENCES documents (id) ON DELETE SET NULL
 );
+`;
+const SOURCES = `${sourcesTable('IF NOT EXISTS sources')}
 CREATE INDEX IF NOT EXISTS sources_document ON sources (document_id);
 `;
 
@@ -103,7 +105,13 @@ INSERT INTO documents_v3 SELECT id, sha256, source, format, pages, extracted_at,
 DROP TABLE documents;
 ALTER TABLE documents_v3 RENAME TO documents;
 CREATE INDEX IF NOT EXISTS documents_source ON documents (source);
-CREATE INDEX IF NOT EXISTS documents_url ON documents (url);`,
+CREATE INDEX IF NOT EXISTS documents_url ON documents (url);
+${sourcesTable('sources_v3')}
+INSERT INTO sources_v3 SELECT id, url, kind, found_on, first_seen, last_checked, last_changed, etag, last_modified, sha256, bytes,
+  http_status, content_type, status, error, document_id FROM sources;
+DROP TABLE sources;
+ALTER TABLE sources_v3 RENAME TO sources;
+CREATE INDEX IF NOT EXISTS sources_document ON sources (document_id);`,
 };
 
 export const SCHEMA = `

@@ -8,7 +8,8 @@ import { MIGRATIONS, SCHEMA, SCHEMA_VERSION } from './schema.js';
 /** What a crawl learnt about one attachment URL. */
 export interface SourceUpdate {
   url: string;
-  kind: 'pdf' | 'text' | 'unsupported';
+  /** By the link (`page`: an article page holding a form). */
+  kind: 'pdf' | 'text' | 'spreadsheet' | 'html' | 'page' | 'unsupported';
   foundOn?: string | null;
   checkedAt: string;
   /** The bytes differ from what this URL served before (or it is new). */
