@@ -60,7 +60,7 @@ describe('extractText', () => {
 
   it('dispatches by content and name', async () => {
     await expect(extract(Buffer.from('%PDF-1.7\n'), 'x.pdf', FORM_SENSE)).rejects.toThrow(new DocumentError('not a valid PDF (corrupt or truncated)'));
-    await expect(extract(Buffer.from('hello'), 'x.docx', FORM_SENSE)).rejects.toThrow(/unsupported file type ".docx"/);
+    await expect(extract(Buffer.from('hello'), 'x.docx', FORM_SENSE)).rejects.toThrow(/^not a Word document: the file named \.docx holds text or unknown data$/);
     await expect(extract(Buffer.from('<!DOCTYPE html><html>404</html>'), 'x.pdf', FORM_SENSE)).rejects.toThrow(/HTML page/);
     expect((await extract(readFileSync(corpusFile(DOCS.guihua)), 'renamed.dat.txt', FORM_SENSE)).format).toBe('text');
   });

@@ -17,6 +17,7 @@ describe('corpus document 003 as published in other formats (make-format-fixture
   const text = evaluationsOf(DOCS.guihua);
   it.each([
     ['003_e7112b8e4e2d84a4.xlsx', 'xlsx'], ['003_e7112b8e4e2d84a4.xls', 'xls'], ['003_e7112b8e4e2d84a4.article.gbk.html', 'html'],
+    ['003_e7112b8e4e2d84a4.docx', 'docx'],
   ])('%s', async (name, format) => {
     const result = await processDocument(fixture(name), name);
     expect(result.document).toMatchObject({ status: 'ok', format });
@@ -97,6 +98,52 @@ describe('web pages', () => {
   });
 });
 
+describe('Word documents', () => {
+  it('gives gridSpan and vMerge as spans, and the paragraphs around the tables as lines', async () => {
+    const { extractDocx } = await import('../src/extract/docx.js');
+    const doc = extractDocx(fixture('003_e7112b8e4e2d84a4.docx'));
+    expect(doc.rows[0]).toMatchObject({ cells: ['项目支出绩效自评表'], positions: 'inferred' });
+    const funding = doc.rows.find((r) => r.cells[0]?.startsWith('项目资金'))!;
+    expect(funding.spans!.slice(0, 2).map((s) => [s.col, s.cols, s.rows])).toEqual([[0, 1, 5], [1, 2, 1]]); // 项目资金 over five rows, the blank label cell over two columns
+    const next = doc.rows[doc.rows.indexOf(funding) + 1]!;
+    expect(next.spans![0]).toMatchObject({ col: 0, continued: true });
+  });
+});
+
+describe('ZIP archives (make-archives.py)', () => {
+  it('reads every member as a document of its own, one archive inside opened too, GBK names decoded', async () => {
+    const { processFile } = await import('../src/pipeline/process.js');
+    const results = await processFile(fixture('forms.zip'), 'forms.zip');
+    expect(results.map((r) => [r.document.source, r.document.format, r.document.status, r.evaluations.length])).toEqual([
+      ['forms.zip!/自评表/003.xlsx', 'xlsx', 'ok', 8],
+      ['forms.zip!/003.docx', 'docx', 'ok', 8],
+      ['forms.zip!/nested.zip!/正文/003.html', 'html', 'ok', 8],
+      ['forms.zip!/说明.txt', 'text', 'no_blocks', 0],
+    ]);
+    expect(new Set(results.map((r) => r.document.sha256)).size).toBe(4); // each member keyed by its own bytes
+  });
+
+  it('refuses a bomb by its ratio before inflating it, and a broken archive in one line', async () => {
+    const { processFile } = await import('../src/pipeline/process.js');
+    const [bomb] = await processFile(fixture('bomb.zip'), 'bomb.zip');
+    expect(bomb!.document).toMatchObject({ status: 'failed', error: 'archive member zeros.txt compresses 1029:1 (limit 1000:1): a bomb?' });
+    const [cut] = await processFile(fixture('forms.zip').subarray(0, 5000), 'cut.zip');
+    expect(cut!.document).toMatchObject({ status: 'failed', error: 'not a valid ZIP archive (no central directory: truncated?)' });
+  });
+
+  it('bounds members and bytes, and never inflates a member past its declared size', async () => {
+    const { readZip } = await import('../src/extract/zip.js');
+    const zip = fixture('forms.zip');
+    expect(() => readZip(zip, { maxMembers: 2, maxTotalBytes: 1e9, maxMemberBytes: 1e9, maxRatio: 1000 })).toThrow('archive too large: 4 members (limit 2)');
+    expect(() => readZip(zip, { maxMembers: 10, maxTotalBytes: 1000, maxMemberBytes: 1e9, maxRatio: 1000 })).toThrow(/^archive too large: over 1000 bytes inflated$/);
+    const lying = Buffer.from(zip);
+    // Declare the first member a byte smaller than it is, in the central directory: inflating stops there.
+    const cd = lying.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    lying.writeUInt32LE(lying.readUInt32LE(cd + 24) - 1, cd + 24);
+    expect(() => readZip(lying)[0]!.read()).toThrow(/does not inflate to its declared/);
+  });
+});
+
 describe('files are read by what they are, not by their names', () => {
   it.each([
     ['003_e7112b8e4e2d84a4.xlsx', 'forms.txt', 'xlsx'],
@@ -110,7 +157,7 @@ describe('files are read by what they are, not by their names', () => {
   });
 
   it('names the formats it does not read yet', async () => {
-    const docx = Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.from('word/document.xml')]);
-    expect((await processDocument(docx, 'a.docx')).document.error).toBe('unsupported file type: a Word (.docx) document, which zipin does not read yet');
+    const doc = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0]), Buffer.alloc(60), Buffer.from('WordDocument', 'utf16le')]);
+    expect((await processDocument(doc, 'a.doc')).document.error).toBe('unsupported file type: a Word 97 (.doc/.wps) document, which zipin does not read yet');
   });
 });

@@ -46,7 +46,8 @@ function storedName(hash: string, bytes: Buffer, kind: Exclude<LinkKind, 'unsupp
   const is = sniff(bytes);
   if (is === 'pdf') return `${hash}.pdf`;
   if (kind === 'spreadsheet') return `${hash}.${is === 'xls' ? 'xls' : 'xlsx'}`;
-  return `${hash}.${kind === 'pdf' ? 'pdf' : kind === 'page' ? 'html' : 'txt'}`;
+  const ext: Record<typeof kind, string> = { pdf: 'pdf', page: 'html', word: 'docx', archive: 'zip', text: 'txt' };
+  return `${hash}.${ext[kind]}`;
 }
 
 /** A page that may hold a form itself (an article page with the table pasted in), not only links to one. */
@@ -225,24 +226,27 @@ export async function crawl(store: Store, options: CrawlOptions, log: (e: CrawlE
         }
         const path = join(options.filesDir, storedName(hash!, res.body, kind));
         writeAtomically(path, res.body);
-        const result: DocumentResult = await processor.process(path);
+        // The file's documents (an archive: each member, named `<url>!/<member>`), kept under the URL.
+        const results: DocumentResult[] = (await processor.process(path)).map((r) => ({
+          ...r, document: { ...r.document, source: url.href + r.document.source.slice(path.length), url: url.href },
+        }));
         // A page without a form in it is just a page: no document, nothing recorded.
-        if (kind === 'page' && result.document.status !== 'ok') return;
+        if (kind === 'page' && !results.some((r) => r.document.status === 'ok')) return;
         if (kind === 'page') summary.sources++;
-        const document = { ...result.document, source: url.href, url: url.href };
         const status = stored?.sha256 ? 'changed' : 'new';
-        const failed = document.status === 'failed';
+        const failure = results.every((r) => r.document.status === 'failed') ? results[0]!.document.error : null;
+        const blocks = results.reduce((n, r) => n + r.evaluations.length, 0);
         store.writeCrawled({
           ...base, ...meta, kind: fileKind, changed: true, sha256: hash!, bytes: res.body.length,
-          status: failed ? 'failed' : status, error: failed ? `cannot extract: ${document.error}` : null,
-        }, { document, evaluations: result.evaluations }, summary.runId);
-        summary.evaluations += result.evaluations.length;
-        if (failed) {
+          status: failure !== null ? 'failed' : status, error: failure !== null ? `cannot extract: ${failure}` : null,
+        }, results, summary.runId);
+        summary.evaluations += blocks;
+        if (failure !== null) {
           summary.failed++;
-          log({ event: 'failed', url: url.href, reason: `cannot extract: ${document.error}` });
+          log({ event: 'failed', url: url.href, reason: `cannot extract: ${failure}` });
         } else {
           summary[status]++;
-          log({ event: status, url: url.href, bytes: res.body.length, blocks: result.evaluations.length });
+          log({ event: status, url: url.href, bytes: res.body.length, blocks, ...(results.length > 1 ? { documents: results.length } : {}) });
         }
       } catch (error) {
         const e = error instanceof FetchError ? error : new FetchError((error as Error).message, null, false);

@@ -1,11 +1,11 @@
 import { parse } from 'parse5';
 
 /** What a link points to, from its path (never trusting anything else the server says yet). */
-export type LinkKind = 'pdf' | 'text' | 'spreadsheet' | 'unsupported' | 'page';
+export type LinkKind = 'pdf' | 'text' | 'spreadsheet' | 'word' | 'archive' | 'unsupported' | 'page';
 
 const EXTENSIONS: Record<string, LinkKind> = {
   '.pdf': 'pdf', '.txt': 'text', '.tsv': 'text', '.xls': 'spreadsheet', '.xlsx': 'spreadsheet', '.et': 'spreadsheet',
-  '.doc': 'unsupported', '.docx': 'unsupported', '.zip': 'unsupported', '.rar': 'unsupported', '.wps': 'unsupported',
+  '.docx': 'word', '.zip': 'archive', '.doc': 'unsupported', '.rar': 'unsupported', '.wps': 'unsupported',
   '.ofd': 'unsupported', '.7z': 'unsupported',
 };
 

@@ -1,6 +1,7 @@
 import { extname } from 'node:path';
 import type { ExtractedDocument } from '../model/table.js';
 import { DocumentError } from './errors.js';
+import { extractDocx } from './docx.js';
 import { extractHtml } from './html.js';
 import { extractPdf, type PageTrace } from './pdf/pdf.js';
 import { sniff, type FileKind } from './sniff.js';
@@ -13,7 +14,7 @@ import { extractText } from './text.js';
 export { DocumentError } from './errors.js';
 
 /** File endings zipin reads; a directory walk picks only these (a file named explicitly is always tried). */
-export const SUPPORTED_EXTENSIONS = ['.txt', '.tsv', '.text', '.pdf', '.xlsx', '.xls', '.et', '.html', '.htm'] as const;
+export const SUPPORTED_EXTENSIONS = ['.txt', '.tsv', '.text', '.pdf', '.xlsx', '.xls', '.et', '.html', '.htm', '.docx', '.zip'] as const;
 
 export function isSupportedFile(path: string): boolean {
   return (SUPPORTED_EXTENSIONS as readonly string[]).includes(extname(path).toLowerCase());
@@ -27,10 +28,12 @@ function notAPdf(bytes: Uint8Array): DocumentError {
   return new DocumentError('not a PDF: the file has no %PDF header');
 }
 
+/** What a file so named should hold, when its bytes are plain text instead. */
+const CONTAINERS: Record<string, string> = { '.xlsx': 'workbook', '.xls': 'workbook', '.et': 'workbook', '.docx': 'Word document', '.zip': 'ZIP archive' };
+
 const NOT_YET: Partial<Record<FileKind, string>> = {
-  docx: 'a Word (.docx) document, which zipin does not read yet',
   doc: 'a Word 97 (.doc/.wps) document, which zipin does not read yet',
-  zip: 'a ZIP archive, which zipin does not read yet',
+  zip: 'a ZIP archive (read through processFile, member by member)',
   ole: 'an Office 97 file that is neither a workbook nor a Word document',
 };
 
@@ -48,7 +51,9 @@ export async function extract(bytes: Uint8Array, path: string, sense: RowSense, 
   if (notYet) throw new DocumentError(`unsupported file type: ${notYet}`);
   if (kind === 'xlsx' || kind === 'xls') return extractSpreadsheet(bytes, kind);
   if (kind === 'html') return extractHtml(bytes);
-  if (['.xlsx', '.xls', '.et'].includes(ext)) throw new DocumentError(`not a workbook: the file named ${ext} holds text or unknown data`);
+  if (kind === 'docx') return extractDocx(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const container = CONTAINERS[ext];
+  if (container) throw new DocumentError(`not a ${container}: the file named ${ext} holds text or unknown data`);
   if (!isSupportedFile(path)) throw new DocumentError(`unsupported file type "${ext || '(none)'}"`);
   return extractText(bytes);
 }

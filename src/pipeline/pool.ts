@@ -1,9 +1,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import { DocumentResultSchema, type DocumentResult } from '../model/document.js';
 import { hashRegularFile, readRegularFile } from './input.js';
-import { failedDocument, processDocument, unreadableDocument } from './process.js';
+import { failedDocument, processFile, unreadableDocument } from './process.js';
 
 export interface WorkerTask {
   id: number;
@@ -13,24 +14,24 @@ export interface WorkerTask {
 /** What a worker process says about a task: it read the file (and its hash), then the result. */
 export type WorkerReply =
   | { id: number; kind: 'read'; sha256: string }
-  | { id: number; kind: 'done'; result: unknown };
+  | { id: number; kind: 'done'; results: unknown };
 
-/** Turns a file path into a pipeline result; `close` releases whatever it holds. */
+/** Turns a file path into its documents' results (an archive gives one per member); `close` releases whatever it holds. */
 export interface Processor {
-  process(path: string): Promise<DocumentResult>;
+  process(path: string): Promise<DocumentResult[]>;
   close(): Promise<void>;
 }
 
 /** In the calling process: where no compiled worker exists (tests on src/). */
 class InlineProcessor implements Processor {
-  async process(path: string): Promise<DocumentResult> {
+  async process(path: string): Promise<DocumentResult[]> {
     let bytes: Buffer;
     try {
       bytes = readRegularFile(path);
     } catch (error) {
-      return unreadableDocument(path, error);
+      return [unreadableDocument(path, error)];
     }
-    return processDocument(bytes, path);
+    return processFile(bytes, path);
   }
 
   async close(): Promise<void> {}
@@ -71,17 +72,17 @@ function residentBytes(pid: number): number | null {
 
 interface Job {
   task: WorkerTask;
-  resolve: (r: DocumentResult) => void;
+  resolve: (r: DocumentResult[]) => void;
   /** Set once the worker has read the file: lets a failed document still replace its own row. */
   sha256: string | null;
 }
 
-/** A worker's result parsed by its schema, not cast: a malformed reply fails its document, saying where. */
-function replyResult(result: unknown, job: Job): DocumentResult {
-  const parsed = DocumentResultSchema.safeParse(result);
+/** A worker's results parsed by their schema, not cast: a malformed reply fails its file, saying where. */
+function replyResults(results: unknown, job: Job): DocumentResult[] {
+  const parsed = z.array(DocumentResultSchema).min(1).safeParse(results);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  return failedDocument(job.task.path, job.sha256, `internal error: worker reply fails its schema at ${issue.path.join('.')}: ${issue.message}`);
+  return [failedDocument(job.task.path, job.sha256, `internal error: worker reply fails its schema at ${issue.path.join('.')}: ${issue.message}`)];
 }
 
 interface Slot {
@@ -121,7 +122,7 @@ class WorkerPool implements Processor {
       const s = this.slots[slot]!;
       if (s.child !== child || s.job?.task.id !== reply.id) return; // a late reply from a replaced worker
       if (reply.kind === 'read') s.job.sha256 = reply.sha256;
-      else this.finish(slot, replyResult(reply.result, s.job));
+      else this.finish(slot, replyResults(reply.results, s.job));
     });
     child.on('exit', (code, signal) => {
       const s = this.slots[slot]!;
@@ -155,12 +156,12 @@ class WorkerPool implements Processor {
     if (job) {
       // Keyed by its hash, so that it meets the row its bytes wrote before (read off this thread).
       const hash = job.sha256 !== null ? Promise.resolve(job.sha256) : hashRegularFile(job.task.path);
-      void hash.then((sha) => job.resolve(failedDocument(job.task.path, sha, reason)));
+      void hash.then((sha) => job.resolve([failedDocument(job.task.path, sha, reason)]));
     }
     this.next(slot);
   }
 
-  private finish(slot: number, result: DocumentResult): void {
+  private finish(slot: number, result: DocumentResult[]): void {
     const s = this.slots[slot]!;
     if (s.timer) clearTimeout(s.timer);
     const job = s.job;
@@ -180,7 +181,7 @@ class WorkerPool implements Processor {
     s.child.send(job.task);
   }
 
-  process(path: string): Promise<DocumentResult> {
+  process(path: string): Promise<DocumentResult[]> {
     return new Promise((resolve) => {
       this.queue.push({ task: { id: this.nextId++, path }, resolve, sha256: null });
       const free = this.slots.findIndex((s) => s.job === null);

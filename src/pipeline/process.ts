@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { DocumentRecordSchema, type DocumentResult } from '../model/document.js';
 import { DocumentError, extract, type PageTrace } from '../extract/index.js';
+import { sniff } from '../extract/sniff.js';
+import { readZip } from '../extract/zip.js';
 import type { Row } from '../model/table.js';
 import { FORM_SENSE } from '../form/sense.js';
 import { garbledSample } from '../parse/garbled.js';
@@ -48,6 +50,40 @@ export async function processDocument(bytes: Uint8Array, source: string, hash = 
     const reason = error instanceof DocumentError ? error.message : `internal error: ${oneLine(error)}`;
     return { document: { ...base, format: null, pages: null, status: 'failed', error: reason }, evaluations: [] };
   }
+}
+
+/** Archives inside archives are opened this deep (a .zip in a .zip), no deeper. */
+const MAX_ARCHIVE_DEPTH = 2;
+
+/**
+ * One file's bytes → its documents: the file itself, or — for a ZIP archive — each member as a
+ * document of its own (`source` = `archive.zip!/folder/member.xls`), archives inside it opened
+ * once more. A broken or oversized archive (members, bytes, ratio: see ZIP_LIMITS) is one failed
+ * document with the bound it hit; so is an empty one.
+ */
+export async function processFile(bytes: Uint8Array, source: string, hash = sha256(bytes), depth = 0): Promise<DocumentResult[]> {
+  if (sniff(bytes) !== 'zip') return [await processDocument(bytes, source, hash)];
+  if (depth >= MAX_ARCHIVE_DEPTH) return [failedDocument(source, hash, 'archive nested too deep (an archive in an archive in an archive)')];
+  let members;
+  try {
+    members = readZip(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch (error) {
+    return [failedDocument(source, hash, error instanceof DocumentError ? error.message : `cannot read archive: ${oneLine(error)}`)];
+  }
+  if (members.length === 0) return [failedDocument(source, hash, 'empty archive (no files in it)')];
+  const results: DocumentResult[] = [];
+  for (const member of members) {
+    const name = `${source}!/${member.name}`;
+    let data: Buffer;
+    try {
+      data = member.read();
+    } catch (error) {
+      results.push(failedDocument(name, null, error instanceof DocumentError ? error.message : oneLine(error)));
+      continue;
+    }
+    results.push(...await processFile(data, name, sha256(data), depth + 1));
+  }
+  return results;
 }
 
 /** A document that failed outside the stages (time or memory limit, crashed worker). */

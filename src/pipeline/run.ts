@@ -69,7 +69,9 @@ export async function runExtract(inputs: readonly string[], options: ExtractOpti
       };
       for (const { path, error } of unreadable) record(unreadableDocument(path, error));
       const limit = pLimit(options.concurrency * 2);
-      await Promise.all(files.map((path) => limit(async () => record(await processor.process(path)))));
+      await Promise.all(files.map((path) => limit(async () => {
+        for (const result of await processor.process(path)) record(result);
+      })));
       store.finishRun(runId, {
         documentsSeen: summary.documents, documentsOk: summary.ok, documentsFailed: summary.failed, documentsKept: summary.kept,
         evaluationsWritten: summary.evaluations,

@@ -1,6 +1,6 @@
 import { loadPdfJs } from '../extract/pdf/pdfjs.js';
 import { readRegularFile } from './input.js';
-import { processDocument, sha256, unreadableDocument } from './process.js';
+import { processFile, sha256, unreadableDocument } from './process.js';
 import type { WorkerReply, WorkerTask } from './pool.js';
 
 // Loaded while the first file is on its way, not after it arrives. A failure to load shows on
@@ -15,12 +15,12 @@ process.on('message', async (task: WorkerTask) => {
   try {
     bytes = readRegularFile(task.path);
   } catch (error) {
-    reply({ id: task.id, kind: 'done', result: unreadableDocument(task.path, error) });
+    reply({ id: task.id, kind: 'done', results: [unreadableDocument(task.path, error)] });
     return;
   }
   const hash = sha256(bytes);
   reply({ id: task.id, kind: 'read', sha256: hash });
-  reply({ id: task.id, kind: 'done', result: await processDocument(bytes, task.path, hash) });
+  reply({ id: task.id, kind: 'done', results: await processFile(bytes, task.path, hash) });
 });
 // The pool going away ends this process too.
 process.on('disconnect', () => process.exit(0));

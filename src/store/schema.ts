@@ -6,7 +6,7 @@ const sourcesTable = (name: string) => `
 CREATE TABLE ${name} (
   id            INTEGER PRIMARY KEY,
   url           TEXT NOT NULL UNIQUE,
-  kind          TEXT NOT NULL CHECK (kind IN ('pdf', 'text', 'spreadsheet', 'html', 'page', 'unsupported')),
+  kind          TEXT NOT NULL CHECK (kind IN ('pdf', 'text', 'spreadsheet', 'word', 'archive', 'page', 'unsupported')),
   found_on      TEXT,
   first_seen    TEXT NOT NULL,
   last_checked  TEXT,
@@ -55,7 +55,7 @@ const documents = (name: string) => `CREATE TABLE ${name} (
   id               INTEGER PRIMARY KEY,
   sha256           TEXT UNIQUE,
   source           TEXT NOT NULL,
-  format           TEXT CHECK (format IN ('text', 'pdf', 'xlsx', 'xls', 'html')),
+  format           TEXT CHECK (format IN ('text', 'pdf', 'xlsx', 'xls', 'html', 'docx')),
   pages            INTEGER,
   extracted_at     TEXT NOT NULL,
   pipeline_version TEXT NOT NULL,

@@ -9,7 +9,7 @@ import { MIGRATIONS, SCHEMA, SCHEMA_VERSION } from './schema.js';
 export interface SourceUpdate {
   url: string;
   /** By the link (`page`: an article page holding a form). */
-  kind: 'pdf' | 'text' | 'spreadsheet' | 'html' | 'page' | 'unsupported';
+  kind: 'pdf' | 'text' | 'spreadsheet' | 'word' | 'archive' | 'page' | 'unsupported';
   foundOn?: string | null;
   checkedAt: string;
   /** The bytes differ from what this URL served before (or it is new). */
@@ -132,7 +132,7 @@ export class Store {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       insertFlag: db.prepare('INSERT INTO flags (evaluation_id, indicator_seq, code, severity, message) VALUES (?, ?, ?, ?, ?)'),
       startRun: db.prepare('INSERT INTO runs (started_at, command) VALUES (?, ?)'),
-      supersede: db.prepare('UPDATE documents SET current = 0 WHERE url = ? AND id <> ?'),
+      supersede: db.prepare('UPDATE documents SET current = 0 WHERE url = ?'),
       selectSource: db.prepare<[string], StoredSource>(`SELECT url, sha256, etag, last_modified AS lastModified, document_id AS documentId, status, error
       FROM sources WHERE url = ?`),
       upsertSource: db.prepare(`INSERT INTO sources (url, kind, found_on, first_seen, last_checked, last_changed, etag, last_modified, sha256, bytes,
@@ -207,15 +207,17 @@ export class Store {
   }
 
   /**
-   * What `crawl` writes for one fetched attachment, in one transaction: the document and its
-   * evaluations (current for its URL; earlier versions from that URL stay, no longer current)
+   * What `crawl` writes for one fetched attachment, in one transaction: its documents (one, or an
+   * archive's members) and their evaluations (current for its URL; earlier versions from that URL
+   * stay, no longer current)
    * and the source row saying what was fetched.
    */
-  writeCrawled(source: SourceUpdate, result: { document: DocumentRecord; evaluations: readonly ValidatedEvaluation[] }, runId: number): void {
+  writeCrawled(source: SourceUpdate, results: ReadonlyArray<{ document: DocumentRecord; evaluations: readonly ValidatedEvaluation[] }>, runId: number): void {
     this.immediate(() => {
-      const { documentId } = this.writeDocumentRows(result.document, result.evaluations, runId);
-      this.statements.supersede.run(source.url, documentId);
-      this.updateSource(source, documentId);
+      // What the URL served before is no longer current; what it serves now (an archive: every member) is.
+      this.statements.supersede.run(source.url);
+      const ids = results.map((r) => this.writeDocumentRows(r.document, r.evaluations, runId).documentId);
+      this.updateSource(source, ids[0] ?? null);
     });
   }
 
