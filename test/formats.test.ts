@@ -147,13 +147,17 @@ describe('ZIP archives (make-archives.py)', () => {
 describe('files are read by what they are, not by their names', () => {
   it.each([
     ['003_e7112b8e4e2d84a4.xlsx', 'forms.txt', 'xlsx'],
-    ['003_e7112b8e4e2d84a4.xls', 'forms.pdf.xls', 'xls'],
+    ['003_e7112b8e4e2d84a4.xls', 'forms.xlsx', 'xls'],
     ['003_e7112b8e4e2d84a4.calc.pdf', 'forms.xls', 'pdf'],
     ['003_e7112b8e4e2d84a4.article.gbk.html', 'page.txt', 'html'],
   ])('%s named %s is read as %s', async (name, as, format) => {
     const result = await processDocument(fixture(name), as);
     expect(result.document).toMatchObject({ status: 'ok', format });
     expect(result.evaluations).toHaveLength(8);
+    // Said as an info flag on each evaluation, not a failure; confidence is what the form gives.
+    expect(result.evaluations.every((e) => e.flags.some((f) => f.code === 'format_mismatch' && f.severity === 'info'
+      && f.message === `the file is named ${as.slice(as.lastIndexOf('.'))} but holds ${format}: read as ${format}`))).toBe(true);
+    expect(result.evaluations.map((e) => e.confidence)).toEqual(Array.from({ length: 8 }, () => 'high'));
   });
 
   it('names the formats it does not read yet', async () => {

@@ -15,6 +15,7 @@ export const FlagCodeSchema = z.enum([
   'fraction_as_percent',
   'header_misaligned',
   'code_in_name',
+  'format_mismatch',
   // rows the parser could not place, headers it could not classify
   'row_unplaced',
   'unknown_column',

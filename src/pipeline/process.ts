@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
+import { extname } from 'node:path';
 import { DocumentRecordSchema, type DocumentResult } from '../model/document.js';
 import { DocumentError, extract, type PageTrace } from '../extract/index.js';
 import { sniff } from '../extract/sniff.js';
 import { readZip } from '../extract/zip.js';
-import type { Row } from '../model/table.js';
+import type { ValidatedEvaluation } from '../model/evaluation.js';
+import { flag } from '../model/flag.js';
+import type { DocumentFormat, Row } from '../model/table.js';
 import { FORM_SENSE } from '../form/sense.js';
 import { garbledSample } from '../parse/garbled.js';
 import { PIPELINE_VERSION } from '../version.js';
@@ -37,7 +40,7 @@ export async function processDocument(bytes: Uint8Array, source: string, hash = 
   try {
     const doc = checkedExtraction(await extract(bytes, source, FORM_SENSE, seen?.pages));
     seen?.rows.push(...doc.rows);
-    const evaluations = evaluate(doc);
+    const evaluations = withFormatFlag(evaluate(doc), source, doc.format);
     // Nothing found in a garbled text layer: say why, or the file looks like it holds no form.
     const garbled = evaluations.length > 0 ? null : garbledSample(doc.rows.flatMap((r) => r.cells));
     const document = checked('validate', DocumentRecordSchema, {
@@ -50,6 +53,20 @@ export async function processDocument(bytes: Uint8Array, source: string, hash = 
     const reason = error instanceof DocumentError ? error.message : `internal error: ${oneLine(error)}`;
     return { document: { ...base, format: null, pages: null, status: 'failed', error: reason }, evaluations: [] };
   }
+}
+
+/** What a file's name says it holds. */
+const NAMED: Record<string, DocumentFormat> = {
+  '.pdf': 'pdf', '.xlsx': 'xlsx', '.xls': 'xls', '.et': 'xls', '.docx': 'docx', '.html': 'html', '.htm': 'html', '.txt': 'text', '.tsv': 'text', '.text': 'text',
+};
+
+/** A file whose name promises another format than its bytes hold is read as what it is, and each of its evaluations says so. */
+function withFormatFlag(evaluations: ValidatedEvaluation[], source: string, format: DocumentFormat): ValidatedEvaluation[] {
+  const ext = extname(source).toLowerCase();
+  const named = NAMED[ext];
+  if (named === undefined || named === format) return evaluations;
+  const note = flag('format_mismatch', 'info', `the file is named ${ext} but holds ${format}: read as ${format}`);
+  return evaluations.map((e) => ({ ...e, flags: [...e.flags, note] }));
 }
 
 /** Archives inside archives are opened this deep (a .zip in a .zip), no deeper. */
