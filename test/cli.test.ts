@@ -1,17 +1,11 @@
 import Database from 'better-sqlite3';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../src/version.js';
-import { CORPUS, corpusFile, DOCS, FIXTURES, tempDir } from './helpers.js';
+import { CLI, CORPUS, corpusFile, DOCS, FIXTURES, tempDir, zipinSync } from './helpers.js';
 
-const CLI = join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'main.js');
-
-function zipin(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const zipin = zipinSync;
 
 beforeAll(() => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first (npm test does)`);

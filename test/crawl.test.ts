@@ -9,11 +9,9 @@ import { isPrivateAddress } from '../src/crawl/addresses.js';
 import { extractLinks, linkKind } from '../src/crawl/links.js';
 import { acquireLock, processStarted } from '../src/store/lock.js';
 import { Store } from '../src/store/store.js';
-import { PACKAGE_ROOT } from '../src/version.js';
-import { corpusFile, DOCS, FIXTURES, tempDir } from './helpers.js';
+import { CLI, corpusFile, DOCS, FIXTURES, tempDir, zipinAsync } from './helpers.js';
 import { Site } from './site.js';
 
-const CLI = join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'main.js');
 const text = (name: string) => readFileSync(corpusFile(name));
 
 /** The disclosure site: two listing pages (下一页), a detail page, attachments good and bad. */
@@ -81,17 +79,7 @@ async function disclosureSite(other: Site): Promise<Site> {
   return site;
 }
 
-/** Run the CLI without blocking this process, whose event loop serves the test sites. */
-function zipin(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const zipin = zipinAsync;
 
 async function crawl(db: string, files: string, seed: string, ...extra: string[]) {
   const r = await zipin(['crawl', seed, '--db', db, '--files', files, '--allow-private', '--delay', '0',

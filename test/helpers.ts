@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,3 +72,24 @@ export function fields(e: ValidatedEvaluation): Array<[string, unknown]> {
   return out;
 }
 
+
+/** The built CLI (npm test builds it first). */
+export const CLI = join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'main.js');
+
+/** Run the CLI to its end, from the package root. */
+export function zipinSync(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: PACKAGE_ROOT, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Run the CLI without blocking this process (whose event loop may serve test sites). */
+export function zipinAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: PACKAGE_ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

@@ -48,16 +48,24 @@ export function decodeHtml(bytes: Uint8Array, declared: string | null = null): {
   return { text, encoding };
 }
 
-/** A cell's or a line's text as a reader sees it: line breaks where <br>, <p>, <div> break. */
-function textOf(node: Node, out: string[]): void {
+/**
+ * Text as a reader sees it, line breaks where <br>, <p>, <div> break, into `out`. `onTable`, when
+ * given, takes each visible table instead (the page's tables); without it a table is text (a
+ * table nested in a cell).
+ */
+function textOf(node: Node, out: string[], onTable?: (table: Node) => void): void {
   if (node.nodeName === '#text') {
     out.push(node.value ?? '');
     return;
   }
   if (node.nodeName.startsWith('#comment') || UNSEEN.has(node.nodeName) || hidden(node)) return;
+  if (onTable && node.nodeName === 'table') {
+    onTable(node);
+    return;
+  }
   const block = BLOCK.has(node.nodeName);
   if (block) out.push('\n');
-  for (const child of node.childNodes ?? []) textOf(child, out);
+  for (const child of node.childNodes ?? []) textOf(child, out, onTable);
   if (block) out.push('\n');
 }
 
@@ -118,34 +126,21 @@ export function extractHtml(bytes: Uint8Array, declaredCharset: string | null = 
   const rows: Row[] = [];
   let line = 0;
   let tables = 0;
-  let pending: string[] = [];
+  const pending: string[] = [];
+  // Text between the tables, as lines.
   const flush = () => {
     for (const l of pending.join('').split('\n').map(cleanCell)) {
       if (l !== '') rows.push({ line: ++line, page: null, cells: [l], positions: 'inferred', spans: null, table: null });
     }
-    pending = [];
+    pending.length = 0;
   };
-  const walk = (node: Node) => {
-    if (node.nodeName === 'table' && !hidden(node)) {
-      flush();
-      const { cells, height, width } = tableCells(node);
-      const start = line;
-      const table = gridRows(cells, height, width, tables++, (r) => start + r + 1, null);
-      rows.push(...table);
-      line = start + height;
-      return;
-    }
-    if (node.nodeName === '#text') {
-      pending.push(node.value ?? '');
-      return;
-    }
-    if (node.nodeName.startsWith('#comment') || UNSEEN.has(node.nodeName) || hidden(node)) return;
-    const block = BLOCK.has(node.nodeName);
-    if (block) pending.push('\n');
-    for (const child of node.childNodes ?? []) walk(child);
-    if (block) pending.push('\n');
-  };
-  walk(document);
+  textOf(document, pending, (table) => {
+    flush();
+    const { cells, height, width } = tableCells(table);
+    const start = line;
+    rows.push(...gridRows(cells, height, width, tables++, (r) => start + r + 1, null));
+    line = start + height;
+  });
   flush();
   return { format: 'html', pages: null, encoding, rows };
 }

@@ -33,7 +33,7 @@ const CONTAINERS: Record<string, string> = { '.xlsx': 'workbook', '.xls': 'workb
 
 const NOT_YET: Partial<Record<FileKind, string>> = {
   doc: 'a Word 97 (.doc/.wps) document, which zipin does not read yet',
-  zip: 'a ZIP archive (read through processFile, member by member)',
+  zip: 'a ZIP archive, whose members extract and crawl read one by one (totext and inspect take one document)',
   ole: 'an Office 97 file that is neither a workbook nor a Word document',
 };
 

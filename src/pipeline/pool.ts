@@ -117,6 +117,7 @@ class WorkerPool implements Processor {
       execArgv: [`--max-old-space-size=${this.limits.memoryMb}`],
       env: { ...process.env, ZIPIN_PRELOAD_PDF: this.preloadPdf ? '1' : '' },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      serialization: 'advanced',
     });
     child.on('message', (reply: WorkerReply) => {
       const s = this.slots[slot]!;
