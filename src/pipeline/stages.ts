@@ -1,7 +1,7 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { EvaluationSchema, ValidatedEvaluationSchema, type ValidatedEvaluation } from '../model/evaluation.js';
 import { ParsedBlockSchema } from '../model/parsed.js';
-import { BlockSchema, ExtractedDocumentSchema, type ExtractedDocument } from '../model/table.js';
+import { BlockSchema, ExtractedDocumentSchema, type ExtractedDocument, type Row } from '../model/table.js';
 import { normalize } from '../normalize/normalize.js';
 import { parseBlock } from '../parse/parse.js';
 import { segment } from '../segment/segment.js';
@@ -26,6 +26,13 @@ export function checked<S extends z.ZodType>(stage: Stage, schema: S, value: unk
   return result.data;
 }
 
+/**
+ * segment's own output: the blocks it groups the rows into. The rows are extract's output,
+ * checked at that boundary already, and segment hands on the same objects: they are not walked
+ * a second time for every block.
+ */
+const SegmentedBlockSchema = BlockSchema.extend({ rows: z.array(z.custom<Row>()) });
+
 /** What extract made of a document, checked at the boundary to the other stages. */
 export function checkedExtraction(doc: ExtractedDocument): ExtractedDocument {
   return checked('extract', ExtractedDocumentSchema, doc);
@@ -38,7 +45,7 @@ export function checkedExtraction(doc: ExtractedDocument): ExtractedDocument {
  */
 export function evaluate(doc: ExtractedDocument): ValidatedEvaluation[] {
   return segment(doc).map((block) => {
-    const b = checked('segment', BlockSchema, block);
+    const b = checked('segment', SegmentedBlockSchema, block);
     const parsed = checked('parse', ParsedBlockSchema, parseBlock(b));
     const normalized = checked('normalize', EvaluationSchema, normalize(parsed));
     return checked('validate', ValidatedEvaluationSchema, validate(normalized));
