@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -9,7 +8,7 @@ import { isPrivateAddress } from '../src/crawl/addresses.js';
 import { extractLinks, linkKind } from '../src/crawl/links.js';
 import { acquireLock, processStarted } from '../src/store/lock.js';
 import { Store } from '../src/store/store.js';
-import { CLI, corpusFile, DOCS, FIXTURES, tempDir, zipinAsync } from './helpers.js';
+import { CLI, corpusFile, DOCS, FIXTURES, queryDb, tempDir, zipinAsync } from './helpers.js';
 import { Site } from './site.js';
 
 const text = (name: string) => readFileSync(corpusFile(name));
@@ -97,14 +96,7 @@ async function until(condition: () => boolean, budgetMs: number): Promise<void> 
   }
 }
 
-const rows = (db: string, sql: string) => {
-  const d = new Database(db, { readonly: true });
-  try {
-    return d.prepare(sql).all() as Array<Record<string, unknown>>;
-  } finally {
-    d.close();
-  }
-};
+const rows = queryDb;
 
 describe('zipin crawl against a real disclosure site on loopback', () => {
   const other = new Site('127.0.0.2');

@@ -1,21 +1,13 @@
-import Database from 'better-sqlite3';
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../src/version.js';
-import { CORPUS, corpusFile, DOCS, FIXTURES, tempDir, zipinAsync, zipinSync } from './helpers.js';
+import { CORPUS, corpusFile, DOCS, FIXTURES, queryDb, tempDir, zipinAsync, zipinSync } from './helpers.js';
 
 const zipin = zipinSync;
 
-const query = (db: string, sql: string) => {
-  const d = new Database(db, { readonly: true });
-  try {
-    return d.prepare(sql).all() as Array<Record<string, unknown>>;
-  } finally {
-    d.close();
-  }
-};
+const query = queryDb;
 const count = (db: string, table: string) => query(db, `SELECT count(*) AS n FROM ${table}`)[0]!.n;
 
 /** `n` distinct copies of the corpus (each copy's bytes differ by a trailing line). */

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
@@ -92,4 +93,14 @@ export function zipinAsync(args: string[]): Promise<{ code: number | null; stdou
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** The rows of one query on a database file, opened read-only for it. */
+export function queryDb(db: string, sql: string): Array<Record<string, unknown>> {
+  const d = new Database(db, { readonly: true });
+  try {
+    return d.prepare(sql).all() as Array<Record<string, unknown>>;
+  } finally {
+    d.close();
+  }
 }
