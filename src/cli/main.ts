@@ -25,7 +25,8 @@ const USAGE = `zipin ${PIPELINE_VERSION} — performance self-evaluation forms (
 
 Usage:
   zipin extract <file|dir>... [--db out/zipin.sqlite] [--concurrency N] [--timeout SECONDS] [--max-memory MB] [--wait SECONDS]
-      Extract every supported file (.txt/.tsv/.text and .pdf; directories are searched recursively)
+      Extract every supported file (.txt/.tsv/.text, .pdf, .xlsx/.xls/.et, .html/.htm, .docx, .zip; directories
+      are searched recursively)
       into the database. Each document gets at most --timeout seconds (120) and --max-memory MB (2048).
       Exit 0 when every document was processed, 1 when any failed, 2 on usage errors.
   zipin inspect <file> [--draw DIR]
