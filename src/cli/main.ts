@@ -26,9 +26,10 @@ const USAGE = `zipin ${PIPELINE_VERSION} — performance self-evaluation forms (
 Usage:
   zipin extract <file|dir>... [--db out/zipin.sqlite] [--concurrency N] [--timeout SECONDS] [--max-memory MB] [--wait SECONDS]
       Extract every supported file (.txt/.tsv/.text, .pdf, .xlsx/.xls/.et, .html/.htm, .docx, .zip; directories
-      are searched recursively)
-      into the database. Each document gets at most --timeout seconds (120) and --max-memory MB (2048).
-      Exit 0 when every document was processed, 1 when any failed, 2 on usage errors.
+      are searched recursively) into the database. Each document gets at most --timeout seconds (120) and
+      --max-memory MB (2048, as its worker process's resident memory); a busy database is waited for --wait
+      seconds (60). Exit 0 when every document was processed, 1 when any failed, 2 on usage errors, 3 when
+      the database stayed locked by another process past --wait.
   zipin inspect <file> [--draw DIR]
       Show each block found in one document: lines, header, funding, indicators, flags. --draw writes one SVG
       per PDF page to DIR: ruling lines, cells (merged ones dashed), text runs, blocks, rows coloured by role.
