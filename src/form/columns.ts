@@ -15,6 +15,26 @@ export function normalizeHeader(cell: string): string {
     .replace(/[:：]$/, '');
 }
 
+/** A header label is short even with its brackets: a longer cell is a text, never a header. */
+const LONGEST_HEADER = 40;
+const MEMO_SIZE = 10_000;
+const indicatorMemo = new Map<string, IndicatorColumn | null>();
+const fundingMemo = new Map<string, FundingColumn | null>();
+
+/**
+ * Classification remembered by cell text: every row of every block is asked about (segment and
+ * parse look for header rows), and forms repeat the same labels and values over and over.
+ */
+function remembered<T>(memo: Map<string, T | null>, cell: string, classify: (cell: string) => T | null): T | null {
+  if (cell === '' || cell.length > LONGEST_HEADER) return null;
+  const known = memo.get(cell);
+  if (known !== undefined) return known;
+  if (memo.size >= MEMO_SIZE) memo.clear();
+  const result = classify(cell);
+  memo.set(cell, result);
+  return result;
+}
+
 /** The columns of the indicator table. `method`: a 得分计算方法 column, known and not read. */
 export type IndicatorColumn =
   | 'level1' | 'level2' | 'name' | 'targetNature' | 'target' | 'targetUnit' | 'actual' | 'weight' | 'score' | 'deviation' | 'method';
@@ -31,6 +51,10 @@ export const INDICATOR_COLUMN_NAMES: Record<IndicatorColumn, string> = {
  * 原因/偏差 the deviation; 指标性质 and 度量单位/计量单位 parts of a split target.
  */
 export function indicatorColumn(cell: string): IndicatorColumn | null {
+  return remembered(indicatorMemo, cell, classifyIndicator);
+}
+
+function classifyIndicator(cell: string): IndicatorColumn | null {
   const c = normalizeHeader(cell);
   if (c === '' || c.length > 16) return null;
   if (/一级/.test(c)) return 'level1';
@@ -67,6 +91,10 @@ export type FundingColumn = 'initial' | 'fullYear' | 'executed' | 'weight' | 'ra
 
 /** 年初 the initial budget; 调整/全年 + 预算 the full-year budget; 执行 + 数 the executed amount; 执行率 the rate. */
 export function fundingColumn(cell: string): FundingColumn | null {
+  return remembered(fundingMemo, cell, classifyFunding);
+}
+
+function classifyFunding(cell: string): FundingColumn | null {
   const c = normalizeHeader(cell);
   if (c === '' || c.length > 16) return null;
   if (/执行率/.test(c)) return 'rate';
