@@ -11,7 +11,7 @@ import { FORM_SENSE } from '../form/sense.js';
 import { garbledSample } from '../parse/garbled.js';
 import { PIPELINE_VERSION } from '../version.js';
 import { errnoReason, InputError } from './input.js';
-import { checked, checkedExtraction, evaluate } from './stages.js';
+import { checked, evaluate } from './stages.js';
 
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -38,7 +38,7 @@ export async function processDocument(bytes: Uint8Array, source: string, hash = 
     sha256: hash, source, url: null, extractedAt: new Date().toISOString(), pipelineVersion: PIPELINE_VERSION,
   };
   try {
-    const doc = checkedExtraction(await extract(bytes, source, FORM_SENSE, seen?.pages));
+    const doc = await extract(bytes, source, FORM_SENSE, seen?.pages);
     seen?.rows.push(...doc.rows);
     const evaluations = withFormatFlag(evaluate(doc), source, doc.format);
     // Nothing found in a garbled text layer: say why, or the file looks like it holds no form.
