@@ -2,7 +2,6 @@ import Database from 'better-sqlite3';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT } from '../src/version.js';
 import { CLI, CORPUS, corpusFile, DOCS, FIXTURES, tempDir, zipinSync } from './helpers.js';
 
 const zipin = zipinSync;

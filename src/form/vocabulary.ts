@@ -74,8 +74,6 @@ export const SUB_ROW = /^其中\s*[:：]?/;
 export const INDICATOR_SECTION = /^(年度绩效\s*指标|年度绩效|绩效指标|指标)([(（]\s*\d+(\.\d+)?\s*分\s*[)）])?$/;
 /** The goals section's label: 年度总体目标, 总体目标. */
 export const GOALS_SECTION = /^(年度)?总体\s*目标$/;
-/** A report number line (`报表编号：510000_0013zp`) and similar furniture are no header fields. */
-export const FURNITURE = /^(报表编号|表号|制表机关|填报单位(盖章)?)\s*[:：]/;
 
 // ── Header fields ─────────────────────────────────────────────────────────────────────────
 

@@ -20,7 +20,7 @@ export interface FundingSection {
 }
 
 /** 元 or 万元, wherever the rows above the indicators print it (side label, header cell, 单位：万元 line). */
-export function parseMoneyUnit(rows: readonly Row[]): '元' | '万元' {
+function parseMoneyUnit(rows: readonly Row[]): '元' | '万元' {
   for (const row of rows) {
     for (const cell of row.cells) {
       const unit = moneyUnitIn(cell);

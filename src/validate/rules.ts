@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import type { Evaluation, Funding } from '../model/evaluation.js';
+import type { Evaluation } from '../model/evaluation.js';
 import { flag, type Flag } from '../model/flag.js';
 import { FUNDING_LINE_NAMES } from '../form/columns.js';
 
