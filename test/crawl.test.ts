@@ -25,6 +25,7 @@ async function disclosureSite(other: Site): Promise<Site> {
     <li><a href="/docs/report.xlsx">自评表 (Excel)</a></li>
     <li><a href="/docs/form.docx">自评表 (Word)</a></li>
     <li><a href="/docs/form.doc">自评表 (Word 97)</a></li>
+    <li><a href="/docs/forms.rar">自评表 (RAR)</a></li>
     <li><a href="/files/missing.txt">已删除的附件</a></li>
     <li><a href="/files/flaky.txt">偶尔出错</a></li>
     <li><a href="/private/secret.txt">内部</a></li>
@@ -43,7 +44,8 @@ async function disclosureSite(other: Site): Promise<Site> {
   site.setFile('/list/article.html', readFileSync(join(FIXTURES, '003_e7112b8e4e2d84a4.article.gbk.html')), 'text/html; charset=gb2312');
   for (const nav of ['/', '/zwgk/', '/zwgk/czxx/']) site.setFile(nav, '<html><body>栏目</body></html>', 'text/html'); // the article's breadcrumbs
   site.setFile('/docs/form.docx', readFileSync(join(FIXTURES, '003_e7112b8e4e2d84a4.docx')), 'application/msword');
-  site.setFile('/docs/form.doc', Buffer.from('D0CF11E0', 'hex'), 'application/msword');
+  site.setFile('/docs/form.doc', readFileSync(join(FIXTURES, 'region-sichuan.doc')), 'application/msword');
+  site.setFile('/docs/forms.rar', Buffer.from('Rar!\x1a\x07\x00', 'latin1'), 'application/x-rar-compressed');
   site.setFile('/private/secret.txt', text(DOCS.guihua), 'text/plain');
   let flaky = 0;
   site.on('/files/flaky.txt', (req, res) => {
@@ -130,7 +132,8 @@ describe('zipin crawl against a real disclosure site on loopback', () => {
       '/files/busy.txt': ['new', null],
       '/docs/report.xlsx': ['new', null],
       '/docs/form.docx': ['new', null],
-      '/docs/form.doc': ['unsupported', 'file type zipin cannot read yet'],
+      '/docs/form.doc': ['new', null],
+      '/docs/forms.rar': ['unsupported', 'unsupported file type (.rar): zipin does not read .rar archives'],
       '/list/article.html': ['new', null], // an article page holding a form; the listing pages are no documents
       '/files/missing.txt': ['failed', 'HTTP 404'],
       '/private/secret.txt': ['disallowed', 'disallowed by robots.txt'],
@@ -143,18 +146,18 @@ describe('zipin crawl against a real disclosure site on loopback', () => {
     expect(other.requests).toEqual([]); // the redirect was refused before any request went there
     expect(rows(db, `SELECT d.url, count(e.id) AS blocks FROM documents d LEFT JOIN evaluations e ON e.document_id = d.id
       WHERE d.status = 'ok' GROUP BY d.id ORDER BY d.url`).map((x) => [String(x.url).replace(site.origin, ''), x.blocks])).toEqual([
-      ['/docs/003.calc.pdf', 8], ['/docs/form.docx', 8], ['/docs/report.xlsx', 8], ['/files/000.txt', 9], ['/files/001.txt', 11], ['/files/busy.txt', 24],
+      ['/docs/003.calc.pdf', 8], ['/docs/form.doc', 1], ['/docs/form.docx', 8], ['/docs/report.xlsx', 8], ['/files/000.txt', 9], ['/files/001.txt', 11], ['/files/busy.txt', 24],
       ['/files/flaky.txt', 8], ['/list/article.html', 8],
     ]);
     // Stored by content hash, never by a server-given name.
     const stored = readdirSync(files).sort();
-    expect(stored.every((f) => /^[0-9a-f]{64}\.(pdf|txt|xlsx|html|docx)$/.test(f))).toBe(true);
-    expect(stored).toHaveLength(9); // eight good files and the HTML page served as a PDF
+    expect(stored.every((f) => /^[0-9a-f]{64}\.(pdf|txt|xlsx|html|docx|doc)$/.test(f))).toBe(true);
+    expect(stored).toHaveLength(10); // nine good files and the HTML page served as a PDF
     expect(r.events.some((e) => e.event === 'retry' && String(e.url).endsWith('/files/flaky.txt'))).toBe(true);
     expect(r.events.find((e) => e.event === 'retry' && String(e.url).endsWith('/files/busy.txt'))).toMatchObject({ waitMs: 1000, reason: 'HTTP 429' });
-    expect(r.events.at(-1)).toMatchObject({ event: 'summary', new: 8, unsupported: 1, disallowed: 1, failed: 6 });
+    expect(r.events.at(-1)).toMatchObject({ event: 'summary', new: 9, unsupported: 1, disallowed: 1, failed: 6 });
     expect(rows(db, "SELECT format, count(*) AS n FROM documents WHERE status = 'ok' GROUP BY format ORDER BY format")).toEqual([
-      { format: 'docx', n: 1 }, { format: 'html', n: 1 }, { format: 'pdf', n: 1 }, { format: 'text', n: 4 }, { format: 'xlsx', n: 1 },
+      { format: 'doc', n: 1 }, { format: 'docx', n: 1 }, { format: 'html', n: 1 }, { format: 'pdf', n: 1 }, { format: 'text', n: 4 }, { format: 'xlsx', n: 1 },
     ]);
   }, 60_000);
 
@@ -165,7 +168,7 @@ describe('zipin crawl against a real disclosure site on loopback', () => {
       FROM documents d JOIN evaluations e ON e.document_id = d.id LEFT JOIN indicators i ON i.evaluation_id = e.id
       GROUP BY e.id ORDER BY d.sha256, e.block_index`;
     expect(rows(db, q)).toEqual(rows(extracted, q));
-    expect(rows(db, q)).toHaveLength(84);
+    expect(rows(db, q)).toHaveLength(85);
   }, 60_000);
 
   it('second run: downloads nothing and adds no rows', async () => {
@@ -178,8 +181,8 @@ describe('zipin crawl against a real disclosure site on loopback', () => {
     expect(site.downloads(before, /\/(files|docs)\/(000|001|003|flaky|busy)/)).toEqual([]);
     expect(site.requests.slice(before).filter((q) => /000|001|003/.test(q.path)).map((q) => q.status)).toEqual([304, 304, 304]);
     expect(counts()).toEqual(was);
-    expect(rows(db, "SELECT count(*) AS n FROM sources WHERE status = 'unchanged'")[0]!.n).toBe(8);
-    expect(rows(db, 'SELECT count(*) AS n, sum(sources_new) AS new FROM runs')[0]).toEqual({ n: 2, new: 8 });
+    expect(rows(db, "SELECT count(*) AS n FROM sources WHERE status = 'unchanged'")[0]!.n).toBe(9);
+    expect(rows(db, 'SELECT count(*) AS n, sum(sources_new) AS new FROM runs')[0]).toEqual({ n: 2, new: 9 });
   }, 60_000);
 
   it('a changed file gives exactly one new document version; the old one stays, no longer current', async () => {
@@ -193,7 +196,7 @@ describe('zipin crawl against a real disclosure site on loopback', () => {
       { current: 1, status: 'ok', first: '信息工程质量监督（更正）' },
     ]);
     expect(rows(db, `SELECT status FROM sources WHERE url = '${site.origin}/files/000.txt'`)).toEqual([{ status: 'changed' }]);
-    expect(rows(db, 'SELECT count(*) AS n FROM documents')[0]!.n).toBe(10);
+    expect(rows(db, 'SELECT count(*) AS n FROM documents')[0]!.n).toBe(11);
   }, 60_000);
 });
 

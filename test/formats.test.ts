@@ -17,7 +17,7 @@ describe('corpus document 003 as published in other formats (make-format-fixture
   const text = evaluationsOf(DOCS.guihua);
   it.each([
     ['003_e7112b8e4e2d84a4.xlsx', 'xlsx'], ['003_e7112b8e4e2d84a4.xls', 'xls'], ['003_e7112b8e4e2d84a4.article.gbk.html', 'html'],
-    ['003_e7112b8e4e2d84a4.docx', 'docx'],
+    ['003_e7112b8e4e2d84a4.docx', 'docx'], ['003_e7112b8e4e2d84a4.doc', 'doc'],
   ])('%s', async (name, format) => {
     const result = await processDocument(fixture(name), name);
     expect(result.document).toMatchObject({ status: 'ok', format });
@@ -108,6 +108,46 @@ describe('Word documents', () => {
     const next = doc.rows[doc.rows.indexOf(funding) + 1]!;
     expect(next.spans![0]).toMatchObject({ col: 0, continued: true });
   });
+
+  it('Word 97: cells and rows by their marks and paragraph properties, columns from the row boundaries, vertical merges as spans', async () => {
+    const { extractDoc } = await import('../src/extract/doc.js');
+    const doc = extractDoc(fixture('region-sichuan.doc'));
+    expect(doc.rows.slice(0, 3).map((r) => [r.cells, r.positions])).toEqual([
+      [['报表编号：510000_0013zp'], 'inferred'], [['部门预算项目支出绩效自评表'], 'inferred'], [['（2023年度）'], 'inferred'],
+    ]);
+    const name = doc.rows[3]!;
+    expect(name.cells).toEqual(['项目名称', '51092324T000010263357-2023年全县安可替代补助资金项目']);
+    expect(name.spans!.map((s) => [s.col, s.cols])).toEqual([[0, 1], [1, 11]]);
+    const funding = doc.rows.find((r) => r.cells[0]?.startsWith('项目资金'))!;
+    expect(funding.cells[0]).toBe('项目资金 （万元）'); // two paragraphs of one cell
+    expect(funding.spans![0]).toMatchObject({ col: 0, rows: 6, continued: false });
+    const total = doc.rows[doc.rows.indexOf(funding) + 1]!;
+    expect(total.cells).toEqual(['', '总额', '300.00', '280.00', '266.00', '95.00%', '10', '9.5', '']);
+    expect(total.spans!.map((s) => [s.col, s.cols, s.continued])).toEqual([
+      [0, 1, true], [1, 3, false], [4, 1, false], [5, 1, false], [6, 1, false], [7, 1, false], [8, 1, false], [9, 1, false], [10, 2, false],
+    ]);
+    expect(doc.rows.at(-1)).toMatchObject({ cells: ['项目负责人：张三 财务负责人：李四'], positions: 'inferred' });
+  });
+
+  /** The fixture with one 16-bit field of its FIB (at `at` in the WordDocument stream) set to `value`. */
+  function patchedFib(at: number, value: (old: number) => number): Buffer {
+    const bytes = Buffer.from(fixture('region-sichuan.doc'));
+    // The WordDocument stream starts on a 512-byte sector with its magic 0xA5EC.
+    let start = 512;
+    while (bytes.readUInt16LE(start) !== 0xa5ec) start += 512;
+    bytes.writeUInt16LE(value(bytes.readUInt16LE(start + at)), start + at);
+    return bytes;
+  }
+
+  it.each([
+    ['a Word 6/95 file', () => patchedFib(2, () => 0x65), 'unsupported file type: a Word 6/95 document (version 101), which zipin does not read'],
+    ['a password-protected one', () => patchedFib(0x0a, (f) => f | 0x0100), 'encrypted Word document (password-protected): cannot read it'],
+    ['a truncated one', () => fixture('region-sichuan.doc').subarray(0, 9000), /^not a readable Office 97 file: /],
+  ])('refuses %s in one line', async (_, bytes, error) => {
+    const result = await processDocument(bytes(), 'form.doc');
+    expect(result.document.status).toBe('failed');
+    expect(result.document.error).toMatch(error instanceof RegExp ? error : new RegExp(`^${error.replace(/[()/.]/g, '\\$&')}$`));
+  });
 });
 
 describe('ZIP archives (make-archives.py)', () => {
@@ -150,6 +190,7 @@ describe('files are read by what they are, not by their names', () => {
     ['003_e7112b8e4e2d84a4.xls', 'forms.xlsx', 'xls'],
     ['003_e7112b8e4e2d84a4.calc.pdf', 'forms.xls', 'pdf'],
     ['003_e7112b8e4e2d84a4.article.gbk.html', 'page.txt', 'html'],
+    ['003_e7112b8e4e2d84a4.doc', 'form.docx', 'doc'],
   ])('%s named %s is read as %s', async (name, as, format) => {
     const result = await processDocument(fixture(name), as);
     expect(result.document).toMatchObject({ status: 'ok', format });
@@ -160,8 +201,11 @@ describe('files are read by what they are, not by their names', () => {
     expect(result.evaluations.map((e) => e.confidence)).toEqual(Array.from({ length: 8 }, () => 'high'));
   });
 
-  it('names the formats it does not read yet', async () => {
-    const doc = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0]), Buffer.alloc(60), Buffer.from('WordDocument', 'utf16le')]);
-    expect((await processDocument(doc, 'a.doc')).document.error).toBe('unsupported file type: a Word 97 (.doc/.wps) document, which zipin does not read yet');
+  it('names an Office 97 file it does not read by its streams', async () => {
+    const file = X.CFB.utils.cfb_new();
+    X.CFB.utils.cfb_add(file, '/PowerPoint Document', Buffer.alloc(600));
+    const ppt = X.CFB.write(file, { type: 'buffer' }) as Buffer;
+    expect((await processDocument(ppt, 'a.doc')).document.error)
+      .toBe('unsupported file type: an Office 97 file that is neither a workbook nor a Word document (its streams: PowerPoint Document)');
   });
 });

@@ -97,7 +97,7 @@ describe('tables across pages, wrapped and merged cells (Chromium fixture)', () 
 
 describe('another region in its own layout and words (make-region-fixtures.mjs: Sichuan-style 部门预算项目支出绩效自评表)', () => {
   it.each([
-    ['region-sichuan.chromium.pdf'], ['region-sichuan.writer.pdf'], ['region-sichuan.txt'],
+    ['region-sichuan.chromium.pdf'], ['region-sichuan.writer.pdf'], ['region-sichuan.txt'], ['region-sichuan.doc'],
   ])('%s', async (name) => {
     const result = await run(name);
     expect(result.document.status).toBe('ok');

@@ -84,7 +84,7 @@ describe('schema versions', () => {
       DROP TABLE failures; DROP TABLE locks; ALTER TABLE runs DROP COLUMN documents_kept; PRAGMA user_version = 1;`);
     old.close();
     const reopened = new Store(path);
-    expect(reopened.db.pragma('user_version', { simple: true })).toBe(3);
+    expect(reopened.db.pragma('user_version', { simple: true })).toBe(4);
     expect([count(reopened.db, 'failures'), count(reopened.db, 'locks')]).toEqual([0, 0]);
     expect(reopened.db.prepare('SELECT count(*) AS n, min(current) AS current FROM documents').get()).toEqual({ n: 1, current: 1 });
     expect(count(reopened.db, 'evaluations')).toBe(8);
@@ -98,7 +98,7 @@ describe('schema versions', () => {
     old.exec('DROP TABLE failures; DROP TABLE locks; ALTER TABLE runs DROP COLUMN documents_kept; PRAGMA user_version = 2;');
     old.close();
     const reopened = new Store(path);
-    expect(reopened.db.pragma('user_version', { simple: true })).toBe(3);
+    expect(reopened.db.pragma('user_version', { simple: true })).toBe(4);
     expect(reopened.db.prepare("SELECT count(*) AS n FROM pragma_table_info('runs') WHERE name = 'documents_kept'").get()).toEqual({ n: 1 });
     expect(count(reopened.db, 'evaluations')).toBe(8);
     // The rebuilt tables take the new kinds, and their children still hang on them.
@@ -108,6 +108,26 @@ describe('schema versions', () => {
     expect(reopened.db.pragma('foreign_keys', { simple: true })).toBe(1);
     reopened.db.exec('DELETE FROM documents WHERE format = \'text\'');
     expect([count(reopened.db, 'evaluations'), count(reopened.db, 'funding')]).toEqual([0, 0]); // cascades as before
+    reopened.close();
+  });
+
+  it('migrates a version-3 database: documents take the Word 97 format', async () => {
+    const path = await storeWith(DOCS.guihua);
+    const old = new Database(path);
+    // The documents table as version 3 wrote it, with its narrower CHECK.
+    const v3 = (old.prepare("SELECT sql FROM sqlite_master WHERE name = 'documents'").get() as { sql: string }).sql
+      .replace('documents', 'documents_old').replace(/format IN \([^)]*\)/, "format IN ('text', 'pdf', 'xlsx', 'xls', 'html', 'docx')");
+    old.pragma('foreign_keys = OFF');
+    old.exec(`${v3}; INSERT INTO documents_old SELECT * FROM documents; DROP TABLE documents; ALTER TABLE documents_old RENAME TO documents;
+      PRAGMA user_version = 3;`);
+    expect(() => old.prepare("INSERT INTO documents (source, format, extracted_at, pipeline_version, status) VALUES ('x.doc', 'doc', '', '', 'ok')").run()).toThrow(/CHECK/);
+    old.close();
+    const reopened = new Store(path);
+    expect(reopened.db.pragma('user_version', { simple: true })).toBe(4);
+    reopened.db.prepare("INSERT INTO documents (source, format, extracted_at, pipeline_version, status) VALUES ('x.doc', 'doc', '', '', 'ok')").run();
+    expect(count(reopened.db, 'evaluations')).toBe(8);
+    reopened.db.exec('DELETE FROM documents WHERE format = \'text\'');
+    expect(count(reopened.db, 'evaluations')).toBe(0); // the children still hang on the rebuilt table
     reopened.close();
   });
 });

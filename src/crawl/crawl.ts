@@ -46,8 +46,15 @@ function storedName(hash: string, bytes: Buffer, kind: Exclude<LinkKind, 'unsupp
   const is = sniff(bytes);
   if (is === 'pdf') return `${hash}.pdf`;
   if (kind === 'spreadsheet') return `${hash}.${is === 'xls' ? 'xls' : 'xlsx'}`;
-  const ext: Record<typeof kind, string> = { pdf: 'pdf', page: 'html', word: 'docx', archive: 'zip', text: 'txt' };
+  if (kind === 'word') return `${hash}.${is === 'doc' ? 'doc' : 'docx'}`;
+  const ext: Record<typeof kind, string> = { pdf: 'pdf', page: 'html', archive: 'zip', text: 'txt' };
   return `${hash}.${ext[kind]}`;
+}
+
+/** Why a link's type is not read: .rar and .7z have no maintained pure-JavaScript reader; .ofd none at all. */
+function unsupportedReason(url: URL): string {
+  const ext = /\.[a-z0-9]{1,5}$/i.exec(url.pathname)?.[0].toLowerCase() ?? '';
+  return `unsupported file type (${ext}): zipin does not read ${ext === '.ofd' ? 'OFD documents' : `${ext} archives`}`;
 }
 
 /** A page that may hold a form itself (an article page with the table pasted in), not only links to one. */
@@ -186,7 +193,7 @@ export async function crawl(store: Store, options: CrawlOptions, log: (e: CrawlE
       const checkedAt = new Date().toISOString();
       const base = { url: url.href, foundOn, checkedAt };
       if (kind === 'unsupported') {
-        store.writeSource({ ...base, kind: 'unsupported', changed: false, status: 'unsupported', error: 'file type zipin cannot read yet' });
+        store.writeSource({ ...base, kind: 'unsupported', changed: false, status: 'unsupported', error: unsupportedReason(url) });
         summary.unsupported++;
         log({ event: 'unsupported', url: url.href });
         return;

@@ -1,6 +1,8 @@
 import { extname } from 'node:path';
 import type { ExtractedDocument } from '../model/table.js';
+import { openCompoundFile, topLevelStreams } from './cfb.js';
 import { DocumentError } from './errors.js';
+import { extractDoc } from './doc.js';
 import { extractDocx } from './docx.js';
 import { extractHtml } from './html.js';
 import { extractPdf, type PageTrace } from './pdf/pdf.js';
@@ -14,7 +16,7 @@ import { extractText } from './text.js';
 export { DocumentError } from './errors.js';
 
 /** File endings zipin reads; a directory walk picks only these (a file named explicitly is always tried). */
-export const SUPPORTED_EXTENSIONS = ['.txt', '.tsv', '.text', '.pdf', '.xlsx', '.xls', '.et', '.html', '.htm', '.docx', '.zip'] as const;
+export const SUPPORTED_EXTENSIONS = ['.txt', '.tsv', '.text', '.pdf', '.xlsx', '.xls', '.et', '.html', '.htm', '.docx', '.doc', '.wps', '.zip'] as const;
 
 export function isSupportedFile(path: string): boolean {
   return (SUPPORTED_EXTENSIONS as readonly string[]).includes(extname(path).toLowerCase());
@@ -29,13 +31,19 @@ function notAPdf(bytes: Uint8Array): DocumentError {
 }
 
 /** What a file so named should hold, when its bytes are plain text instead. */
-const CONTAINERS: Record<string, string> = { '.xlsx': 'workbook', '.xls': 'workbook', '.et': 'workbook', '.docx': 'Word document', '.zip': 'ZIP archive' };
+const CONTAINERS: Record<string, string> = {
+  '.xlsx': 'workbook', '.xls': 'workbook', '.et': 'workbook', '.docx': 'Word document', '.doc': 'Word document', '.wps': 'Word document', '.zip': 'ZIP archive',
+};
 
 const NOT_YET: Partial<Record<FileKind, string>> = {
-  doc: 'a Word 97 (.doc/.wps) document, which zipin does not read yet',
   zip: 'a ZIP archive, whose members extract and crawl read one by one (totext and inspect take one document)',
-  ole: 'an Office 97 file that is neither a workbook nor a Word document',
 };
+
+/** An Office 97 file that sniffing could not name: unreadable (truncated?), or another kind (PowerPoint…). */
+function otherOle(bytes: Uint8Array): DocumentError {
+  const streams = topLevelStreams(openCompoundFile(bytes, 'Office 97 file'));
+  return new DocumentError(`unsupported file type: an Office 97 file that is neither a workbook nor a Word document (its streams: ${streams.slice(0, 5).join(', ') || 'none'})`);
+}
 
 /**
  * Bytes of one file → the table model, chosen by what the bytes are (not by the name: a
@@ -47,11 +55,13 @@ export async function extract(bytes: Uint8Array, path: string, sense: RowSense, 
   const ext = extname(path).toLowerCase();
   if (kind === 'pdf') return extractPdf(bytes, sense, trace);
   if (ext === '.pdf') throw notAPdf(bytes);
+  if (kind === 'ole') throw otherOle(bytes);
   const notYet = NOT_YET[kind];
   if (notYet) throw new DocumentError(`unsupported file type: ${notYet}`);
   if (kind === 'xlsx' || kind === 'xls') return extractSpreadsheet(bytes, kind);
   if (kind === 'html') return extractHtml(bytes);
   if (kind === 'docx') return extractDocx(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  if (kind === 'doc') return extractDoc(bytes);
   const container = CONTAINERS[ext];
   if (container) throw new DocumentError(`not a ${container}: the file named ${ext} holds text or unknown data`);
   if (!isSupportedFile(path)) throw new DocumentError(`unsupported file type "${ext || '(none)'}"`);

@@ -46,8 +46,8 @@ export const RowSchema = z.object({
 });
 export type Row = z.infer<typeof RowSchema>;
 
-/** What a document was read as (by its bytes): text report, PDF, Excel 2007+ (.xlsx), Excel 97 (.xls, WPS .et), web page, Word (.docx). */
-export const DocumentFormatSchema = z.enum(['text', 'pdf', 'xlsx', 'xls', 'html', 'docx']);
+/** What a document was read as (by its bytes): text report, PDF, Excel 2007+ (.xlsx), Excel 97 (.xls, WPS .et), web page, Word (.docx), Word 97 (.doc, WPS .wps). */
+export const DocumentFormatSchema = z.enum(['text', 'pdf', 'xlsx', 'xls', 'html', 'docx', 'doc']);
 export type DocumentFormat = z.infer<typeof DocumentFormatSchema>;
 
 export const ExtractedDocumentSchema = z.object({

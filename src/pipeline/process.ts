@@ -57,7 +57,7 @@ export async function processDocument(bytes: Uint8Array, source: string, hash = 
 
 /** What a file's name says it holds. */
 const NAMED: Record<string, DocumentFormat> = {
-  '.pdf': 'pdf', '.xlsx': 'xlsx', '.xls': 'xls', '.et': 'xls', '.docx': 'docx', '.html': 'html', '.htm': 'html', '.txt': 'text', '.tsv': 'text', '.text': 'text',
+  '.pdf': 'pdf', '.xlsx': 'xlsx', '.xls': 'xls', '.et': 'xls', '.docx': 'docx', '.doc': 'doc', '.wps': 'doc', '.html': 'html', '.htm': 'html', '.txt': 'text', '.tsv': 'text', '.text': 'text',
 };
 
 /** A file whose name promises another format than its bytes hold is read as what it is, and each of its evaluations says so. */

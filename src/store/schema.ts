@@ -1,5 +1,7 @@
+import { DocumentFormatSchema } from '../model/table.js';
+
 /** The dataset's schema (see README "Dataset schema"); user_version tells which one a file has. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** Attachments found by `zipin crawl`: what was fetched, when, and what it produced. */
 const sourcesTable = (name: string) => `
@@ -50,12 +52,14 @@ CREATE TABLE IF NOT EXISTS locks (
 );
 `;
 
-/** The documents table (its formats widened in version 3). */
+const FORMATS = DocumentFormatSchema.options.map((f) => `'${f}'`).join(', ');
+
+/** The documents table (its formats widened in versions 3 and 4). */
 const documents = (name: string) => `CREATE TABLE ${name} (
   id               INTEGER PRIMARY KEY,
   sha256           TEXT UNIQUE,
   source           TEXT NOT NULL,
-  format           TEXT CHECK (format IN ('text', 'pdf', 'xlsx', 'xls', 'html', 'docx')),
+  format           TEXT CHECK (format IN (${FORMATS})),
   pages            INTEGER,
   extracted_at     TEXT NOT NULL,
   pipeline_version TEXT NOT NULL,
@@ -112,6 +116,13 @@ INSERT INTO sources_v3 SELECT id, url, kind, found_on, first_seen, last_checked,
 DROP TABLE sources;
 ALTER TABLE sources_v3 RENAME TO sources;
 CREATE INDEX IF NOT EXISTS sources_document ON sources (document_id);`,
+  4: `
+${documents('documents_v4')}
+INSERT INTO documents_v4 SELECT id, sha256, source, format, pages, extracted_at, pipeline_version, status, error, url, current FROM documents;
+DROP TABLE documents;
+ALTER TABLE documents_v4 RENAME TO documents;
+CREATE INDEX IF NOT EXISTS documents_source ON documents (source);
+CREATE INDEX IF NOT EXISTS documents_url ON documents (url);`,
 };
 
 export const SCHEMA = `
