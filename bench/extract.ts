@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { collectInputs } from '../src/pipeline/files.js';
 import { runExtract } from '../src/pipeline/run.js';
 import { PACKAGE_ROOT } from '../src/version.js';
 
@@ -42,7 +43,7 @@ interface Measurement {
 async function measure(dir: string, concurrency: number): Promise<Measurement> {
   const db = join(dir, '..', 'bench.sqlite');
   const start = process.hrtime.bigint();
-  const summary = await runExtract([dir], { db, concurrency, command: 'bench' });
+  const summary = await runExtract(await collectInputs([dir]), { db, concurrency, command: 'bench' });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   return {
     documents: summary.documents,

@@ -11,6 +11,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { collectInputs } from '../src/pipeline/files.js';
 import { runExtract } from '../src/pipeline/run.js';
 import { PACKAGE_ROOT } from '../src/version.js';
 
@@ -153,7 +154,7 @@ async function child(): Promise<void> {
   const [, , , dir, concurrency, db] = process.argv;
   const done: Completion[] = [];
   const start = now();
-  const summary = await runExtract([dir!], {
+  const summary = await runExtract(await collectInputs([dir!]), {
     db: db!, concurrency: Number(concurrency), command: 'bench',
     onDocument: (result) => done.push({ at: now(), pages: result.document.pages ?? 0 }),
   });

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI, CORPUS, corpusFile, DOCS, FIXTURES, tempDir, zipinSync } from './helpers.js';
@@ -13,15 +13,24 @@ beforeAll(() => {
 describe('zipin extract on the corpus', () => {
   const db = join(tempDir(), 'zipin.sqlite');
 
-  it('extracts 5 documents and 58 evaluations, and a re-run duplicates nothing', () => {
-    for (const run of [1, 2]) {
-      const r = zipin('extract', CORPUS, '--db', db);
-      expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toContain('documents: 5 (ok 5, no blocks 0, failed 0)');
-      expect(r.stdout).toContain('evaluations: 58 (confidence high 55, medium 2, low 1)');
-      expect(r.stdout).toContain('indicators: 714');
-      expect(r.stdout).toContain(`(run ${run})`);
-    }
+  it('extracts 5 documents and 58 evaluations; a re-run leaves the unchanged files alone, --force reads them again', () => {
+    const first = zipin('extract', CORPUS, '--db', db);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('documents: 5 (ok 5, no blocks 0, failed 0)');
+    expect(first.stdout).toContain('evaluations: 58 (confidence high 52, medium 5, low 1)');
+    expect(first.stdout).toContain('indicators: 714');
+    expect(first.stdout).toContain('(run 1)');
+    const ids = () => new Database(db, { readonly: true }).prepare('SELECT group_concat(id) AS ids FROM evaluations').get();
+    const before = ids();
+    const again = zipin('extract', CORPUS, '--db', db);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('documents: 0 (ok 0, no blocks 0, failed 0)');
+    expect(again.stdout).toContain('unchanged: 5 file(s) already read with the same bytes by this zipin version; their rows untouched');
+    expect(ids()).toEqual(before); // not rewritten
+    const forced = zipin('extract', CORPUS, '--db', db, '--force');
+    expect(forced.stdout).toContain('documents: 5 (ok 5, no blocks 0, failed 0)');
+    expect(forced.stdout).toContain('(run 3)');
+    expect(ids()).not.toEqual(before);
     const d = new Database(db, { readonly: true });
     const n = (sql: string) => (d.prepare(sql).get() as { n: number }).n;
     expect(n('SELECT count(*) n FROM documents')).toBe(5);
@@ -29,6 +38,7 @@ describe('zipin extract on the corpus', () => {
     expect(n('SELECT count(*) n FROM indicators')).toBe(714);
     expect(n('SELECT count(*) n FROM funding')).toBe(232);
     expect(n('SELECT count(*) n FROM runs WHERE finished_at IS NOT NULL AND evaluations_written = 58')).toBe(2);
+    expect(n('SELECT count(*) n FROM runs WHERE documents_unchanged = 5 AND documents_seen = 0')).toBe(1);
     expect(d.prepare(`SELECT block_index, project_name, year, line_start, line_end, total_weight, total_score
       FROM evaluations e JOIN documents d ON d.id = e.document_id WHERE d.source LIKE '%004_%' AND block_index IN (0, 23) ORDER BY block_index`).all()).toEqual([
       { block_index: 0, project_name: '大厅运营事务', year: 2021, line_start: 5, line_end: 33, total_weight: 100, total_score: 100 },
@@ -60,24 +70,24 @@ describe('zipin extract on bad input', () => {
     copyFileSync(corpusFile(DOCS.shuju), join(dir, 'nested', 'deep.txt'));
     const db = join(tempDir(), 'out', 'z.sqlite');
 
-    const r = zipin('extract', dir, join(dir, 'missing.txt'), '--db', db, '--concurrency', '2');
+    symlinkSync(join(dir, 'missing.txt'), join(dir, 'dangling.txt'));
+    const r = zipin('extract', dir, '--db', db, '--concurrency', '2');
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('documents: 7 (ok 3, no blocks 1, failed 3)');
-    expect(r.stdout, r.stdout).toContain('1 unsupported file(s) skipped');
+    expect(r.stdout, r.stdout).toContain('skipped: 1 file(s) zipin does not read (--verbose names them)');
     expect(r.stdout).toContain('evaluations: 25');
     const failures = r.stderr.trim().split('\n');
     expect(failures.sort()).toEqual([
-      `zipin: failed: ${join(dir, 'empty.txt')}: empty file (0 bytes)`,
-      `zipin: failed: ${join(dir, 'garbage.txt')}: not a text document (binary data or unknown encoding)`,
-      `zipin: failed: ${join(dir, 'missing.txt')}: cannot read file: no such file`,
+      `zipin: extract: ${join(dir, 'empty.txt')}: empty file (0 bytes)`,
+      `zipin: extract: ${join(dir, 'garbage.txt')}: not a text document (binary data or unknown encoding)`,
+      `zipin: extract: ${join(dir, 'dangling.txt')}: cannot read file: no such file`,
     ].sort());
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack traces
 
     const d = new Database(db, { readonly: true });
     const statuses = d.prepare('SELECT source, status FROM documents ORDER BY source').all() as Array<{ source: string; status: string }>;
     expect(statuses.map((s) => [s.source.slice(dir.length + 1), s.status])).toEqual([
-      ['empty.txt', 'failed'], ['garbage.txt', 'failed'], ['gb18030.txt', 'ok'], ['good.txt', 'ok'],
-      ['missing.txt', 'failed'], ['nested/deep.txt', 'ok'], ['notes.txt', 'no_blocks'],
+      ['dangling.txt', 'failed'], ['empty.txt', 'failed'], ['garbage.txt', 'failed'], ['gb18030.txt', 'ok'], ['good.txt', 'ok'], ['nested/deep.txt', 'ok'], ['notes.txt', 'no_blocks'],
     ]);
     d.close();
   });
@@ -86,7 +96,7 @@ describe('zipin extract on bad input', () => {
     [[], /unknown command|Usage/],
     [['extract'], /needs at least one file/],
     [['extract', 'corpus', '--concurrency', '0'], /--concurrency takes a whole number/],
-    [['extract', 'corpus', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['extract', 'corpus', '--frobnicate'], /^zipin: extract: unknown option --frobnicate\n\(see zipin extract --help\)\n$/],
     [['frobnicate'], /unknown command "frobnicate"/],
   ])('usage error %j exits 2', (args, message) => {
     const r = zipin(...args);
@@ -128,6 +138,6 @@ describe('zipin inspect', () => {
     writeFileSync(join(dir, 'x.txt'), '');
     const r = zipin('inspect', join(dir, 'x.txt'));
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('failed — empty file (0 bytes)');
+    expect([r.stdout, r.stderr]).toEqual(['', `zipin: inspect: ${join(dir, 'x.txt')}: empty file (0 bytes)\n`]);
   });
 });

@@ -177,12 +177,35 @@ describe('zipin crawl against a real disclosure site on loopback', () => {
       (SELECT count(*) FROM indicators) AS i, (SELECT count(*) FROM sources) AS s`)[0];
     const was = counts();
     const r = await crawl(db, files, seed);
-    expect(r.code).toBe(1); // the broken links are still broken
+    // The broken links are broken the same way as last night: known, not news — no exit 1 for them.
+    expect(r.code).toBe(0);
+    expect(r.events.at(-1)).toMatchObject({ event: 'summary', failed: 6, stillFailing: 6 });
+    expect(r.events.filter((e) => e.event === 'failed').every((e) => e.still === true)).toBe(true);
+    expect(r.stdout).toContain('failed 6, of which still failing 6)');
     expect(site.downloads(before, /\/(files|docs)\/(000|001|003|flaky|busy)/)).toEqual([]);
     expect(site.requests.slice(before).filter((q) => /000|001|003/.test(q.path)).map((q) => q.status)).toEqual([304, 304, 304]);
     expect(counts()).toEqual(was);
     expect(rows(db, "SELECT count(*) AS n FROM sources WHERE status = 'unchanged'")[0]!.n).toBe(9);
     expect(rows(db, 'SELECT count(*) AS n, sum(sources_new) AS new FROM runs')[0]).toEqual({ n: 2, new: 9 });
+  }, 60_000);
+
+  it('--strict counts the still failing sources; a source failing anew makes the run exit 1 by itself', async () => {
+    expect((await crawl(db, files, seed, '--strict')).code).toBe(1);
+    const plain = await zipin(['crawl', seed, '--db', db, '--files', files, '--allow-private', '--delay', '0', '--timeout', '2', '--retries', '0', '--max-bytes', '200000']);
+    expect(plain.stderr).toContain(`zipin: crawl: ${site.origin}/files/missing.txt: still failing: HTTP 404`);
+    const json = await crawl(db, files, seed, '--json');
+    expect(JSON.parse(json.stdout)).toMatchObject({ failed: 6, stillFailing: 6, unchanged: 9, database: db, files });
+    // export carries what the crawl recorded: its sources and runs.
+    const out = join(dir, 'export');
+    expect((await zipin(['export', '--db', db, '--out', out])).code).toBe(0);
+    const lines = (name: string) => readFileSync(join(out, `${name}.csv`), 'utf8').trim().split('\r\n').length - 1;
+    expect([lines('sources'), lines('runs')]).toEqual([rows(db, 'SELECT * FROM sources').length, rows(db, 'SELECT * FROM runs').length]);
+    site.files.delete('/files/001.txt');
+    const r = await crawl(db, files, seed);
+    expect(r.code).toBe(1);
+    expect(r.events.at(-1)).toMatchObject({ event: 'summary', failed: 7, stillFailing: 6 });
+    site.setFile('/files/001.txt', text(DOCS.wangxin), 'text/plain');
+    expect((await crawl(db, files, seed)).code).toBe(0); // back: unchanged bytes, nothing failing anew
   }, 60_000);
 
   it('a changed file gives exactly one new document version; the old one stays, no longer current', async () => {

@@ -29,11 +29,13 @@ beforeAll(async () => {
 });
 
 describe('export', () => {
-  it('writes one file per table plus indicators_flat, with every row', () => {
+  it('writes one file per table (crawl sources and runs too) plus indicators_flat, with every row', () => {
     expect(written.map((w) => [w.file.slice(csvDir.length + 1), w.rows])).toEqual([
-      ['documents.csv', 5], ['evaluations.csv', 58], ['funding.csv', 232], ['indicators.csv', 714], ['flags.csv', 187],
-      ['runs.csv', 0], ['indicators_flat.csv', 714],
+      ['documents.csv', 5], ['evaluations.csv', 58], ['funding.csv', 232], ['indicators.csv', 714], ['flags.csv', 190],
+      ['judgements.csv', 406], ['sources.csv', 0], ['runs.csv', 0], ['failures.csv', 0], ['indicators_flat.csv', 714],
     ]);
+    expect(readCsv('sources')).toHaveLength(0);
+    expect(Object.keys(readCsv('indicators_flat')[0]!)).toContain('judgement');
     expect(readCsv('indicators')).toHaveLength(714);
     expect(readCsv('runs')).toHaveLength(0);
   });

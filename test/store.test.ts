@@ -73,6 +73,9 @@ describe('Store', () => {
   });
 });
 
+/** What version 4 added besides the wider documents.format: the runs column and the judgement views. */
+const V4_ADDITIONS = 'ALTER TABLE runs DROP COLUMN documents_unchanged; DROP VIEW shortfalls; DROP VIEW judgements;';
+
 describe('schema versions', () => {
   it('migrates a version-1 database in place, keeping its rows', async () => {
     const path = await storeWith(DOCS.guihua);
@@ -81,7 +84,7 @@ describe('schema versions', () => {
     old.exec(`DROP INDEX documents_url; ALTER TABLE documents DROP COLUMN url; ALTER TABLE documents DROP COLUMN current;
       DROP TABLE sources; ALTER TABLE runs DROP COLUMN sources_seen; ALTER TABLE runs DROP COLUMN sources_new;
       ALTER TABLE runs DROP COLUMN sources_changed; ALTER TABLE runs DROP COLUMN sources_failed;
-      DROP TABLE failures; DROP TABLE locks; ALTER TABLE runs DROP COLUMN documents_kept; PRAGMA user_version = 1;`);
+      DROP TABLE failures; DROP TABLE locks; ALTER TABLE runs DROP COLUMN documents_kept; ${V4_ADDITIONS} PRAGMA user_version = 1;`);
     old.close();
     const reopened = new Store(path);
     expect(reopened.db.pragma('user_version', { simple: true })).toBe(4);
@@ -95,7 +98,7 @@ describe('schema versions', () => {
   it('migrates a version-2 database: failures, locks and runs.documents_kept are added', async () => {
     const path = await storeWith(DOCS.guihua);
     const old = new Database(path);
-    old.exec('DROP TABLE failures; DROP TABLE locks; ALTER TABLE runs DROP COLUMN documents_kept; PRAGMA user_version = 2;');
+    old.exec(`DROP TABLE failures; DROP TABLE locks; ALTER TABLE runs DROP COLUMN documents_kept; ${V4_ADDITIONS} PRAGMA user_version = 2;`);
     old.close();
     const reopened = new Store(path);
     expect(reopened.db.pragma('user_version', { simple: true })).toBe(4);
@@ -119,13 +122,15 @@ describe('schema versions', () => {
       .replace('documents', 'documents_old').replace(/format IN \([^)]*\)/, "format IN ('text', 'pdf', 'xlsx', 'xls', 'html', 'docx')");
     old.pragma('foreign_keys = OFF');
     old.exec(`${v3}; INSERT INTO documents_old SELECT * FROM documents; DROP TABLE documents; ALTER TABLE documents_old RENAME TO documents;
-      PRAGMA user_version = 3;`);
+      ${V4_ADDITIONS} PRAGMA user_version = 3;`);
     expect(() => old.prepare("INSERT INTO documents (source, format, extracted_at, pipeline_version, status) VALUES ('x.doc', 'doc', '', '', 'ok')").run()).toThrow(/CHECK/);
     old.close();
     const reopened = new Store(path);
     expect(reopened.db.pragma('user_version', { simple: true })).toBe(4);
     reopened.db.prepare("INSERT INTO documents (source, format, extracted_at, pipeline_version, status) VALUES ('x.doc', 'doc', '', '', 'ok')").run();
     expect(count(reopened.db, 'evaluations')).toBe(8);
+    expect(count(reopened.db, 'shortfalls')).toBe(4); // the views are there
+    expect(reopened.db.prepare("SELECT count(*) AS n FROM pragma_table_info('runs') WHERE name = 'documents_unchanged'").get()).toEqual({ n: 1 });
     reopened.db.exec('DELETE FROM documents WHERE format = \'text\'');
     expect(count(reopened.db, 'evaluations')).toBe(0); // the children still hang on the rebuilt table
     reopened.close();

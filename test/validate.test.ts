@@ -39,10 +39,24 @@ describe('the corpus breaks its own rules exactly where it really does', () => {
     expect(e.flags.find((f) => f.code === 'total_score_mismatch')!.message).toContain('add up to 101, not the 总分 得分 100');
   });
 
+  it('004: three budgets withdrawn during the year (年初预算 > 0, 全年预算 0.00) are flagged with both amounts', () => {
+    const withdrawn = evaluationsOf(DOCS.dapeng).filter((e) => e.flags.some((f) => f.code === 'budget_withdrawn'));
+    expect(withdrawn.map((e) => [e.projectName, findings(e), e.confidence])).toEqual([
+      ['公务接待费', ['warn budget_withdrawn'], 'medium'], ['新区对口支援专项资金', ['warn budget_withdrawn'], 'medium'],
+      ['预算准备金', ['warn budget_withdrawn'], 'medium'],
+    ]);
+    const reception = withdrawn[0]!;
+    const total = reception.funding.find((f) => f.line === 'total')!;
+    expect(reception.flags.find((f) => f.code === 'budget_withdrawn')!.message)
+      .toBe(`年初预算数 ${total.initialYuan!.toFixed(2)} 元 but 全年预算数 0.00 元: the budget was withdrawn during the year; left out of execution rates and mean scores`);
+  });
+
   it('every other corpus form is consistent: high confidence, repairs only', () => {
+    const withdrawn = ['公务接待费', '新区对口支援专项资金', '预算准备金'];
     const rest = all().filter(({ doc, e }) => !(doc === DOCS.shuju && e.blockIndex === 8)
-      && !(doc === DOCS.wangxin && e.blockIndex === 8) && !(doc === DOCS.dapeng && e.blockIndex === 0));
-    expect(rest).toHaveLength(55);
+      && !(doc === DOCS.wangxin && e.blockIndex === 8) && !(doc === DOCS.dapeng && e.blockIndex === 0)
+      && !(doc === DOCS.dapeng && withdrawn.includes(e.projectName ?? '')));
+    expect(rest).toHaveLength(52);
     for (const { e } of rest) {
       expect(findings(e), `${e.projectName}`).toEqual([]);
       expect(e.confidence).toBe('high');

@@ -2,6 +2,8 @@ import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { MAX_TIMEOUT_MS } from '../pipeline/pool.js';
+import { SCHEMA_VERSION } from '../store/schema.js';
+import { Store } from '../store/store.js';
 
 /** A mistake in how zipin was called: exit 2 with the usage text. */
 export class UsageError extends Error {}
@@ -50,9 +52,16 @@ export function oneOf<T extends string>(value: string | undefined, name: string,
   return value as T;
 }
 
-/** Run `fn` on an existing dataset opened read-only (a query never creates one by mistake). */
+/**
+ * Run `fn` on an existing dataset opened read-only (a query never creates one by mistake). One
+ * written by an older zipin is migrated first, so that the views queries read exist.
+ */
 export async function withDataset<T>(path: string, fn: (db: Database.Database) => T | Promise<T>): Promise<T> {
   if (!existsSync(path)) throw new UsageError(`no database at ${path}: run "zipin extract" first or pass --db`);
+  const probe = new Database(path, { readonly: true, fileMustExist: true });
+  const version = probe.pragma('user_version', { simple: true }) as number;
+  probe.close();
+  if (version < SCHEMA_VERSION) new Store(path).close();
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
     return await fn(db);

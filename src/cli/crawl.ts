@@ -1,25 +1,54 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { CrawlConfigSchema, DEFAULTS, userAgent, type CrawlConfig, type CrawlOptions } from '../crawl/config.js';
 import { crawl, type CrawlEvent } from '../crawl/crawl.js';
 import { acquireLock } from '../store/lock.js';
 import { Store } from '../store/store.js';
 import { PIPELINE_VERSION } from '../version.js';
 import { oneOf, positiveInt, regex, timeoutMs, UsageError, workerCount } from './args.js';
+import { DB_OPTION, OUTPUT_OPTIONS } from './options.js';
+import { ProgressBar } from './progress.js';
+import type { CommandSpec, Parsed } from './spec.js';
+import { terminalSafe } from './terminal.js';
+
+export const CRAWL: CommandSpec = {
+  name: 'crawl',
+  args: '<listing-url>...',
+  summary: 'Walk disclosure listing pages, fetch new or changed attachments, extract them into the dataset.',
+  description: `Options override the --config file's settings (same names in camelCase). A source that failed the
+same way last run and has not changed is reported as still failing. Exit 0 when all went well, or when the
+only failures are still failing ones; 1 when a page or source failed anew (with --strict: any failure), or
+the deadline cut the run short; 2 on usage or config errors.`,
+  options: [
+    { name: 'config', value: 'FILE', help: 'a JSON file of settings (sources, contact, allowHosts, …)' },
+    DB_OPTION,
+    { name: 'files', value: 'DIR', default: 'out/files', help: 'where downloads are kept, named by their sha256' },
+    { name: 'max-depth', value: 'N', default: String(DEFAULTS.maxDepth), help: 'links followed from a listing page' },
+    { name: 'same-site', help: "follow links to the listings' whole site (registrable domain), not only their hosts" },
+    { name: 'include', value: 'RE', help: 'only page and attachment URLs matching this regular expression' },
+    { name: 'exclude', value: 'RE', help: 'no URL matching this regular expression' },
+    { name: 'allow-host', value: 'HOST', multiple: true, help: 'another host whose pages and attachments may be fetched' },
+    { name: 'allow-private', help: "let the listings' own hosts be private addresses (an intranet mirror)" },
+    { name: 'contact', value: 'EMAIL', help: 'put into the User-Agent, so that site operators can reach you' },
+    { name: 'max-pages', value: 'N', default: String(DEFAULTS.maxPages), help: 'listing pages fetched in one run' },
+    { name: 'max-attachments', value: 'N', default: String(DEFAULTS.maxAttachments), help: 'attachment links taken in one run' },
+    { name: 'max-page-attachments', value: 'N', default: String(DEFAULTS.maxPageAttachments), help: 'attachment links taken from one page' },
+    { name: 'deadline', value: 'SECONDS', default: String(DEFAULTS.deadlineSeconds), help: 'the whole run; what is left is reported as not checked' },
+    { name: 'max-bytes', value: 'N', default: String(DEFAULTS.maxBytes), help: 'largest download' },
+    { name: 'timeout', value: 'SECONDS', default: String(DEFAULTS.timeoutSeconds), help: 'one request' },
+    { name: 'retries', value: 'N', default: String(DEFAULTS.retries), help: 'retries of a request that failed for a passing reason (5xx, 429, network)' },
+    { name: 'delay', value: 'MS', default: String(DEFAULTS.delayMs), help: 'pause between requests to one host' },
+    { name: 'per-host', value: 'N', default: String(DEFAULTS.perHost), help: 'requests in flight to one host' },
+    { name: 'concurrency', value: 'N', default: 'one per core', help: 'worker processes parsing downloads' },
+    { name: 'log', value: 'text|json', default: 'text', help: 'events on standard error as lines, or one JSON object each' },
+    { name: 'strict', help: 'exit 1 on any failure, still failing ones too' },
+    ...OUTPUT_OPTIONS,
+  ],
+};
 
 /** `zipin crawl`: options and config file → a crawl run, its events logged, its summary printed. */
-export async function crawlCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args, allowPositionals: true, strict: true,
-    options: {
-      config: { type: 'string' }, db: { type: 'string', default: 'out/zipin.sqlite' }, files: { type: 'string', default: 'out/files' },
-      'max-depth': { type: 'string' }, 'same-site': { type: 'boolean' }, include: { type: 'string' }, exclude: { type: 'string' },
-      'allow-host': { type: 'string', multiple: true }, 'allow-private': { type: 'boolean' }, contact: { type: 'string' },
-      'max-pages': { type: 'string' }, 'max-attachments': { type: 'string' }, 'max-page-attachments': { type: 'string' },
-      deadline: { type: 'string' }, 'max-bytes': { type: 'string' }, timeout: { type: 'string' }, retries: { type: 'string' },
-      delay: { type: 'string' }, 'per-host': { type: 'string' }, log: { type: 'string' }, concurrency: { type: 'string' },
-    },
-  });
+export async function crawlCommand({ values: raw, positionals, args }: Parsed): Promise<number> {
+  const values = raw as Record<string, string | undefined>;
+  const flags = raw as Record<string, boolean | undefined>;
   let config: CrawlConfig = CrawlConfigSchema.parse({});
   if (values.config !== undefined) {
     let raw: unknown;
@@ -44,10 +73,10 @@ export async function crawlCommand(args: string[]): Promise<number> {
   if (seeds.length === 0) throw new UsageError('crawl needs at least one listing URL (or sources in --config)');
   const logFormat = oneOf(values.log, 'log', ['text', 'json'] as const, 'text');
   const options: CrawlOptions = {
-    seeds, db: values.db, filesDir: values.files,
+    seeds, db: values.db ?? DB_OPTION.default!, filesDir: values.files ?? 'out/files',
     userAgent: userAgent(PIPELINE_VERSION, values.contact ?? config.contact),
-    allowedHosts: new Set([...seeds.map((s) => s.host), ...config.allowHosts, ...(values['allow-host'] ?? [])]),
-    sameSite: values['same-site'] ?? config.sameSite ?? false,
+    allowedHosts: new Set([...seeds.map((s) => s.host), ...config.allowHosts, ...((raw['allow-host'] as string[] | undefined) ?? [])]),
+    sameSite: flags['same-site'] ?? config.sameSite ?? false,
     include: regex(values.include ?? config.include, 'include'), exclude: regex(values.exclude ?? config.exclude, 'exclude'),
     maxDepth: positiveInt(values['max-depth'], 'max-depth', config.maxDepth ?? DEFAULTS.maxDepth, 0),
     maxPages: positiveInt(values['max-pages'], 'max-pages', config.maxPages ?? DEFAULTS.maxPages),
@@ -62,37 +91,54 @@ export async function crawlCommand(args: string[]): Promise<number> {
     delayMs: positiveInt(values.delay, 'delay', config.delayMs ?? DEFAULTS.delayMs, 0),
     perHost: positiveInt(values['per-host'], 'per-host', config.perHost ?? DEFAULTS.perHost),
     // --allow-private opens the listings' own hosts only, never every private range.
-    privateHosts: new Set(values['allow-private'] ? seeds.map((s) => s.hostname) : []),
+    privateHosts: new Set(flags['allow-private'] ? seeds.map((s) => s.hostname) : []),
     concurrency: workerCount(values.concurrency),
   };
   const store = new Store(options.db);
   const lock = acquireLock(store, 'crawl');
   if ('heldBy' in lock) {
     store.close();
-    process.stderr.write(`zipin: crawl: another crawl (pid ${lock.heldBy}) is using ${options.db}; not starting a second one\n`);
+    process.stderr.write(`zipin: crawl: ${options.db}: another crawl (pid ${lock.heldBy}) is using it; not starting a second one\n`);
     return 1;
   }
   try {
+    const progress = new ProgressBar();
+    const seen = { pages: 0, new: 0, changed: 0, unchanged: 0, failed: 0 };
     const log = (e: CrawlEvent) => {
+      if (e.event === 'page') seen.pages++;
+      if (e.event === 'new' || e.event === 'changed' || e.event === 'unchanged' || e.event === 'failed') seen[e.event]++;
       if (logFormat === 'json') process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...e })}\n`);
-      else if (e.event === 'failed' || e.event === 'disallowed') process.stderr.write(`zipin: ${e.event}: ${e.url}: ${String(e.reason)}\n`);
+      else if (e.event === 'failed' || e.event === 'disallowed') {
+        progress.log(`zipin: crawl: ${terminalSafe(e.url)}: ${e.still ? 'still failing: ' : e.event === 'disallowed' ? 'disallowed: ' : ''}${terminalSafe(String(e.reason))}`);
+      }
+      if (flags.quiet !== true && logFormat === 'text') {
+        progress.status(`pages ${seen.pages} · attachments new ${seen.new}, changed ${seen.changed}, unchanged ${seen.unchanged}, failed ${seen.failed}`);
+      }
     };
     const s = await crawl(store, options, log, ['crawl', ...args].join(' '));
+    progress.done();
     const summary = {
       run: s.runId, pages: s.pages, pagesFailed: s.pagesFailed, sources: s.sources, new: s.new, changed: s.changed,
-      unchanged: s.unchanged, unsupported: s.unsupported, disallowed: s.disallowed, failed: s.failed, capped: s.capped,
-      notChecked: s.notChecked, evaluations: s.evaluations,
+      unchanged: s.unchanged, unsupported: s.unsupported, disallowed: s.disallowed, failed: s.failed, stillFailing: s.stillFailing,
+      capped: s.capped, notChecked: s.notChecked, evaluations: s.evaluations,
     };
     if (logFormat === 'json') process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), event: 'summary', ...summary })}\n`);
+    const newFailures = s.failed - s.stillFailing + s.pagesFailed + s.notChecked;
+    const code = (flags.strict === true ? s.failed + s.pagesFailed + s.notChecked : newFailures) > 0 ? 1 : 0;
+    if (flags.json === true) {
+      process.stdout.write(`${JSON.stringify({ ...summary, database: options.db, files: options.filesDir })}\n`);
+      return code;
+    }
+    if (flags.quiet === true) return code;
     process.stdout.write([
       `pages: ${s.pages} (${s.pagesFailed} failed)`,
-      `sources: ${s.sources} (new ${s.new}, changed ${s.changed}, unchanged ${s.unchanged}, unsupported ${s.unsupported}, disallowed ${s.disallowed}, failed ${s.failed})`,
+      `sources: ${s.sources} (new ${s.new}, changed ${s.changed}, unchanged ${s.unchanged}, unsupported ${s.unsupported}, disallowed ${s.disallowed}, failed ${s.failed}${s.stillFailing ? `, of which still failing ${s.stillFailing}` : ''})`,
       ...(s.capped > 0 ? [`capped: ${s.capped} attachment link(s) not followed (--max-attachments ${options.maxAttachments}, --max-page-attachments ${options.maxPageAttachments})`] : []),
       ...(s.notChecked > 0 ? [`deadline: ${s.notChecked} page(s) or attachment(s) not checked (--deadline ${options.deadlineMs / 1000} s); their rows are as before`] : []),
       `evaluations written: ${s.evaluations}`,
       `database: ${options.db} (run ${s.runId}); files: ${options.filesDir}`,
     ].join('\n') + '\n');
-    return s.failed + s.pagesFailed + s.notChecked > 0 ? 1 : 0;
+    return code;
   } finally {
     lock.release();
     store.close();

@@ -6,13 +6,22 @@ export class ProgressBar {
   constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {}
 
   update(done: number, total: number, detail: string): void {
-    if (!this.stream.isTTY) return;
-    const now = Date.now();
-    if (done < total && now - this.last < 100) return;
-    this.last = now;
     const width = 30;
     const filled = total === 0 ? width : Math.round((done / total) * width);
-    this.stream.write(`\r\x1b[K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${detail}`);
+    this.draw(`[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${detail}`, done >= total);
+  }
+
+  /** Counts alone, where no total is known (a crawl finds its work as it goes). */
+  status(detail: string): void {
+    this.draw(detail, false);
+  }
+
+  private draw(line: string, force: boolean): void {
+    if (!this.stream.isTTY) return;
+    const now = Date.now();
+    if (!force && now - this.last < 100) return;
+    this.last = now;
+    this.stream.write(`\r\x1b[K${line}`);
     this.shown = true;
   }
 

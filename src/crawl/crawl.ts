@@ -30,6 +30,8 @@ export interface CrawlSummary {
   unsupported: number;
   disallowed: number;
   failed: number;
+  /** Of the failed, those that failed the same way last run and did not change: known, not news. */
+  stillFailing: number;
   /** Attachment links left alone because a cap (per page, per run) was reached. */
   capped: number;
   /** Pages and attachments not checked because the run's deadline came first (their rows untouched). */
@@ -50,6 +52,9 @@ function storedName(hash: string, bytes: Buffer, kind: Exclude<LinkKind, 'unsupp
   const ext: Record<typeof kind, string> = { pdf: 'pdf', page: 'html', archive: 'zip', text: 'txt' };
   return `${hash}.${ext[kind]}`;
 }
+
+/** How a source's error starts when its bytes came but could not be read. */
+const EXTRACT_FAILURE = 'cannot extract: ';
 
 /** Why a link's type is not read: .rar and .7z have no maintained pure-JavaScript reader; .ofd none at all. */
 function unsupportedReason(url: URL): string {
@@ -86,7 +91,7 @@ export async function crawl(store: Store, options: CrawlOptions, log: (e: CrawlE
   mkdirSync(options.filesDir, { recursive: true });
   const summary: CrawlSummary = {
     runId: store.startRun(command), pages: 0, pagesFailed: 0, sources: 0, new: 0, changed: 0, unchanged: 0, unsupported: 0,
-    disallowed: 0, failed: 0, capped: 0, notChecked: 0, evaluations: 0,
+    disallowed: 0, failed: 0, stillFailing: 0, capped: 0, notChecked: 0, evaluations: 0,
   };
   const deadline = AbortSignal.timeout(options.deadlineMs);
   const policy: HttpPolicy = {
@@ -218,11 +223,13 @@ export async function crawl(store: Store, options: CrawlOptions, log: (e: CrawlE
         };
         const hash = res.body === null ? null : sha256(res.body);
         if (res.body === null || (stored?.sha256 === hash && stored.documentId !== null)) {
-          // Same bytes as before: nothing to extract. A file that could not be extracted stays failed.
-          if (stored?.status === 'failed') {
+          // Same bytes as before: nothing to extract. A file that could not be extracted stays failed
+          // (a fetch that failed last time and serves the known bytes again is simply unchanged).
+          if (stored?.status === 'failed' && stored.error?.startsWith(EXTRACT_FAILURE)) {
             store.writeSource({ ...base, ...meta, kind: fileKind, changed: false, status: 'failed', error: stored.error });
             summary.failed++;
-            log({ event: 'failed', url: url.href, reason: stored.error, unchanged: true });
+            summary.stillFailing++;
+            log({ event: 'failed', url: url.href, reason: stored.error, unchanged: true, still: true });
           } else {
             if (kind === 'page') summary.sources++;
             store.writeSource({ ...base, ...meta, kind: fileKind, changed: false, status: 'unchanged' });
@@ -245,12 +252,12 @@ export async function crawl(store: Store, options: CrawlOptions, log: (e: CrawlE
         const blocks = results.reduce((n, r) => n + r.evaluations.length, 0);
         store.writeCrawled({
           ...base, ...meta, kind: fileKind, changed: true, sha256: hash!, bytes: res.body.length,
-          status: failure !== null ? 'failed' : status, error: failure !== null ? `cannot extract: ${failure}` : null,
+          status: failure !== null ? 'failed' : status, error: failure !== null ? `${EXTRACT_FAILURE}${failure}` : null,
         }, results, summary.runId);
         summary.evaluations += blocks;
         if (failure !== null) {
           summary.failed++;
-          log({ event: 'failed', url: url.href, reason: `cannot extract: ${failure}` });
+          log({ event: 'failed', url: url.href, reason: `${EXTRACT_FAILURE}${failure}` });
         } else {
           summary[status]++;
           log({ event: status, url: url.href, bytes: res.body.length, blocks, ...(results.length > 1 ? { documents: results.length } : {}) });
@@ -263,7 +270,9 @@ export async function crawl(store: Store, options: CrawlOptions, log: (e: CrawlE
         }
         store.writeSource({ ...base, kind: fileKind, changed: false, status: 'failed', error: e.message, httpStatus: e.status });
         summary.failed++;
-        log({ event: 'failed', url: url.href, reason: e.message, status: e.status });
+        const still = stored?.status === 'failed' && stored.error === e.message;
+        if (still) summary.stillFailing++;
+        log({ event: 'failed', url: url.href, reason: e.message, status: e.status, ...(still ? { still: true } : {}) });
       }
     })));
   } finally {

@@ -13,11 +13,12 @@ SELECT d.id AS document_id, d.source, d.sha256, d.format, d.status AS document_s
        e.line_start AS block_line_start, e.line_end AS block_line_end, e.page_start AS block_page_start, e.page_end AS block_page_end,
        i.seq, i.line, i.page, i.level1, i.level1_points, i.level1_code, i.level2, i.level2_code, i.name,
        i.target, i.target_op, i.target_value, i.target_unit, i.actual, i.actual_op, i.actual_value, i.actual_unit,
-       i.weight, i.score, i.deviation,
+       i.weight, i.score, i.deviation, j.judgement, j.full_marks,
        (SELECT count(*) FROM flags f WHERE f.evaluation_id = e.id AND f.indicator_seq = i.seq) AS indicator_flags
 FROM indicators i
 JOIN evaluations e ON e.id = i.evaluation_id
 JOIN documents d ON d.id = e.document_id
+LEFT JOIN judgements j ON j.evaluation_id = i.evaluation_id AND j.seq = i.seq
 ORDER BY d.id, e.block_index, i.seq`;
 
 const TABLES: ReadonlyArray<readonly [string, string]> = [
@@ -26,7 +27,10 @@ const TABLES: ReadonlyArray<readonly [string, string]> = [
   ['funding', 'SELECT * FROM funding ORDER BY evaluation_id, line'],
   ['indicators', 'SELECT * FROM indicators ORDER BY evaluation_id, seq'],
   ['flags', 'SELECT * FROM flags ORDER BY id'],
+  ['judgements', 'SELECT * FROM judgements ORDER BY evaluation_id, seq'],
+  ['sources', 'SELECT * FROM sources ORDER BY id'],
   ['runs', 'SELECT * FROM runs ORDER BY id'],
+  ['failures', 'SELECT * FROM failures ORDER BY id'],
   ['indicators_flat', INDICATORS_FLAT],
 ];
 

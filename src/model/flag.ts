@@ -29,6 +29,7 @@ export const FlagCodeSchema = z.enum([
   'funding_lines_mismatch',
   'required_field_missing',
   'number_unreadable',
+  'budget_withdrawn',
   // the text itself
   'text_garbled',
 ]);

@@ -73,6 +73,11 @@ export function errnoReason(error: unknown): string {
   if (code === 'EISDIR') return 'is a directory';
   if (code === 'ELOOP') return 'too many levels of symbolic links';
   if (code === 'ENAMETOOLONG') return 'file name too long';
+  if (code === 'EEXIST') return 'already exists (and is not a folder)';
+  if (code === 'ENOTDIR') return 'a part of the path is a file, not a folder';
+  if (code === 'ENOSPC') return 'no space left on the device';
+  if (code === 'EROFS') return 'read-only file system';
+  // Node's own wording, without its "ECODE: " prefix and the path it repeats.
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0]!.trim() || 'unknown error';
+  return message.split('\n')[0]!.replace(/^E[A-Z]+: /, '').replace(/, \w+ '[^']*'$/, '').trim() || 'unknown error';
 }

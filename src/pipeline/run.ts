@@ -3,8 +3,10 @@ import pLimit from 'p-limit';
 import type { DocumentResult } from '../model/document.js';
 import type { Confidence } from '../model/flag.js';
 import { Store } from '../store/store.js';
-import { collectInputs } from './files.js';
+import type { InputFiles } from './files.js';
 import { createProcessor, DEFAULT_LIMITS, type Limits } from './pool.js';
+import { PIPELINE_VERSION } from '../version.js';
+import { hashRegularFile } from './input.js';
 import { unreadableDocument } from './process.js';
 
 export interface ExtractOptions {
@@ -15,6 +17,10 @@ export interface ExtractOptions {
   command: string;
   /** How long to wait for another process writing the same database (default BUSY_TIMEOUT_MS). */
   busyTimeoutMs?: number;
+  /** Read every file again, even those whose bytes this pipeline version already read. */
+  force?: boolean;
+  /** The source to record for a file read from elsewhere (standard input, kept in a temporary file). */
+  sourceNames?: ReadonlyMap<string, string>;
   /** Called after each document is written (for progress and per-file messages). */
   onDocument?: (result: DocumentResult, done: number, total: number) => void;
 }
@@ -27,60 +33,96 @@ export interface ExtractSummary {
   failed: number;
   /** Failed documents whose earlier good rows (same bytes, an earlier run) were kept. */
   kept: number;
-  skipped: number;
+  /** Files not named .txt/.pdf/… found in the folders, left alone. */
+  skipped: string[];
+  /** Files whose bytes this pipeline version already read (ok or no blocks): rows untouched. */
+  unchanged: number;
+  /** Files with the same bytes as another input of this run: one document, read once. */
+  duplicates: Array<{ path: string; of: string }>;
   evaluations: number;
   indicators: number;
   confidence: Record<Confidence, number>;
   flags: Record<'info' | 'warn' | 'error', number>;
 }
 
+/** Hashes read this many files at once, ahead of the workers. */
+const HASH_CONCURRENCY = 8;
+
 /**
- * The extract job: every input file through the pipeline into the database. `concurrency`
- * workers parse while this thread writes each document as soon as it is done; at most two
- * documents per worker are in flight, so memory does not grow with the corpus. A failing file
- * is recorded and the run goes on.
+ * The extract job: every input file through the pipeline into the database. Files are hashed
+ * first (without blocking this thread): bytes this pipeline version already read are skipped
+ * (`unchanged`, unless `force`), and a second input with the same bytes as an earlier one is a
+ * duplicate, read once. `concurrency` workers parse while this thread writes each document as
+ * soon as it is done; at most two documents per worker are in flight, so memory does not grow
+ * with the corpus. A failing file is recorded and the run goes on.
  */
-export async function runExtract(inputs: readonly string[], options: ExtractOptions): Promise<ExtractSummary> {
-  const { files, skipped, unreadable } = await collectInputs(inputs);
-  // The workers start, and load pdf.js if PDFs are coming, while this thread opens the database.
-  const processor = createProcessor(options.concurrency, options.limits ?? DEFAULT_LIMITS, files.some((f) => extname(f).toLowerCase() === '.pdf'));
+export async function runExtract(inputs: InputFiles, options: ExtractOptions): Promise<ExtractSummary> {
+  const { files, skipped, unreadable } = inputs;
+  const store = new Store(options.db, options.busyTimeoutMs);
   try {
-    const store = new Store(options.db, options.busyTimeoutMs);
-    try {
-      const runId = store.startRun(options.command);
-      const total = files.length + unreadable.length;
-      const summary: ExtractSummary = {
-        runId, documents: 0, ok: 0, noBlocks: 0, failed: 0, kept: 0, skipped: skipped.length, evaluations: 0, indicators: 0,
-        confidence: { high: 0, medium: 0, low: 0 }, flags: { info: 0, warn: 0, error: 0 },
-      };
-      const record = (result: DocumentResult) => {
-        if (store.writeDocument(result.document, result.evaluations, runId).kept) summary.kept++;
-        summary.documents++;
-        if (result.document.status === 'ok') summary.ok++;
-        else if (result.document.status === 'no_blocks') summary.noBlocks++;
-        else summary.failed++;
-        for (const e of result.evaluations) {
-          summary.evaluations++;
-          summary.indicators += e.indicators.length;
-          summary.confidence[e.confidence]++;
-          for (const f of e.flags) summary.flags[f.severity]++;
-        }
-        options.onDocument?.(result, summary.documents, total);
-      };
-      for (const { path, error } of unreadable) record(unreadableDocument(path, error));
-      const limit = pLimit(options.concurrency * 2);
-      await Promise.all(files.map((path) => limit(async () => {
-        for (const result of await processor.process(path)) record(result);
-      })));
-      store.finishRun(runId, {
-        documentsSeen: summary.documents, documentsOk: summary.ok, documentsFailed: summary.failed, documentsKept: summary.kept,
-        evaluationsWritten: summary.evaluations,
-      });
-      return summary;
-    } finally {
-      store.close();
+    const runId = store.startRun(options.command);
+    const summary: ExtractSummary = {
+      runId, documents: 0, ok: 0, noBlocks: 0, failed: 0, kept: 0, skipped, unchanged: 0, duplicates: [], evaluations: 0, indicators: 0,
+      confidence: { high: 0, medium: 0, low: 0 }, flags: { info: 0, warn: 0, error: 0 },
+    };
+    const firstWith = new Map<string, string>(); // sha256 → the input of this run that had those bytes first
+    /** Whether a document's bytes need reading (and writing): not a duplicate, not already current. */
+    const fresh = (path: string, sha256: string | null): boolean => {
+      if (sha256 === null) return true; // unreadable: its worker says why
+      const first = firstWith.get(sha256);
+      if (first !== undefined) {
+        summary.duplicates.push({ path, of: first });
+        return false;
+      }
+      firstWith.set(sha256, path);
+      if (!options.force && store.hasCurrent(sha256, PIPELINE_VERSION)) {
+        summary.unchanged++;
+        return false;
+      }
+      return true;
+    };
+    // In input order, so that which of two identical files is "the first" does not depend on timing.
+    const hashLimit = pLimit(HASH_CONCURRENCY);
+    const hashes = await Promise.all(files.map((path) => hashLimit(() => hashRegularFile(path))));
+    const todo = files.filter((path, i) => fresh(options.sourceNames?.get(path) ?? path, hashes[i]!));
+    const total = todo.length + unreadable.length;
+    const record = (read: DocumentResult, input = read.document.source) => {
+      const name = options.sourceNames?.get(input);
+      const result = name === undefined ? read : { ...read, document: { ...read.document, source: name + read.document.source.slice(input.length) } };
+      // An archive's member is known by its own bytes, only once it is unpacked.
+      if (read.document.source !== input && !fresh(result.document.source, result.document.sha256)) return;
+      if (store.writeDocument(result.document, result.evaluations, runId).kept) summary.kept++;
+      summary.documents++;
+      if (result.document.status === 'ok') summary.ok++;
+      else if (result.document.status === 'no_blocks') summary.noBlocks++;
+      else summary.failed++;
+      for (const e of result.evaluations) {
+        summary.evaluations++;
+        summary.indicators += e.indicators.length;
+        summary.confidence[e.confidence]++;
+        for (const f of e.flags) summary.flags[f.severity]++;
+      }
+      options.onDocument?.(result, summary.documents, total);
+    };
+    for (const { path, error } of unreadable) record(unreadableDocument(path, error));
+    if (todo.length > 0) {
+      // Workers only for what needs reading: a re-run over unchanged files starts none.
+      const processor = createProcessor(options.concurrency, options.limits ?? DEFAULT_LIMITS, todo.some((f) => extname(f).toLowerCase() === '.pdf'));
+      try {
+        const limit = pLimit(options.concurrency * 2);
+        await Promise.all(todo.map((path) => limit(async () => {
+          for (const result of await processor.process(path)) record(result, path);
+        })));
+      } finally {
+        await processor.close();
+      }
     }
+    store.finishRun(runId, {
+      documentsSeen: summary.documents, documentsOk: summary.ok, documentsFailed: summary.failed, documentsKept: summary.kept,
+      documentsUnchanged: summary.unchanged, evaluationsWritten: summary.evaluations,
+    });
+    return summary;
   } finally {
-    await processor.close();
+    store.close();
   }
 }

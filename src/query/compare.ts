@@ -1,8 +1,7 @@
 import type Database from 'better-sqlite3';
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
-import { ComparableRowSchema, readRows } from '../model/stored.js';
-import { fallsShort } from './shortfall.js';
+import { readRows } from '../model/stored.js';
 
 export type GroupBy = 'department' | 'unit' | 'year';
 export type SortBy = 'rate' | 'score' | 'gap';
@@ -11,34 +10,55 @@ export type SortBy = 'rate' | 'score' | 'gap';
 export interface ComparisonRow {
   group: string;
   projects: number;
+  /** Projects whose budget was withdrawn during the year (flag budget_withdrawn): in no rate or mean below. */
+  withdrawn: number;
+  /** Projects placed here by the fallback column (no 实施单位 → 主管部门; no 主管部门 → 一级预算单位). */
+  fallback_projects: number;
   budget_yuan: number;
   executed_yuan: number;
   /** Σ executed ÷ Σ full-year budget, as a fraction of 1; null without a budget. */
   execution_rate: number | null;
+  /** Mean 总分 得分, two decimals. */
   mean_score: number | null;
   min_score: number | null;
+  /** Indicators the judgements view calls short. */
   shortfall_indicators: number;
-  /** Of the short-falling indicators, the share still given full marks; null when there are none. */
+  /** Of those, the ones still given full marks (得分 ≥ 分值). */
+  shortfall_full_marks: number;
+  /** shortfall_full_marks ÷ shortfall_indicators; null when there are none. */
   shortfall_full_marks_share: number | null;
   low_confidence_share: number;
 }
 
-const GROUP_SQL: Record<GroupBy, string> = {
+export interface Comparison {
+  rows: ComparisonRow[];
+  /** The years the dataset holds (to say what exists when --year matches nothing). */
+  years: number[];
+  /** All evaluations compared, and how many were grouped by the fallback column. */
+  evaluations: number;
+  fallback: number;
+}
+
+/** The group of an evaluation, and whether it came from the fallback column. */
+const GROUP_SQL: Record<GroupBy, { group: string; fallback: string }> = {
   // 主管部门, or 一级预算单位 where the form has none (2022-style forms).
-  department: "coalesce(e.supervising_dept, e.budget_unit, '(unknown)')",
-  unit: "coalesce(e.implementing_unit, e.supervising_dept, e.budget_unit, '(unknown)')",
-  year: "coalesce(CAST(e.year AS TEXT), '(unknown)')",
+  department: {
+    group: "coalesce(e.supervising_dept, e.budget_unit, '(unknown)')",
+    fallback: 'e.supervising_dept IS NULL',
+  },
+  unit: {
+    group: "coalesce(e.implementing_unit, e.supervising_dept, e.budget_unit, '(unknown)')",
+    fallback: 'e.implementing_unit IS NULL',
+  },
+  year: { group: "coalesce(CAST(e.year AS TEXT), '(unknown)')", fallback: '0' },
 };
 
 const EvaluationRowSchema = z.object({
-  id: z.number().int(), grp: z.string(), total_score: z.number().nullable(), confidence: z.string(),
-  full_year_yuan: z.number().nullable(), executed_yuan: z.number().nullable(),
+  id: z.number().int(), grp: z.string(), fallback: z.number().int(), total_score: z.number().nullable(), confidence: z.string(),
+  full_year_yuan: z.number().nullable(), executed_yuan: z.number().nullable(), withdrawn: z.number().int(),
+  shortfalls: z.number().int(), shortfall_full_marks: z.number().int(),
 });
 type EvaluationRow = z.infer<typeof EvaluationRowSchema>;
-
-const IndicatorRowSchema = ComparableRowSchema.extend({
-  evaluation_id: z.number().int(), weight: z.number().nullable(), score: z.number().nullable(),
-});
 
 /** Sums of REAL columns done in decimal: the stored doubles are exact decimals printed shortest. */
 const dec = (n: number | null) => new Decimal(n ?? 0);
@@ -46,51 +66,52 @@ const ratio = (a: Decimal, b: Decimal, places = 6) => (b.isZero() ? null : a.div
 
 /**
  * Departments (or implementing units, or years) compared on what their own forms say: money
- * from each evaluation's 年度资金总额 line, self-scores from 总分, short-falls from indicators.
+ * from each evaluation's 年度资金总额 line, self-scores from 总分, short-falls from the dataset's
+ * judgements view. A withdrawn budget (0 to spend) says nothing of spending: such projects are
+ * counted apart and left out of execution rates and scores.
  */
-export function compare(db: Database.Database, options: { by: GroupBy; year?: number; sort: SortBy }): ComparisonRow[] {
+export function compare(db: Database.Database, options: { by: GroupBy; year?: number; sort: SortBy }): Comparison {
   const where = options.year === undefined ? '' : 'WHERE e.year = @year';
   const params = options.year === undefined ? {} : { year: options.year };
-  const evaluations = readRows('evaluations', EvaluationRowSchema, db.prepare(`SELECT e.id, ${GROUP_SQL[options.by]} AS grp, e.total_score, e.confidence,
-      f.full_year_yuan, f.executed_yuan
+  const { group, fallback } = GROUP_SQL[options.by];
+  const evaluations = readRows('evaluations', EvaluationRowSchema, db.prepare(`SELECT e.id, ${group} AS grp, ${fallback} AS fallback,
+      e.total_score, e.confidence, f.full_year_yuan, f.executed_yuan,
+      EXISTS (SELECT 1 FROM flags w WHERE w.evaluation_id = e.id AND w.code = 'budget_withdrawn') AS withdrawn,
+      (SELECT count(*) FROM shortfalls s WHERE s.evaluation_id = e.id) AS shortfalls,
+      (SELECT count(*) FROM shortfalls s WHERE s.evaluation_id = e.id AND s.full_marks = 1) AS shortfall_full_marks
     FROM evaluations e LEFT JOIN funding f ON f.evaluation_id = e.id AND f.line = 'total' ${where}`).all(params));
-  const indicators = readRows('indicators', IndicatorRowSchema, db.prepare(`SELECT i.evaluation_id, i.target_op, i.target_value, i.target_unit,
-      i.actual_op, i.actual_value, i.actual_unit, i.weight, i.score
-    FROM indicators i JOIN evaluations e ON e.id = i.evaluation_id ${where}`).all(params));
+  const years = (db.prepare('SELECT DISTINCT year FROM evaluations WHERE year IS NOT NULL ORDER BY year').all() as Array<{ year: number }>).map((r) => r.year);
 
-  const groupOf = new Map(evaluations.map((e) => [e.id, e.grp]));
-  const groups = new Map<string, { evaluations: EvaluationRow[]; shortfalls: number; fullMarks: number }>();
-  for (const e of evaluations) {
-    let g = groups.get(e.grp);
-    if (!g) groups.set(e.grp, (g = { evaluations: [], shortfalls: 0, fullMarks: 0 }));
-    g.evaluations.push(e);
-  }
-  for (const i of indicators) {
-    if (fallsShort(i) !== true) continue;
-    const g = groups.get(groupOf.get(i.evaluation_id)!)!;
-    g.shortfalls++;
-    if (i.weight !== null && i.score !== null && i.weight > 0 && i.score >= i.weight) g.fullMarks++;
-  }
-
-  const rows = [...groups.entries()].map(([group, g]): ComparisonRow => {
-    const budget = g.evaluations.reduce((s, e) => s.plus(dec(e.full_year_yuan)), new Decimal(0));
-    const executed = g.evaluations.reduce((s, e) => s.plus(dec(e.executed_yuan)), new Decimal(0));
-    const scores = g.evaluations.map((e) => e.total_score).filter((s): s is number => s !== null);
+  const groups = new Map<string, EvaluationRow[]>();
+  for (const e of evaluations) groups.set(e.grp, [...(groups.get(e.grp) ?? []), e]);
+  const rows = [...groups.entries()].map(([name, all]): ComparisonRow => {
+    const counted = all.filter((e) => e.withdrawn === 0);
+    const budget = counted.reduce((s, e) => s.plus(dec(e.full_year_yuan)), new Decimal(0));
+    const executed = counted.reduce((s, e) => s.plus(dec(e.executed_yuan)), new Decimal(0));
+    const scores = counted.map((e) => e.total_score).filter((s): s is number => s !== null);
     const scoreSum = scores.reduce((s, x) => s.plus(x), new Decimal(0));
+    const shortfalls = all.reduce((n, e) => n + e.shortfalls, 0);
+    const fullMarks = all.reduce((n, e) => n + e.shortfall_full_marks, 0);
     return {
-      group,
-      projects: g.evaluations.length,
+      group: name,
+      projects: all.length,
+      withdrawn: all.length - counted.length,
+      fallback_projects: all.filter((e) => e.fallback === 1).length,
       budget_yuan: budget.toNumber(),
       executed_yuan: executed.toNumber(),
       execution_rate: ratio(executed, budget),
-      mean_score: scores.length === 0 ? null : scoreSum.dividedBy(scores.length).toDecimalPlaces(4).toNumber(),
+      mean_score: scores.length === 0 ? null : scoreSum.dividedBy(scores.length).toDecimalPlaces(2).toNumber(),
       min_score: scores.length === 0 ? null : Math.min(...scores),
-      shortfall_indicators: g.shortfalls,
-      shortfall_full_marks_share: ratio(new Decimal(g.fullMarks), new Decimal(g.shortfalls), 4),
-      low_confidence_share: ratio(new Decimal(g.evaluations.filter((e) => e.confidence === 'low').length), new Decimal(g.evaluations.length), 4)!,
+      shortfall_indicators: shortfalls,
+      shortfall_full_marks: fullMarks,
+      shortfall_full_marks_share: ratio(new Decimal(fullMarks), new Decimal(shortfalls), 4),
+      low_confidence_share: ratio(new Decimal(all.filter((e) => e.confidence === 'low').length), new Decimal(all.length), 4)!,
     };
   });
-  return rows.sort(SORTS[options.sort]);
+  return {
+    rows: rows.sort(SORTS[options.sort]), years, evaluations: evaluations.length,
+    fallback: evaluations.filter((e) => e.fallback === 1).length,
+  };
 }
 
 const nullsLast = (a: number | null, b: number | null, dir: 1 | -1) =>

@@ -1,20 +1,33 @@
 /** The report page's stylesheet and script, inlined so the file opens with no network. */
 
 export const REPORT_STYLE = `
-body { font-family: system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 1.5rem; color: #1a202c; }
+body { font-family: system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 1.5rem; color: #1a202c; line-height: 1.5; }
 h1 { font-size: 1.4rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
-.chart { display: inline-block; margin: 0 1.5rem 1rem 0; } .chart text { font-size: 12px; } .chart .chart-title { font-weight: bold; font-size: 13px; }
+.chart { display: inline-block; margin: 0 1.5rem 1rem 0; max-width: 100%; vertical-align: top; } .chart svg { display: block; width: 100%; height: auto; }
+.chart figcaption { font-weight: bold; font-size: 13px; margin-bottom: 2px; } .chart text { font-size: 12px; } .chart .tick, .chart .axis-name { font-size: 10px; fill: #4a5568; }
+.chart .grid { stroke: #e2e8f0; } .chart .corner { fill: #fff5f5; stroke: #feb2b2; } .chart .corner-label { font-size: 10px; fill: #c53030; }
+.chart .dot { fill: #4a5568; fill-opacity: 0.65; } .chart .dot.marked { fill: #c53030; fill-opacity: 0.85; }
+.small-multiples .chart { margin-right: 0.75rem; } .note { color: #4a5568; font-size: 12px; }
+.scroll { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { border-bottom: 1px solid #e2e8f0; padding: 4px 6px; text-align: left; vertical-align: top; }
-#project-table > thead th { cursor: pointer; background: #edf2f7; position: sticky; top: 0; user-select: none; }
+#project-table > thead th { cursor: pointer; background: #edf2f7; position: sticky; top: 0; user-select: none; white-space: nowrap; }
 #project-table > thead th[aria-sort="ascending"]::after { content: " ▲"; } #project-table > thead th[aria-sort="descending"]::after { content: " ▼"; }
 tr.summary { cursor: pointer; } tr.summary:hover { background: #f7fafc; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .inner { margin: 0.5rem 0; } .inner th { background: #f7fafc; }
-tr.shortfall td { background: #fff5f5; } .tag { color: #c53030; font-size: 11px; border: 1px solid #c53030; border-radius: 3px; padding: 0 3px; }
+tr.shortfall.full-marks td { background: #fed7d7; } tr.shortfall.lost-points td { background: #fffaf0; }
+.tag { font-size: 11px; border-radius: 3px; padding: 0 3px; white-space: nowrap; }
+.tag-full { color: #fff; background: #c53030; } .tag-lost { color: #975a16; border: 1px solid #d69e2e; }
+.withdrawn { color: #718096; font-style: italic; }
 .conf { padding: 1px 6px; border-radius: 8px; font-size: 12px; } .conf-high { background: #c6f6d5; } .conf-medium { background: #fefcbf; } .conf-low { background: #fed7d7; }
 .flags li.sev-error { color: #c53030; } .flags li.sev-warn { color: #b7791f; } .flags li.sev-info { color: #4a5568; }
-.source code { font-size: 12px; } #search { width: 20rem; padding: 4px; }
+.source code { font-size: 12px; word-break: break-all; } #search { width: 16rem; max-width: 100%; padding: 4px; }
+.controls { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; align-items: center; margin-bottom: 0.5rem; }
+@media (max-width: 600px) {
+  body { margin: 0.75rem; } h1 { font-size: 1.15rem; }
+  #project-table { font-size: 12px; } #project-table td:nth-child(2), #project-table th:nth-child(2), #project-table td:nth-child(3), #project-table th:nth-child(3) { display: none; }
+}
 `;
 
 export const REPORT_SCRIPT = `
@@ -23,17 +36,20 @@ export const REPORT_SCRIPT = `
   var bodies = Array.prototype.slice.call(table.tBodies);
   var search = document.getElementById('search');
   var count = document.getElementById('count');
+  var fullMarks = document.getElementById('full-marks-filter');
   function update() {
     var q = search.value.trim().toLowerCase();
     var shown = 0;
     bodies.forEach(function (b) {
-      var hit = q === '' || b.getAttribute('data-search').toLowerCase().indexOf(q) >= 0;
+      var hit = (q === '' || b.getAttribute('data-search').toLowerCase().indexOf(q) >= 0)
+        && (!fullMarks.checked || b.getAttribute('data-full-marks-short') === '1');
       b.hidden = !hit;
       if (hit) shown++;
     });
-    count.textContent = shown + ' / ' + bodies.length + ' projects';
+    count.textContent = '显示 ' + shown + ' / ' + bodies.length + ' 个项目';
   }
   search.addEventListener('input', update);
+  fullMarks.addEventListener('change', update);
   var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
   headers.forEach(function (th, col) {
     th.addEventListener('click', function () {

@@ -4,9 +4,8 @@ import { FUNDING_LINE_NAMES } from '../form/columns.js';
 import { FundingLineCodeSchema, type FundingLineCode } from '../model/parsed.js';
 import { readRows, StoredFlagRowSchema, StoredFundingRowSchema, StoredIndicatorRowSchema, type StoredFlagRow, type StoredFundingRow, type StoredIndicatorRow } from '../model/stored.js';
 import { compare, type ComparisonRow } from '../query/compare.js';
-import { fallsShort } from '../query/shortfall.js';
 import { PIPELINE_VERSION } from '../version.js';
-import { barChart, esc } from './svg.js';
+import { barChart, esc, scatterPlot, type Axis, type Point } from './svg.js';
 import { REPORT_SCRIPT, REPORT_STYLE } from './assets.js';
 
 const ProjectRowSchema = z.object({
@@ -15,17 +14,20 @@ const ProjectRowSchema = z.object({
   total_score: z.number().nullable(), total_score_raw: z.string().nullable(), confidence: z.string(), source: z.string(),
   line_start: z.number().int(), line_end: z.number().int(), page_start: z.number().int().nullable(), page_end: z.number().int().nullable(),
   goal_expected: z.string().nullable(), goal_actual: z.string().nullable(), full_year_yuan: z.number().nullable(),
-  executed_yuan: z.number().nullable(), rate: z.number().nullable(),
+  executed_yuan: z.number().nullable(), rate: z.number().nullable(), withdrawn: z.number().int(),
+  judged: z.number().int(), shortfalls: z.number().int(), shortfall_full_marks: z.number().int(),
 });
 type ProjectRow = z.infer<typeof ProjectRowSchema>;
-type IndicatorRow = StoredIndicatorRow;
-type FundingRow = StoredFundingRow;
-type FlagRow = StoredFlagRow;
+const JudgementRowSchema = z.object({ evaluation_id: z.number().int(), seq: z.number().int(), judgement: z.string(), full_marks: z.number().int(), why: z.string() });
+type JudgementRow = z.infer<typeof JudgementRowSchema>;
 
 const money = (n: number | null) => (n === null ? '—' : n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
-const pct = (n: number | null) => (n === null ? '—' : `${(n * 100).toFixed(2)}%`);
+const pct = (n: number | null, places = 2) => (n === null ? '—' : `${(n * 100).toFixed(places)}%`);
+const score = (n: number | null) => (n === null ? '—' : n.toFixed(2));
 const show = (v: string | number | null) => (v === null ? '—' : esc(v));
 const lineName = (line: string) => FUNDING_LINE_NAMES[line as FundingLineCode] ?? line;
+/** 2026-01-01 08:00 (UTC+8, the forms' time zone). */
+const date = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 
 function groupBy<T extends { evaluation_id: number }>(rows: readonly T[]): Map<number, T[]> {
   const map = new Map<number, T[]>();
@@ -37,92 +39,138 @@ function groupBy<T extends { evaluation_id: number }>(rows: readonly T[]): Map<n
   return map;
 }
 
-function charts(rows: readonly ComparisonRow[]): string {
-  const byRate = [...rows];
+/** An axis from a round value below the smallest one to `top`: differences near the top stay visible. */
+function axisUpTo(values: readonly number[], top: number, step: number, tick: (v: number) => string): Axis {
+  const low = Math.min(top - step, ...values);
+  const start = Math.max(0, Math.floor((low - step / 5) / step) * step);
+  return { domain: [start, top], ticks: Math.min(5, Math.round((top - start) / step)), tick };
+}
+
+function departmentCharts(rows: readonly ComparisonRow[]): string {
+  const rates = rows.map((r) => r.execution_rate).filter((v): v is number => v !== null);
+  const means = rows.map((r) => r.mean_score).filter((v): v is number => v !== null);
   return [
-    barChart('执行率 (Σ全年执行数 ÷ Σ全年预算数)', byRate.map((r) => ({ label: r.group, value: r.execution_rate, text: pct(r.execution_rate) })), 1, '#2b6cb0'),
-    barChart('平均自评分 (总分)', byRate.map((r) => ({ label: r.group, value: r.mean_score, text: r.mean_score === null ? '—' : String(r.mean_score) })), 100, '#2f855a'),
-    barChart('未达标指标中仍得满分的比例', byRate.map((r) => ({
+    barChart('执行率（Σ全年执行数 ÷ Σ全年预算数，不含预算撤回项目）', rows.map((r) => ({ label: r.group, value: r.execution_rate, text: pct(r.execution_rate) })),
+      axisUpTo(rates, 1, 0.05, (v) => pct(v, 0)), '#2b6cb0'),
+    barChart('平均自评分（总分，不含预算撤回项目）', rows.map((r) => ({ label: r.group, value: r.mean_score, text: score(r.mean_score) })),
+      axisUpTo(means, 100, 5, (v) => String(Math.round(v))), '#2f855a'),
+    barChart('未达标指标中仍得满分的比例（满分占比）', rows.map((r) => ({
       label: r.group, value: r.shortfall_full_marks_share,
-      text: r.shortfall_indicators === 0 ? '无未达标指标' : `${pct(r.shortfall_full_marks_share)} of ${r.shortfall_indicators}`,
-    })), 1, '#c05621'),
+      text: r.shortfall_indicators === 0 ? '无未达标指标' : `${pct(r.shortfall_full_marks_share)}（${r.shortfall_full_marks}/${r.shortfall_indicators}）`,
+    })), { domain: [0, 1], ticks: 4, tick: (v) => pct(v, 0) }, '#c05621'),
   ].join('\n');
 }
 
-function projectDetail(p: ProjectRow, funding: readonly FundingRow[], indicators: readonly IndicatorRow[], flags: readonly FlagRow[]): string {
-  const where = p.page_start !== null ? `pages ${p.page_start}–${p.page_end}` : `lines ${p.line_start}–${p.line_end}`;
+/** Self-score against the share of missed quantitative targets: high and right is "full marks while missing targets". */
+function scoreCharts(projects: readonly ProjectRow[], departments: readonly string[]): string {
+  const plotted = projects.filter((p) => p.withdrawn === 0 && p.judged > 0 && p.total_score !== null && p.total_weight);
+  const point = (p: ProjectRow): Point => ({
+    x: p.shortfalls / p.judged, y: (p.total_score! / p.total_weight!) * 100, marked: p.shortfall_full_marks > 0,
+    label: `${p.project_name ?? '(无名称)'}：自评 ${score(p.total_score)}，未达标 ${p.shortfalls}/${p.judged} 项定量指标${p.shortfall_full_marks > 0 ? `，其中 ${p.shortfall_full_marks} 项仍得满分` : ''}`,
+  });
+  const yAxis = { ...axisUpTo(plotted.map((p) => (p.total_score! / p.total_weight!) * 100), 100, 10, (v: number) => String(Math.round(v))), name: '自评得分（满分 100）' };
+  // Up to the largest share (in quarters, at least a half): most projects miss few of their targets.
+  const widest = Math.max(0.5, Math.ceil(Math.max(0, ...plotted.map((p) => p.shortfalls / p.judged)) * 4) / 4);
+  const xAxis = { domain: [0, widest] as const, ticks: Math.round(widest * 4), tick: (v: number) => pct(v, 0), name: '未达标定量指标占比' };
+  const corner = { x: 0.25, y: 95, label: '高分而多项未达标' };
+  const left = projects.length - plotted.length;
+  const main = scatterPlot(`每个项目：自评分与未达标指标占比（${plotted.length} 个项目；红点：有未达标指标仍得满分）`, plotted.map(point), xAxis, yAxis, corner, 'large', 'score-chart');
+  const small = departments.map((d) => {
+    const mine = plotted.filter((p) => p.dept === d);
+    return mine.length === 0 ? '' : scatterPlot(`${d}（${mine.length}）`, mine.map(point), xAxis, yAxis, corner, 'small');
+  }).join('');
+  return `${main}<p class="note">未画出 ${left} 个项目：没有可判定的定量指标，或预算撤回，或总分无法读取。</p><div class="small-multiples">${small}</div>`;
+}
+
+function projectDetail(p: ProjectRow, funding: readonly StoredFundingRow[], indicators: readonly StoredIndicatorRow[],
+  judgements: ReadonlyMap<number, JudgementRow>, flags: readonly StoredFlagRow[]): string {
+  const where = p.page_start !== null ? `第 ${p.page_start}–${p.page_end} 页` : `第 ${p.line_start}–${p.line_end} 行`;
   const fundingRows = funding.map((f) => `<tr><td>${esc(lineName(f.line))}</td><td class="num">${money(f.initial_yuan)}</td>`
     + `<td class="num">${money(f.full_year_yuan)}</td><td class="num">${money(f.executed_yuan)}</td><td class="num">${show(f.weight)}</td>`
     + `<td class="num">${pct(f.rate)}</td><td class="num">${show(f.score)}</td></tr>`).join('');
   const indicatorRows = indicators.map((i) => {
-    const short = fallsShort(i) === true;
-    return `<tr class="${short ? 'shortfall' : ''}"><td class="num">${i.seq}</td><td>${show(i.level1)}</td><td>${show(i.level2)}</td>`
-      + `<td>${show(i.name)}</td><td>${show(i.target)}</td><td>${show(i.actual)}${short ? ' <span class="tag">未达标</span>' : ''}</td>`
+    const j = judgements.get(i.seq);
+    const short = j?.judgement === 'short';
+    const kind = !short ? '' : j!.full_marks === 1 ? 'shortfall full-marks' : 'shortfall lost-points';
+    const tag = !short ? '' : j!.full_marks === 1 ? ' <span class="tag tag-full">未达标·仍满分</span>' : ' <span class="tag tag-lost">未达标·已扣分</span>';
+    return `<tr class="${kind}"${j ? ` title="${esc(j.why)}"` : ''}><td class="num">${i.seq}</td><td>${show(i.level1)}</td><td>${show(i.level2)}</td>`
+      + `<td>${show(i.name)}</td><td>${show(i.target)}</td><td>${show(i.actual)}${tag}</td>`
       + `<td class="num">${show(i.weight)}</td><td class="num">${show(i.score)}</td><td>${show(i.deviation)}</td>`
-      + `<td class="num">${i.page !== null ? `p.${i.page} ` : ''}L${i.line}</td></tr>`;
+      + `<td class="num">${i.page !== null ? `第${i.page}页 ` : ''}第${i.line}行</td></tr>`;
   }).join('');
-  const flagItems = flags.length === 0 ? '<li>none</li>'
-    : flags.map((f) => `<li class="sev-${esc(f.severity)}"><b>${esc(f.severity)}</b> ${esc(f.code)}${f.indicator_seq === null ? '' : ` (#${f.indicator_seq})`}: ${esc(f.message)}</li>`).join('');
+  const flagItems = flags.length === 0 ? '<li>无</li>'
+    : flags.map((f) => `<li class="sev-${esc(f.severity)}"><b>${esc(f.severity)}</b> ${esc(f.code)}${f.indicator_seq === null ? '' : `（#${f.indicator_seq}）`}：${esc(f.message)}</li>`).join('');
   return `<div class="detail-body">
-<p class="source">Source: <code>${esc(p.source)}</code>, ${where} · block title: ${show(p.title)} · 实施单位: ${show(p.implementing_unit)}</p>
+<p class="source">来源：<code>${esc(p.source)}</code>，${where} · 表题：${show(p.title)} · 实施单位：${show(p.implementing_unit)}</p>
 <p><b>预期目标</b> ${show(p.goal_expected)}</p><p><b>实际完成情况</b> ${show(p.goal_actual)}</p>
-<table class="inner"><thead><tr><th>资金</th><th>年初预算数(元)</th><th>全年预算数(元)</th><th>全年执行数(元)</th><th>分值</th><th>执行率</th><th>得分</th></tr></thead><tbody>${fundingRows}</tbody></table>
-<table class="inner"><thead><tr><th>#</th><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>年度指标值</th><th>实际完成值</th><th>分值</th><th>得分</th><th>偏差原因</th><th>出处</th></tr></thead><tbody>${indicatorRows}</tbody></table>
+<div class="scroll"><table class="inner"><thead><tr><th>资金</th><th>年初预算数(元)</th><th>全年预算数(元)</th><th>全年执行数(元)</th><th>分值</th><th>执行率</th><th>得分</th></tr></thead><tbody>${fundingRows}</tbody></table></div>
+<div class="scroll"><table class="inner"><thead><tr><th>#</th><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>年度指标值</th><th>实际完成值</th><th>分值</th><th>得分</th><th>偏差原因分析</th><th>出处</th></tr></thead><tbody>${indicatorRows}</tbody></table></div>
 <ul class="flags">${flagItems}</ul></div>`;
 }
 
 /**
  * The report page: one self-contained HTML file (inline CSS, SVG charts and a small script;
- * nothing fetched) with the department comparison and a searchable, sortable table of every
- * project whose rows open to show funding, indicators (short-falls marked), flags and source.
+ * nothing fetched), in Chinese with the forms' own labels. It answers the two headline questions
+ * on its own: who spent least of their budget (execution bars on a scale that shows the
+ * differences), and who scored themselves full marks while missing targets (a chart of self-score
+ * against missed targets, per project and per department, and a table column with its filter).
  */
 export function buildReport(db: Database.Database, generatedAt = new Date()): string {
-  const departments = compare(db, { by: 'department', sort: 'rate' });
+  const { rows: departments } = compare(db, { by: 'department', sort: 'rate' });
   const projects = readRows('evaluations', ProjectRowSchema, db.prepare(`SELECT e.id, e.project_name, e.title, coalesce(e.supervising_dept, e.budget_unit, '(unknown)') AS dept,
       e.implementing_unit, e.year, e.total_weight, e.total_score, e.total_score_raw, e.confidence, d.source, e.line_start, e.line_end,
-      e.page_start, e.page_end, e.goal_expected, e.goal_actual, f.full_year_yuan, f.executed_yuan, f.rate
+      e.page_start, e.page_end, e.goal_expected, e.goal_actual, f.full_year_yuan, f.executed_yuan, f.rate,
+      EXISTS (SELECT 1 FROM flags w WHERE w.evaluation_id = e.id AND w.code = 'budget_withdrawn') AS withdrawn,
+      (SELECT count(*) FROM judgements j WHERE j.evaluation_id = e.id AND j.judgement <> 'undetermined') AS judged,
+      (SELECT count(*) FROM shortfalls s WHERE s.evaluation_id = e.id) AS shortfalls,
+      (SELECT count(*) FROM shortfalls s WHERE s.evaluation_id = e.id AND s.full_marks = 1) AS shortfall_full_marks
     FROM evaluations e JOIN documents d ON d.id = e.document_id
     LEFT JOIN funding f ON f.evaluation_id = e.id AND f.line = 'total'
     ORDER BY dept, e.project_name`).all());
   const order = FundingLineCodeSchema.options.map((line, i) => `WHEN '${line}' THEN ${i}`).join(' ');
   const funding = groupBy(readRows('funding', StoredFundingRowSchema, db.prepare(`SELECT * FROM funding ORDER BY evaluation_id, CASE line ${order} END`).all()));
   const indicators = groupBy(readRows('indicators', StoredIndicatorRowSchema, db.prepare('SELECT * FROM indicators ORDER BY evaluation_id, seq').all()));
+  const judgements = groupBy(readRows('judgements', JudgementRowSchema, db.prepare('SELECT evaluation_id, seq, judgement, full_marks, why FROM judgements').all()));
   const flags = groupBy(readRows('flags', StoredFlagRowSchema, db.prepare('SELECT evaluation_id, indicator_seq, code, severity, message FROM flags ORDER BY evaluation_id, id').all()));
+  const flagged = projects.filter((p) => p.shortfall_full_marks > 0).length;
 
   const bodies = projects.map((p) => {
-    const inds = indicators.get(p.id) ?? [];
-    const shortfalls = inds.filter((i) => fallsShort(i) === true).length;
     const search = [p.project_name, p.dept, p.implementing_unit, p.source].filter(Boolean).join(' ');
-    return `<tbody class="project" data-search="${esc(search)}">
+    const rate = p.withdrawn ? '<span class="withdrawn" title="年初预算 > 0，全年预算 0">预算撤回</span>' : pct(p.rate);
+    return `<tbody class="project" data-search="${esc(search)}" data-full-marks-short="${p.shortfall_full_marks > 0 ? 1 : 0}">
 <tr class="summary" tabindex="0">
 <td data-sort="${esc(p.project_name ?? '')}">${show(p.project_name)}</td><td data-sort="${esc(p.dept)}">${esc(p.dept)}</td>
 <td class="num" data-sort="${p.year ?? ''}">${show(p.year)}</td>
 <td class="num" data-sort="${p.full_year_yuan ?? ''}">${money(p.full_year_yuan)}</td>
-<td class="num" data-sort="${p.rate ?? ''}">${pct(p.rate)}</td>
-<td class="num" data-sort="${p.total_score ?? ''}">${p.total_score === null ? show(p.total_score_raw) : p.total_score}</td>
-<td class="num" data-sort="${shortfalls}">${shortfalls}</td>
-<td data-sort="${{ high: 0, medium: 1, low: 2 }[p.confidence] ?? 3}"><span class="conf conf-${esc(p.confidence)}">${esc(p.confidence)}</span></td>
+<td class="num" data-sort="${p.withdrawn ? '' : p.rate ?? ''}">${rate}</td>
+<td class="num" data-sort="${p.total_score ?? ''}">${p.total_score === null ? show(p.total_score_raw) : score(p.total_score)}</td>
+<td class="num" data-sort="${p.shortfalls}">${p.shortfalls}</td>
+<td class="num" data-sort="${p.shortfall_full_marks}">${p.shortfall_full_marks > 0 ? `<span class="tag tag-full">${p.shortfall_full_marks}</span>` : '0'}</td>
+<td data-sort="${{ high: 0, medium: 1, low: 2 }[p.confidence] ?? 3}"><span class="conf conf-${esc(p.confidence)}">${{ high: '高', medium: '中', low: '低' }[p.confidence] ?? esc(p.confidence)}</span></td>
 </tr>
-<tr class="detail" hidden><td colspan="8">${projectDetail(p, funding.get(p.id) ?? [], inds, flags.get(p.id) ?? [])}</td></tr>
+<tr class="detail" hidden><td colspan="9">${projectDetail(p, funding.get(p.id) ?? [], indicators.get(p.id) ?? [],
+      new Map((judgements.get(p.id) ?? []).map((j) => [j.seq, j])), flags.get(p.id) ?? [])}</td></tr>
 </tbody>`;
   }).join('\n');
 
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>zipin report — 项目支出绩效自评</title><style>${REPORT_STYLE}</style></head>
+<title>项目支出绩效自评 — zipin 报告</title><style>${REPORT_STYLE}</style></head>
 <body>
-<header><h1>项目支出绩效自评 — zipin report</h1>
-<p>${projects.length} projects from ${departments.length} departments · generated ${esc(generatedAt.toISOString())} by zipin ${esc(PIPELINE_VERSION)}.
-Money in 元; execution rate = Σ全年执行数 ÷ Σ全年预算数 of each form's 年度资金总额 line; a short-fall is an indicator whose actual value misses a comparable target.</p></header>
-<section id="charts"><h2>Departments</h2>${charts(departments)}</section>
-<section id="projects"><h2>Projects</h2>
-<label>Search <input id="search" type="search" placeholder="项目名称、部门、文件…" autocomplete="off"></label> <span id="count"></span>
-<table id="project-table"><thead><tr>
+<header><h1>项目支出绩效自评 — zipin 报告</h1>
+<p>${projects.length} 个项目，${departments.length} 个部门 · 生成于 <time datetime="${esc(generatedAt.toISOString())}">${esc(date(generatedAt))}</time>（北京时间）· zipin ${esc(PIPELINE_VERSION)}。
+金额单位：元；执行率 = 各表“年度资金总额”行的 Σ全年执行数 ÷ Σ全年预算数；“未达标”指实际完成值未达到可比的定量年度指标值（数据集中的 judgements 视图）。</p></header>
+<section id="departments"><h2>各部门：谁的预算执行得最少</h2>${departmentCharts(departments)}</section>
+<section id="scores"><h2>谁给自己打了高分却没有完成目标</h2>${scoreCharts(projects, departments.map((d) => d.group))}</section>
+<section id="projects"><h2>全部项目</h2>
+<div class="controls"><label>搜索 <input id="search" type="search" placeholder="项目名称、部门、文件…" autocomplete="off"></label>
+<label><input id="full-marks-filter" type="checkbox"> 只看有未达标指标仍得满分的项目（${flagged} 个）</label> <span id="count"></span></div>
+<div class="scroll"><table id="project-table"><thead><tr>
 <th data-type="text">项目名称</th><th data-type="text">主管部门</th><th data-type="num">年度</th><th data-type="num">全年预算(元)</th>
-<th data-type="num">执行率</th><th data-type="num">自评总分</th><th data-type="num">未达标指标</th><th data-type="num">可信度</th>
+<th data-type="num">执行率</th><th data-type="num">自评总分</th><th data-type="num">未达标指标</th><th data-type="num">未达标仍满分</th><th data-type="num">可信度</th>
 </tr></thead>
 ${bodies}
-</table></section>
+</table></div></section>
 <script>${REPORT_SCRIPT}</script>
 </body></html>
 `;

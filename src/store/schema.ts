@@ -84,6 +84,46 @@ const funding = (name: string) => `CREATE TABLE ${name} (
 );`;
 
 /**
+ * The dataset's one judgement of each quantitative indicator: does its actual value meet its
+ * target? Both are intervals — a target `≥95%` is [95, ∞), `<2小时` is (−∞, 2); an actual `98%` is
+ * the point 98, an actual `<2小时` is (−∞, 2) again. Met when the actual's interval lies inside the
+ * target's, short when the two do not meet at all, undetermined when they only overlap. `=` on a
+ * target is a floor (a count or rate to reach). Only same-unit pairs with comparators are judged
+ * (no ≈/左右 targets, no qualitative ones). compare, the report and queries all read this view.
+ */
+const VIEWS = `
+DROP VIEW IF EXISTS shortfalls;
+DROP VIEW IF EXISTS judgements;
+CREATE VIEW judgements AS
+WITH pairs AS (
+  SELECT evaluation_id, seq, name, target, actual, weight, score, target_value AS t, target_op AS top,
+    actual_value AS a, coalesce(actual_op, '=') AS aop
+  FROM indicators
+  WHERE target_value IS NOT NULL AND actual_value IS NOT NULL AND target_unit IS actual_unit
+    AND target_op IN ('≥', '>', '=', '≤', '<') AND coalesce(actual_op, '=') IN ('≥', '>', '=', '≤', '<')
+), judged AS (
+  SELECT *, CASE WHEN top IN ('≥', '>', '=') THEN
+      CASE WHEN aop IN ('=', '≥', '>') AND (a > t OR (a = t AND (top <> '>' OR aop = '>'))) THEN 'met'
+           WHEN aop IN ('=', '≤', '<') AND (a < t OR (a = t AND (top = '>' OR aop = '<'))) THEN 'short'
+           ELSE 'undetermined' END
+    ELSE
+      CASE WHEN aop IN ('=', '≤', '<') AND (a < t OR (a = t AND (top <> '<' OR aop = '<'))) THEN 'met'
+           WHEN aop IN ('=', '≥', '>') AND (a > t OR (a = t AND (top = '<' OR aop = '>'))) THEN 'short'
+           ELSE 'undetermined' END
+    END AS judgement
+  FROM pairs
+)
+SELECT evaluation_id, seq, name, target, actual, weight, score, judgement,
+  CASE judgement
+    WHEN 'met' THEN 'actual ' || actual || ' lies within target ' || target
+    WHEN 'short' THEN 'actual ' || actual || ' falls short of target ' || target
+    ELSE 'actual ' || actual || ' only partly overlaps target ' || target || ': cannot tell'
+  END AS why,
+  CASE WHEN weight > 0 AND score >= weight THEN 1 ELSE 0 END AS full_marks
+FROM judged;
+CREATE VIEW shortfalls AS SELECT * FROM judgements WHERE judgement = 'short';`;
+
+/**
  * Steps from one schema version to the next, for databases written by older zipin. They run with
  * foreign keys off (a table rebuilt under its children must not cascade), checked after.
  */
@@ -117,12 +157,14 @@ DROP TABLE sources;
 ALTER TABLE sources_v3 RENAME TO sources;
 CREATE INDEX IF NOT EXISTS sources_document ON sources (document_id);`,
   4: `
+ALTER TABLE runs ADD COLUMN documents_unchanged INTEGER NOT NULL DEFAULT 0;
 ${documents('documents_v4')}
 INSERT INTO documents_v4 SELECT id, sha256, source, format, pages, extracted_at, pipeline_version, status, error, url, current FROM documents;
 DROP TABLE documents;
 ALTER TABLE documents_v4 RENAME TO documents;
 CREATE INDEX IF NOT EXISTS documents_source ON documents (source);
-CREATE INDEX IF NOT EXISTS documents_url ON documents (url);`,
+CREATE INDEX IF NOT EXISTS documents_url ON documents (url);
+${VIEWS}`,
 };
 
 export const SCHEMA = `
@@ -206,6 +248,7 @@ CREATE TABLE IF NOT EXISTS runs (
   documents_ok        INTEGER NOT NULL DEFAULT 0,
   documents_failed    INTEGER NOT NULL DEFAULT 0,
   documents_kept      INTEGER NOT NULL DEFAULT 0,
+  documents_unchanged INTEGER NOT NULL DEFAULT 0,
   evaluations_written INTEGER NOT NULL DEFAULT 0,
   sources_seen        INTEGER NOT NULL DEFAULT 0,
   sources_new         INTEGER NOT NULL DEFAULT 0,
@@ -213,4 +256,5 @@ CREATE TABLE IF NOT EXISTS runs (
   sources_failed      INTEGER NOT NULL DEFAULT 0
 );
 ${SOURCES}
-${FAILURES_AND_LOCKS}`;
+${FAILURES_AND_LOCKS}
+${VIEWS}`;

@@ -40,6 +40,8 @@ export interface RunCounts {
   documentsFailed: number;
   /** Failed documents whose earlier good rows (same bytes) were kept. */
   documentsKept?: number;
+  /** Files skipped because their bytes were already read by this pipeline version. */
+  documentsUnchanged?: number;
   evaluationsWritten: number;
   sourcesSeen?: number;
   sourcesNew?: number;
@@ -114,6 +116,8 @@ export class Store {
     const db = this.db;
     this.statements = {
       findBySha: db.prepare<[string], { id: number; status: string }>('SELECT id, status FROM documents WHERE sha256 = ?'),
+      findCurrent: db.prepare<[string, string], { id: number }>(`SELECT id FROM documents WHERE sha256 = ? AND pipeline_version = ?
+        AND status IN ('ok', 'no_blocks')`),
       findUnhashed: db.prepare<[string], { id: number; status: string }>('SELECT id, status FROM documents WHERE sha256 IS NULL AND source = ?'),
       insertFailure: db.prepare('INSERT INTO failures (run_id, source, sha256, error, kept_document_id) VALUES (?, ?, ?, ?, ?)'),
       insertDocument: db.prepare(`INSERT INTO documents (sha256, source, format, pages, extracted_at, pipeline_version, status, error, url, current)
@@ -147,9 +151,17 @@ export class Store {
         http_status = excluded.http_status, content_type = coalesce(excluded.content_type, content_type),
         status = excluded.status, error = excluded.error, document_id = coalesce(excluded.document_id, document_id)`),
       finishRun: db.prepare(`UPDATE runs SET finished_at = @finishedAt, documents_seen = @documentsSeen, documents_ok = @documentsOk,
-        documents_failed = @documentsFailed, documents_kept = @documentsKept, evaluations_written = @evaluationsWritten, sources_seen = @sourcesSeen,
+        documents_failed = @documentsFailed, documents_kept = @documentsKept, documents_unchanged = @documentsUnchanged, evaluations_written = @evaluationsWritten, sources_seen = @sourcesSeen,
         sources_new = @sourcesNew, sources_changed = @sourcesChanged, sources_failed = @sourcesFailed WHERE id = @id`),
     };
+  }
+
+  /**
+   * Whether these bytes were already read well (ok or no_blocks) by this version of the pipeline:
+   * reading them again would write the same rows.
+   */
+  hasCurrent(sha256: string, pipelineVersion: string): boolean {
+    return this.statements.findCurrent.get(sha256, pipelineVersion) !== undefined;
   }
 
   /** `fn` in one transaction that holds the write lock from its start (waits for other writers). */
@@ -244,7 +256,7 @@ export class Store {
 
   finishRun(id: number, counts: RunCounts): void {
     this.immediate(() => this.statements.finishRun.run({
-      id, finishedAt: new Date().toISOString(), documentsKept: 0, sourcesSeen: 0, sourcesNew: 0, sourcesChanged: 0, sourcesFailed: 0, ...counts,
+      id, finishedAt: new Date().toISOString(), documentsKept: 0, documentsUnchanged: 0, sourcesSeen: 0, sourcesNew: 0, sourcesChanged: 0, sourcesFailed: 0, ...counts,
     }));
   }
 

@@ -122,3 +122,16 @@ export function fundingLines(e: Evaluation): Flag[] {
   }
   return off.length === 0 ? [] : [flag('funding_lines_mismatch', 'warn', `funding lines do not add up: ${off.join('; ')}`)];
 }
+
+/**
+ * A budget set at the start of the year and withdrawn during it (年初预算 > 0, 全年预算 0): nothing
+ * was there to spend, so its 0% execution and its score say nothing about how money was spent.
+ * Comparisons leave such projects out of execution rates and mean scores and count them apart.
+ */
+export function budgetWithdrawn(e: Evaluation): Flag[] {
+  const total = e.funding.find((f) => f.line === 'total');
+  if (!total || total.initialYuan === null || total.fullYearYuan === null) return [];
+  if (!(total.initialYuan > 0) || total.fullYearYuan !== 0) return [];
+  return [flag('budget_withdrawn', 'warn',
+    `年初预算数 ${new Decimal(total.initialYuan).toFixed(2)} 元 but 全年预算数 ${new Decimal(total.fullYearYuan).toFixed(2)} 元: the budget was withdrawn during the year; left out of execution rates and mean scores`)];
+}

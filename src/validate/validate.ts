@@ -1,11 +1,11 @@
 import type { Evaluation, ValidatedEvaluation } from '../model/evaluation.js';
 import type { Confidence, Flag } from '../model/flag.js';
 import {
-  executionRates, fundingLines, levelWeights, requiredFields, scoresWithinWeights, totalReadable, totalScore, totalWeight,
+  budgetWithdrawn, executionRates, fundingLines, levelWeights, requiredFields, scoresWithinWeights, totalReadable, totalScore, totalWeight,
 } from './rules.js';
 
 const RULES = [
-  requiredFields, totalReadable, scoresWithinWeights, levelWeights, totalWeight, totalScore, executionRates, fundingLines,
+  requiredFields, totalReadable, scoresWithinWeights, levelWeights, totalWeight, totalScore, executionRates, fundingLines, budgetWithdrawn,
 ] as const;
 
 export function confidenceOf(flags: readonly Flag[]): Confidence {

@@ -1,0 +1,86 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { exportDataset, type ExportFormat } from '../export/export.js';
+import { compare, type GroupBy, type SortBy } from '../query/compare.js';
+import { buildReport } from '../report/report.js';
+import { noArguments, oneOf, positiveInt, UsageError, withDataset } from './args.js';
+import { comparisonNotes, formatComparison } from './compare.js';
+import { DB_OPTION } from './options.js';
+import type { CommandSpec, Parsed } from './spec.js';
+
+/** Commands that read the dataset (opened read-only; an older schema is brought up to date first). */
+
+export const COMPARE: CommandSpec = {
+  name: 'compare',
+  args: '',
+  summary: 'One row per department: budget, execution rate, self-scores, short-falls still given full marks.',
+  description: `Money and execution rates come from each form's 年度资金总额 line; projects whose budget was withdrawn
+during the year (flag budget_withdrawn) are counted in their own column and left out of rates and mean
+scores. Short-falls are the dataset's own judgement (the judgements view). Exit 1 when nothing matches --year.`,
+  options: [
+    DB_OPTION,
+    { name: 'by', value: 'department|unit|year', default: 'department', help: 'what one row stands for (unit: 实施单位, else the 主管部门)' },
+    { name: 'year', value: 'YEAR', help: 'only forms of this year' },
+    { name: 'sort', value: 'rate|score|gap', default: 'rate', help: 'lowest execution first, highest mean self-score first, or most full marks despite short-falls first' },
+    { name: 'format', value: 'table|csv|json', default: 'table', help: 'how to print the rows' },
+  ],
+};
+
+export const EXPORT: CommandSpec = {
+  name: 'export',
+  args: '',
+  summary: 'Write the dataset as files: one per table, plus indicators_flat.',
+  description: `Tables documents, evaluations, funding, indicators, flags, judgements, sources, runs and failures, and
+indicators_flat (each indicator with its evaluation, document and judgement). CSV is UTF-8 with a BOM.`,
+  options: [
+    DB_OPTION,
+    { name: 'out', value: 'DIR', help: 'the folder to write (required)' },
+    { name: 'format', value: 'csv|jsonl', default: 'csv', help: 'CSV, or one JSON object per line' },
+  ],
+};
+
+export const REPORT: CommandSpec = {
+  name: 'report',
+  args: '',
+  summary: 'Write one self-contained HTML page answering the headline questions.',
+  description: 'Charts per department and per project, and a searchable, sortable table of every project; it fetches nothing.',
+  options: [DB_OPTION, { name: 'out', value: 'FILE', default: 'out/report.html', help: 'the page to write' }],
+};
+
+const dbOf = (values: Parsed['values']) => (values.db as string | undefined) ?? DB_OPTION.default!;
+
+export async function compareCommand({ values, positionals }: Parsed): Promise<number> {
+  noArguments('compare', positionals);
+  const by = oneOf<GroupBy>(values.by as string | undefined, 'by', ['department', 'unit', 'year'], 'department');
+  const sort = oneOf<SortBy>(values.sort as string | undefined, 'sort', ['rate', 'score', 'gap'], 'rate');
+  const format = oneOf(values.format as string | undefined, 'format', ['table', 'csv', 'json'] as const, 'table');
+  const year = values.year === undefined ? undefined : positiveInt(values.year as string, 'year', 0);
+  const comparison = await withDataset(dbOf(values), (db) => compare(db, { by, sort, ...(year === undefined ? {} : { year }) }));
+  if (comparison.rows.length === 0) {
+    process.stderr.write(`zipin: compare: no evaluations${year === undefined ? '' : ` of ${year}`} in the dataset${comparison.years.length ? ` (years there: ${comparison.years.join(', ')})` : ''}\n`);
+    return 1;
+  }
+  const label = { department: '主管部门', unit: '实施单位', year: '年度' }[by];
+  process.stdout.write(`${formatComparison(comparison.rows, format, label)}\n`);
+  if (format === 'table') process.stdout.write(comparisonNotes(comparison, by));
+  return 0;
+}
+
+export async function exportCommand({ values, positionals }: Parsed): Promise<number> {
+  noArguments('export', positionals);
+  const out = values.out as string | undefined;
+  if (out === undefined) throw new UsageError('needs --out DIR');
+  const format = oneOf<ExportFormat>(values.format as string | undefined, 'format', ['csv', 'jsonl'], 'csv');
+  for (const { file, rows } of await withDataset(dbOf(values), (db) => exportDataset(db, out, format))) process.stdout.write(`${file}: ${rows} rows\n`);
+  return 0;
+}
+
+export async function reportCommand({ values, positionals }: Parsed): Promise<number> {
+  noArguments('report', positionals);
+  const out = (values.out as string | undefined) ?? 'out/report.html';
+  const html = await withDataset(dbOf(values), (db) => buildReport(db));
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, html);
+  process.stdout.write(`${out}\n`);
+  return 0;
+}

@@ -1,0 +1,22 @@
+import { BUSY_TIMEOUT_MS } from '../store/store.js';
+import { DEFAULT_LIMITS } from '../pipeline/pool.js';
+import type { OptionSpec } from './spec.js';
+
+/** Option groups several commands share, so that each means the same everywhere. */
+
+export const DB_OPTION: OptionSpec = { name: 'db', value: 'PATH', default: 'out/zipin.sqlite', help: 'the dataset (an SQLite file)' };
+
+/** How documents are parsed: extract and crawl. */
+export const WORKER_OPTIONS: readonly OptionSpec[] = [
+  { name: 'concurrency', value: 'N', default: 'one per core', help: 'worker processes parsing documents (at most one per core)' },
+  { name: 'timeout', value: 'SECONDS', default: String(DEFAULT_LIMITS.timeoutMs / 1000), help: 'time one document may take (0.001 to 2147483)' },
+  { name: 'max-memory', value: 'MB', default: String(DEFAULT_LIMITS.memoryMb), help: "resident memory one document's worker may use (at least 128)" },
+  { name: 'wait', value: 'SECONDS', default: String(BUSY_TIMEOUT_MS / 1000), help: 'how long to wait while another process writes the dataset' },
+];
+
+/** What a run prints: extract and crawl. */
+export const OUTPUT_OPTIONS: readonly OptionSpec[] = [
+  { name: 'json', help: 'print the summary as one JSON object' },
+  { name: 'quiet', short: 'q', help: 'print nothing but errors' },
+  { name: 'verbose', help: 'name every file skipped, unchanged or duplicated' },
+];

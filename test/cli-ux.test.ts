@@ -1,0 +1,146 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../src/version.js';
+import { buildCorpusDb, CLI, corpusFile, DOCS, FIXTURES, queryDb, tempDir, zipinSync } from './helpers.js';
+
+const zipin = zipinSync;
+/** The CLI with `input` on its standard input. */
+const zipinWith = (input: Buffer, ...args: string[]) => {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: PACKAGE_ROOT, input, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+const count = (db: string, table: string) => Number(queryDb(db, `SELECT count(*) AS n FROM ${table}`)[0]!.n);
+
+describe('every command has its own --help, and zipin its --version', () => {
+  it.each([
+    ['extract', ['--db PATH', '(default: out/zipin.sqlite)', '--timeout SECONDS', '(default: 120)', '--max-memory MB', '(default: 2048)', '--force', '--json', '-q, --quiet', '--verbose']],
+    ['crawl', ['--max-depth N', '(default: 3)', '--deadline SECONDS', '(default: 14400)', '--delay MS', '(default: 1000)', '--strict', '--max-attachments N', '(default: 2000)']],
+    ['compare', ['--by department|unit|year', '(default: department)', '--sort rate|score|gap', '(default: rate)', '--format table|csv|json']],
+    ['export', ['--out DIR', '--format csv|jsonl', '(default: csv)']],
+    ['report', ['--out FILE', '(default: out/report.html)']],
+    ['inspect', ['<file|->', '--draw DIR', '--json']],
+    ['totext', ['<file|->']],
+  ])('%s --help', (command, shown) => {
+    const r = zipin(command, '--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout.startsWith(`Usage: zipin ${command} `)).toBe(true);
+    for (const text of shown) expect(r.stdout).toContain(text);
+    expect(r.stdout).toContain('-h, --help');
+    expect(zipin(command, '-h').stdout).toBe(r.stdout);
+  });
+
+  it('--version prints the version; --help lists the commands', () => {
+    const version = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')).version as string;
+    expect(zipin('--version')).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    const help = zipin('--help');
+    expect(help.code).toBe(0);
+    for (const c of ['extract', 'crawl', 'compare', 'report', 'export', 'inspect', 'totext']) expect(help.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+  });
+});
+
+describe('errors in one shape: zipin: <command>: <file>: <reason>', () => {
+  it('a path that does not exist is a usage error and writes nothing', () => {
+    const db = join(tempDir(), 'z.sqlite');
+    const r = zipin('extract', join(FIXTURES, 'nope.txt'), '--db', db);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`zipin: extract: ${join(FIXTURES, 'nope.txt')}: no such file or directory\n(see zipin extract --help)\n`);
+    expect(existsSync(db)).toBe(false);
+  });
+
+  it('a negative number is the option\'s own error, not "ambiguous"', () => {
+    const r = zipin('extract', 'corpus', '--timeout', '-5');
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe('zipin: extract: --timeout takes a number of seconds from 0.001 to 2147483, not "-5"');
+  });
+
+  it('a file the command cannot write is named with the reason in words, no raw errno', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'z.sqlite');
+    await buildCorpusDb(db);
+    mkdirSync(join(dir, 'taken'));
+    const r = zipin('report', '--db', db, '--out', join(dir, 'taken'));
+    expect([r.code, r.stderr]).toEqual([1, `zipin: report: ${join(dir, 'taken')}: is a directory\n`]);
+    writeFileSync(join(dir, 'file'), '');
+    const e = zipin('export', '--db', db, '--out', join(dir, 'file'));
+    expect(e.code).toBe(1);
+    expect(e.stderr).toMatch(new RegExp(`^zipin: export: ${join(dir, 'file')}: (already exists \\(and is not a folder\\)|a part of the path is a file, not a folder)\\n$`));
+    expect(`${r.stderr}${e.stderr}`).not.toMatch(/E[A-Z]{4,}:/);
+  });
+
+  it('a folder with nothing zipin reads says so', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'photo.png'), 'x');
+    const r = zipin('extract', dir, '--db', join(dir, 'z.sqlite'), '--verbose');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`zipin: extract: no supported files found under ${dir} (1 other file(s) skipped; --verbose names them)\nzipin: extract: skipped: ${join(dir, 'photo.png')}\n`);
+  });
+});
+
+describe('extract: what the summary says', () => {
+  it('names a file with the same bytes as another, and its counts equal the database\'s', () => {
+    const dir = tempDir();
+    copyFileSync(corpusFile(DOCS.guihua), join(dir, 'a.txt'));
+    copyFileSync(corpusFile(DOCS.guihua), join(dir, 'b.txt'));
+    copyFileSync(corpusFile(DOCS.shuju), join(dir, 'c.txt'));
+    writeFileSync(join(dir, 'notes.doc.bak'), 'x');
+    const db = join(tempDir(), 'z.sqlite');
+    const r = zipin('extract', dir, '--db', db, '--json');
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(s).toMatchObject({
+      documents: 2, ok: 2, unchanged: 0, evaluations: 17,
+      duplicates: [{ path: join(dir, 'b.txt'), of: join(dir, 'a.txt') }], skipped: [join(dir, 'notes.doc.bak')],
+    });
+    expect([count(db, 'documents'), count(db, 'evaluations')]).toEqual([s.documents, s.evaluations]);
+    const text = zipin('extract', dir, '--db', join(tempDir(), 'y.sqlite'), '--verbose');
+    expect(text.stdout).toContain(`duplicate: ${join(dir, 'b.txt')} has the same bytes as ${join(dir, 'a.txt')}; read once`);
+    expect(text.stdout).toContain(`skipped: 1 file(s) zipin does not read\n  ${join(dir, 'notes.doc.bak')}`);
+  });
+
+  it('-q prints nothing but errors', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'empty.txt'), '');
+    copyFileSync(corpusFile(DOCS.guihua), join(dir, 'g.txt'));
+    const r = zipin('extract', dir, '--db', join(dir, 'z.sqlite'), '-q');
+    expect([r.code, r.stdout, r.stderr]).toEqual([1, '', `zipin: extract: ${join(dir, 'empty.txt')}: empty file (0 bytes)\n`]);
+  });
+
+  it('"-" reads a document from standard input, recorded as "-"', () => {
+    const db = join(tempDir(), 'z.sqlite');
+    const r = zipinWith(readFileSync(join(FIXTURES, '003_e7112b8e4e2d84a4.xlsx')), 'extract', '-', '--db', db);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('documents: 1 (ok 1');
+    expect(queryDb(db, 'SELECT source, format FROM documents')).toEqual([{ source: '-', format: 'xlsx' }]);
+    expect(count(db, 'evaluations')).toBe(8);
+    // The same bytes again: unchanged, by their hash, whatever they are called.
+    expect(zipinWith(readFileSync(join(FIXTURES, '003_e7112b8e4e2d84a4.xlsx')), 'extract', '-', '--db', db).stdout).toContain('unchanged: 1 file(s)');
+  });
+});
+
+describe('inspect and totext read standard input and speak JSON', () => {
+  let pdf: Buffer;
+  beforeAll(() => { pdf = readFileSync(join(FIXTURES, 'region-sichuan.chromium.pdf')); });
+
+  it('inspect - --json gives the document and its evaluations', () => {
+    const r = zipinWith(pdf, 'inspect', '-', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as { document: { source: string; format: string; status: string }; evaluations: Array<{ projectCode: string }> };
+    expect(result.document).toMatchObject({ source: '-', format: 'pdf', status: 'ok' });
+    expect(result.evaluations.map((e) => e.projectCode)).toEqual(['51092324T000010263357']);
+  });
+
+  it('totext - prints the rebuilt table', () => {
+    const r = zipinWith(pdf, 'totext', '-');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('项目名称\t51092324T000010263357-2023年全县安可替代补助资金项目');
+  });
+
+  it('a failure goes to standard error, the JSON still says it', () => {
+    const r = zipinWith(Buffer.alloc(0), 'inspect', '-', '--json');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('zipin: inspect: -: empty file (0 bytes)\n');
+    expect(JSON.parse(r.stdout)).toMatchObject({ document: { status: 'failed', error: 'empty file (0 bytes)' } });
+  });
+});
