@@ -25,7 +25,7 @@ tr.shortfall.full-marks td { background: #fed7d7; } tr.shortfall.lost-points td 
 .source code { font-size: 12px; word-break: break-all; } #search { width: 16rem; max-width: 100%; padding: 4px; }
 .controls { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; align-items: center; margin-bottom: 0.5rem; }
 @media (max-width: 600px) {
-  body { margin: 0.75rem; } h1 { font-size: 1.15rem; }
+  body { margin: 0.75rem; } h1 { font-size: 1.15rem; } .chart, .small-multiples .chart { margin-right: 0; }
   #project-table { font-size: 12px; } #project-table td:nth-child(2), #project-table th:nth-child(2), #project-table td:nth-child(3), #project-table th:nth-child(3) { display: none; }
 }
 `;
