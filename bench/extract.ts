@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: the extract job on a large synthetic corpus made from the real files.
- * Prints documents/s, blocks/s and peak RSS for two corpus sizes, each measured in a fresh
- * process, so that memory growing with the corpus would show.
+ * Prints documents/s, blocks/s and peak RSS for two corpus sizes, each run in a fresh process
+ * (so that memory growing with the corpus would show), side by side: one worker, every core, and
+ * an unchanged re-run over the dataset the run before wrote.
  *
- *   npm run bench                  # 1,000 and 5,000 documents
- *   npm run bench -- 200 2000      # other sizes
+ *   npm run bench                  # 500 and 5,000 documents
+ *   node dist/bench/extract.js 200 2000   # other sizes
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,50 +35,64 @@ function makeCorpus(dir: string, documents: number): void {
 
 interface Measurement {
   documents: number;
+  unchanged: number;
   blocks: number;
   seconds: number;
   peakRssMiB: number;
 }
 
-/** Child: extract one prepared corpus into a fresh database and report. */
-async function measure(dir: string, concurrency: number): Promise<Measurement> {
-  const db = join(dir, '..', 'bench.sqlite');
+/** Child: extract one prepared corpus into `db` (fresh, or as the last run left it) and report. */
+async function measure(dir: string, concurrency: number, db: string): Promise<Measurement> {
   const start = process.hrtime.bigint();
   const summary = await runExtract(await collectInputs([dir]), { db, concurrency, command: 'bench' });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   return {
     documents: summary.documents,
+    unchanged: summary.unchanged,
     blocks: summary.evaluations,
     seconds,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
   };
 }
 
+/** One run in a fresh process, as a user runs it (start-up included in the time). */
+function run(corpus: string, concurrency: number, db: string): Measurement {
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', corpus, String(concurrency), db], {
+    encoding: 'utf8', maxBuffer: 1 << 20,
+  });
+  if (child.status !== 0) throw new Error(child.stderr);
+  return JSON.parse(child.stdout) as Measurement;
+}
+
+const line = (label: string, m: Measurement) => `${label.padEnd(22)}${String(m.documents).padStart(6)} documents  ${String(m.blocks).padStart(7)} blocks  `
+  + `${m.seconds.toFixed(2).padStart(7)} s  ${(m.documents / m.seconds).toFixed(0).padStart(6)} documents/s  ${(m.blocks / m.seconds).toFixed(0).padStart(6)} blocks/s  `
+  + `peak RSS ${m.peakRssMiB.toFixed(0)} MiB`;
+
 async function main(): Promise<void> {
   const [mode, ...rest] = process.argv.slice(2);
   if (mode === '--child') {
-    const result = await measure(rest[0]!, Number(rest[1]));
+    const result = await measure(rest[0]!, Number(rest[1]), rest[2]!);
     process.stdout.write(JSON.stringify(result));
     return;
   }
   const sizes = [mode, ...rest].filter((a) => a !== undefined).map(Number);
   const concurrency = availableParallelism();
-  console.log(`zipin extract benchmark — ${concurrency} cores, Node ${process.version}`);
-  for (const size of sizes.length > 0 ? sizes : [1000, 5000]) {
+  console.log(`zipin extract benchmark (text) — ${concurrency} cores, Node ${process.version}; each run a fresh process, start-up included`);
+  for (const size of sizes.length > 0 ? sizes : [500, 5000]) {
     const root = mkdtempSync(join(tmpdir(), 'zipin-bench-'));
     try {
       const corpus = join(root, 'corpus');
       makeCorpus(corpus, size);
-      const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', corpus, String(concurrency)], {
-        encoding: 'utf8', maxBuffer: 1 << 20,
-      });
-      if (child.status !== 0) throw new Error(child.stderr);
-      const m = JSON.parse(child.stdout) as Measurement;
-      console.log(
-        `${String(m.documents).padStart(6)} documents  ${String(m.blocks).padStart(7)} blocks  ${m.seconds.toFixed(2).padStart(7)} s  `
-        + `${(m.documents / m.seconds).toFixed(0).padStart(6)} documents/s  ${(m.blocks / m.seconds).toFixed(0).padStart(6)} blocks/s  `
-        + `peak RSS ${m.peakRssMiB.toFixed(0)} MiB`,
-      );
+      // Side by side: one worker, all workers, and all of them again over the dataset just written.
+      const one = run(corpus, 1, join(root, 'one.sqlite'));
+      const db = join(root, 'all.sqlite');
+      const all = run(corpus, concurrency, db);
+      const again = run(corpus, concurrency, db);
+      console.log(line('1 worker', one));
+      console.log(line(`${concurrency} workers`, all));
+      console.log(`${'unchanged re-run'.padEnd(22)}${String(again.unchanged).padStart(6)} unchanged  ${again.seconds.toFixed(2).padStart(7)} s  `
+        + `→ ${(again.seconds / all.seconds * 100).toFixed(1)}% of the first run's time; ${again.documents} documents read again`);
+      console.log(`${''.padEnd(22)}${concurrency} workers are ${(one.seconds / all.seconds).toFixed(2)}× as fast as one`);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -3,7 +3,9 @@
  * test fixtures, repeated) end to end into SQLite, and compares with bare pdf.js parsing of the
  * same files at the same concurrency — in as many worker threads as zipin uses: text content and
  * operator lists (the floor the target is set against), and operator lists alone (all zipin
- * asks pdf.js for) — and, where installed, with `pdftotext -layout` (poppler) as a yardstick.
+ * asks pdf.js for) — and, where installed, with `pdftotext -layout` (poppler) and pdfminer's
+ * layout analysis (`extract_pages`, the engine under pdfplumber; Debian python3-pdfminer) as
+ * yardsticks; and zipin with one worker against all of them, on each set.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -19,7 +21,26 @@ import { PACKAGE_ROOT } from '../src/version.js';
 const SETS: Record<string, string[]> = {
   'LibreOffice (12-page report, 2-page form)': ['003_e7112b8e4e2d84a4.calc.pdf', 'calc-form.pdf'],
   'Chromium (1–6 page forms)': ['003_e7112b8e4e2d84a4.chromium.pdf', 'long-table.pdf', 'other-issuer.pdf', 'rotated.pdf'],
+  // One document holds the run: what sharing a document's pages among workers would speed up.
+  'one big report (31 pages) and a 2-page form': ['004_7f468a29561a31e4.calc-narrow.pdf', 'calc-form.pdf'],
 };
+
+/** A Python that has pdfminer.six (Debian's python3-pdfminer is for /usr/bin/python3), or null. */
+function pdfminerPython(): string | null {
+  for (const python of ['python3', '/usr/bin/python3']) {
+    if (spawnSync(python, ['-c', 'import pdfminer.high_level'], { stdio: 'ignore' }).status === 0) return python;
+  }
+  return null;
+}
+
+const PDFMINER = 'import sys\nfrom pdfminer.high_level import extract_pages\nfor f in sys.argv[1:]:\n    for page in extract_pages(f):\n        pass\n';
+
+/** Seconds `run` takes over the files split among `concurrency` processes. */
+async function timed(files: readonly string[], concurrency: number, run: (mine: string[]) => Promise<unknown>): Promise<number> {
+  const start = now();
+  await Promise.all(Array.from({ length: concurrency }, (_, i) => run(files.filter((_, k) => k % concurrency === i))));
+  return (now() - start) / 1000;
+}
 
 function run(cmd: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -125,14 +146,13 @@ async function measureSet(label: string, fixtures: string[], copies: number, con
     const ours = best(first.zipin, zipin(dir, concurrency, db));
     const operators = await bare(files, concurrency, { asZipin: true, textContent: false });
     const shipped = await bare(files, concurrency, { asZipin: false, textContent: true });
+    const single = concurrency > 1 ? zipin(dir, 1, db) : null;
     let poppler: number | null = null;
     if (spawnSync('pdftotext', ['-v']).error === undefined) {
-      const start = now();
-      await Promise.all(Array.from({ length: concurrency }, async (_, i) => {
-        for (const f of files.filter((_, k) => k % concurrency === i)) await run('pdftotext', ['-layout', f, '-']);
-      }));
-      poppler = (now() - start) / 1000;
+      poppler = await timed(files, concurrency, async (mine) => { for (const f of mine) await run('pdftotext', ['-layout', f, '-']); });
     }
+    const python = pdfminerPython();
+    const pdfminer = python === null ? null : await timed(files, concurrency, (mine) => run(python, ['-c', PDFMINER, ...mine]));
     console.log(`${label}: ${files.length} files, ${floor.pages} pages, concurrency ${concurrency} (best of 2)`);
     console.log(`  zipin extract ${fmt(ours)}  peak RSS ${ours.peakRssMiB.toFixed(0)} MiB  (${ours.evaluations} blocks, ${ours.failed} failed)`);
     console.log(`  bare pdf.js   ${fmt(floor)}  → zipin takes ${over(ours.whole, floor.whole)} longer than the floor, ${over(ours.steady, floor.steady)} in steady state`);
@@ -140,6 +160,9 @@ async function measureSet(label: string, fixtures: string[], copies: number, con
     console.log(`    operators   ${fmt(operators)}  (getOperatorList alone, all zipin asks for) → zipin takes ${over(ours.whole, operators.whole)} longer, ${over(ours.steady, operators.steady)} in steady state`);
     console.log(poppler === null ? '  pdftotext     not installed (Debian poppler-utils): no yardstick'
       : `  pdftotext     ${poppler.toFixed(2).padStart(6)} s ${(floor.pages / poppler).toFixed(1).padStart(6)} pages/s  → zipin / pdftotext = ${(ours.seconds / poppler).toFixed(1)}×`);
+    console.log(pdfminer === null ? '  pdfminer      not installed (Debian python3-pdfminer): no yardstick'
+      : `  pdfminer      ${pdfminer.toFixed(2).padStart(6)} s ${(floor.pages / pdfminer).toFixed(1).padStart(6)} pages/s  (extract_pages: layout analysis) → zipin is ${(pdfminer / ours.seconds).toFixed(1)}× as fast`);
+    if (single) console.log(`  zipin, 1 worker ${fmt(single)}  → ${concurrency} workers are ${(single.seconds / ours.seconds).toFixed(2)}× as fast as one`);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
