@@ -72,7 +72,10 @@ function rate(start: number, done: readonly Completion[]): Rate {
   const half = Math.floor(sorted.length / 2);
   const pages = sorted.reduce((s, c) => s + c.pages, 0);
   const later = sorted.slice(half + 1).reduce((s, c) => s + c.pages, 0);
-  return { seconds: (end - start) / 1000, pages, whole: pages / ((end - start) / 1000), steady: later / ((end - sorted[half]!.at) / 1000) };
+  const whole = pages / ((end - start) / 1000);
+  // Too few files to see a second half (the last ones finished together): the whole run's rate.
+  const steady = end > sorted[half]!.at ? later / ((end - sorted[half]!.at) / 1000) : whole;
+  return { seconds: (end - start) / 1000, pages, whole, steady };
 }
 
 const now = () => performance.timeOrigin + performance.now();

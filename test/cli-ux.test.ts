@@ -144,3 +144,21 @@ describe('inspect and totext read standard input and speak JSON', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ document: { status: 'failed', error: 'empty file (0 bytes)' } });
   });
 });
+
+describe('progress on a terminal', () => {
+  it('draws counts on one line where no total is known (crawl), and clears it for messages', async () => {
+    const { ProgressBar } = await import('../src/cli/progress.js');
+    const written: string[] = [];
+    const tty = { isTTY: true, write: (s: string) => written.push(s) } as unknown as NodeJS.WriteStream;
+    const bar = new ProgressBar(tty);
+    bar.status('pages 3 · attachments new 2, changed 0, unchanged 5, failed 1');
+    bar.log('zipin: crawl: http://127.0.0.2/x.pdf: HTTP 404');
+    bar.done();
+    expect(written).toEqual([
+      '\r\x1b[Kpages 3 · attachments new 2, changed 0, unchanged 5, failed 1', '\r\x1b[K', 'zipin: crawl: http://127.0.0.2/x.pdf: HTTP 404\n', '\r\x1b[K',
+    ]);
+    const silent: string[] = [];
+    new ProgressBar({ isTTY: false, write: (s: string) => silent.push(s) } as unknown as NodeJS.WriteStream).status('x');
+    expect(silent).toEqual([]); // not a terminal: nothing drawn
+  });
+});

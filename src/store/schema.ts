@@ -69,6 +69,14 @@ const documents = (name: string) => `CREATE TABLE ${name} (
   current          INTEGER NOT NULL DEFAULT 1
 );`;
 
+/** The documents table rebuilt under `name` with today's CHECKs, its rows and indexes kept. */
+const rebuildDocuments = (name: string) => `${documents(name)}
+INSERT INTO ${name} SELECT id, sha256, source, format, pages, extracted_at, pipeline_version, status, error, url, current FROM documents;
+DROP TABLE documents;
+ALTER TABLE ${name} RENAME TO documents;
+CREATE INDEX IF NOT EXISTS documents_source ON documents (source);
+CREATE INDEX IF NOT EXISTS documents_url ON documents (url);`;
+
 /** The 项目资金 table (its line names widened in version 3: SQLite changes a CHECK only by a new table). */
 const funding = (name: string) => `CREATE TABLE ${name} (
   evaluation_id  INTEGER NOT NULL REFERENCES evaluations (id) ON DELETE CASCADE,
@@ -144,12 +152,7 @@ ${funding('funding_v3')}
 INSERT INTO funding_v3 SELECT evaluation_id, line, initial_yuan, full_year_yuan, executed_yuan, weight, rate, rate_raw, score FROM funding;
 DROP TABLE funding;
 ALTER TABLE funding_v3 RENAME TO funding;
-${documents('documents_v3')}
-INSERT INTO documents_v3 SELECT id, sha256, source, format, pages, extracted_at, pipeline_version, status, error, url, current FROM documents;
-DROP TABLE documents;
-ALTER TABLE documents_v3 RENAME TO documents;
-CREATE INDEX IF NOT EXISTS documents_source ON documents (source);
-CREATE INDEX IF NOT EXISTS documents_url ON documents (url);
+${rebuildDocuments('documents_v3')}
 ${sourcesTable('sources_v3')}
 INSERT INTO sources_v3 SELECT id, url, kind, found_on, first_seen, last_checked, last_changed, etag, last_modified, sha256, bytes,
   http_status, content_type, status, error, document_id FROM sources;
@@ -158,12 +161,7 @@ ALTER TABLE sources_v3 RENAME TO sources;
 CREATE INDEX IF NOT EXISTS sources_document ON sources (document_id);`,
   4: `
 ALTER TABLE runs ADD COLUMN documents_unchanged INTEGER NOT NULL DEFAULT 0;
-${documents('documents_v4')}
-INSERT INTO documents_v4 SELECT id, sha256, source, format, pages, extracted_at, pipeline_version, status, error, url, current FROM documents;
-DROP TABLE documents;
-ALTER TABLE documents_v4 RENAME TO documents;
-CREATE INDEX IF NOT EXISTS documents_source ON documents (source);
-CREATE INDEX IF NOT EXISTS documents_url ON documents (url);
+${rebuildDocuments('documents_v4')}
 ${VIEWS}`,
 };
 
