@@ -110,7 +110,7 @@ export async function crawlCommand({ values: raw, positionals, args }: Parsed): 
       if (logFormat === 'json') process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...e })}\n`);
       else if (e.event === 'failed' || e.event === 'disallowed') {
         progress.log(`zipin: crawl: ${terminalSafe(e.url)}: ${e.still ? 'still failing: ' : e.event === 'disallowed' ? 'disallowed: ' : ''}${terminalSafe(String(e.reason))}`);
-      }
+      } else if (flags.verbose === true && e.event !== 'retry') progress.log(`zipin: crawl: ${terminalSafe(e.url)}: ${e.event}`);
       if (flags.quiet !== true && logFormat === 'text') {
         progress.status(`pages ${seen.pages} · attachments new ${seen.new}, changed ${seen.changed}, unchanged ${seen.unchanged}, failed ${seen.failed}`);
       }

@@ -18,5 +18,5 @@ export const WORKER_OPTIONS: readonly OptionSpec[] = [
 export const OUTPUT_OPTIONS: readonly OptionSpec[] = [
   { name: 'json', help: 'print the summary as one JSON object' },
   { name: 'quiet', short: 'q', help: 'print nothing but errors' },
-  { name: 'verbose', help: 'name every file skipped, unchanged or duplicated' },
+  { name: 'verbose', help: 'name every file skipped, unchanged or duplicated (crawl: every page and attachment as it goes)' },
 ];
