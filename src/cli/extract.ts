@@ -92,7 +92,7 @@ export async function extractCommand({ values, positionals, args }: Parsed): Pro
 function summaryJson(s: ExtractSummary, db: string) {
   return {
     run: s.runId, database: db, documents: s.documents, ok: s.ok, noBlocks: s.noBlocks, failed: s.failed, kept: s.kept,
-    unchanged: s.unchanged, duplicates: s.duplicates, skipped: s.skipped, evaluations: s.evaluations, indicators: s.indicators,
+    unchanged: s.unchanged, duplicates: s.duplicates, skipped: s.skipped, shared: s.shared, evaluations: s.evaluations, indicators: s.indicators,
     confidence: s.confidence, flags: s.flags,
   };
 }
@@ -104,6 +104,7 @@ function formatSummary(s: ExtractSummary, db: string, verbose: boolean): string 
     ...s.duplicates.map((d) => `duplicate: ${d.path} has the same bytes as ${d.of}; read once`),
     ...(s.skipped.length ? [`skipped: ${s.skipped.length} file(s) zipin does not read${verbose ? '' : ' (--verbose names them)'}`] : []),
     ...(verbose ? s.skipped.map((path) => `  ${path}`) : []),
+    ...(s.shared && verbose ? [`shared: ${s.shared} long PDF(s) read by several workers, a range of pages each`] : []),
     ...(s.kept ? [`kept: ${s.kept} failed document(s) keep the good rows an earlier run wrote for the same bytes (see the failures table)`] : []),
     `evaluations: ${s.evaluations} (confidence high ${s.confidence.high}, medium ${s.confidence.medium}, low ${s.confidence.low})`,
     `indicators: ${s.indicators}`,

@@ -6,24 +6,37 @@ import { DocumentResultSchema, type DocumentResult } from '../model/document.js'
 import { hashRegularFile, readRegularFile } from './input.js';
 import { failedDocument, processFile, unreadableDocument } from './process.js';
 
-export interface WorkerTask {
-  id: number;
-  path: string;
-}
+/**
+ * What a worker is asked: a whole file (`share`: how many workers could take part of it), a
+ * range of a PDF's pages, or the laid-out pages of every range put together into its documents.
+ */
+export type WorkerTask =
+  | { id: number; kind: 'file'; path: string; share: number }
+  | { id: number; kind: 'pages'; path: string; from: number; to: number }
+  | { id: number; kind: 'assemble'; path: string; sha256: string; pageCount: number; pages: unknown[] };
 
-/** What a worker process says about a task: it read the file (and its hash), then the result. */
+/**
+ * What a worker process says about a task: it read the file (and its hash), then the result — or,
+ * for a long PDF, its page count (to share out), or a range's laid-out pages.
+ */
 export type WorkerReply =
   | { id: number; kind: 'read'; sha256: string }
-  | { id: number; kind: 'done'; results: unknown };
+  | { id: number; kind: 'done'; results: unknown }
+  | { id: number; kind: 'split'; pageCount: number }
+  | { id: number; kind: 'pages'; pages: unknown[] };
 
 /** Turns a file path into its documents' results (an archive gives one per member); `close` releases whatever it holds. */
 export interface Processor {
   process(path: string): Promise<DocumentResult[]>;
   close(): Promise<void>;
+  /** Documents whose pages several workers read. */
+  readonly shared: number;
 }
 
 /** In the calling process: where no compiled worker exists (tests on src/). */
 class InlineProcessor implements Processor {
+  readonly shared = 0;
+
   async process(path: string): Promise<DocumentResult[]> {
     let bytes: Buffer;
     try {
@@ -70,19 +83,32 @@ function residentBytes(pid: number): number | null {
   }
 }
 
+/** How a task ended: the worker's last reply, or the document's failure (time, memory, crash). */
+type Outcome =
+  | { kind: 'reply'; reply: Exclude<WorkerReply, { kind: 'read' }>; sha256: string | null }
+  | { kind: 'failed'; results: DocumentResult[] };
+
 interface Job {
   task: WorkerTask;
-  resolve: (r: DocumentResult[]) => void;
+  resolve: (outcome: Outcome) => void;
   /** Set once the worker has read the file: lets a failed document still replace its own row. */
   sha256: string | null;
+  /** The document's time: set when its first task starts, shared by all the tasks of a shared document. */
+  clock: { deadline: number | null };
 }
 
 /** A worker's results parsed by their schema, not cast: a malformed reply fails its file, saying where. */
-function replyResults(results: unknown, job: Job): DocumentResult[] {
+function replyResults(results: unknown, path: string, sha256: string | null): DocumentResult[] {
   const parsed = z.array(DocumentResultSchema).min(1).safeParse(results);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  return [failedDocument(job.task.path, job.sha256, `internal error: worker reply fails its schema at ${issue.path.join('.')}: ${issue.message}`)];
+  return [failedDocument(path, sha256, `internal error: worker reply fails its schema at ${issue.path.join('.')}: ${issue.message}`)];
+}
+
+/** `count` pages in `parts` ranges of nearly equal length, in order. */
+export function pageRanges(count: number, parts: number): Array<{ from: number; to: number }> {
+  const n = Math.max(1, Math.min(parts, count));
+  return Array.from({ length: n }, (_, i) => ({ from: Math.floor((i * count) / n) + 1, to: Math.floor(((i + 1) * count) / n) }));
 }
 
 interface Slot {
@@ -104,6 +130,7 @@ class WorkerPool implements Processor {
   private readonly queue: Job[] = [];
   private nextId = 0;
   private closing = false;
+  shared = 0;
   private readonly watchdog: NodeJS.Timeout;
 
   constructor(private readonly script: string, size: number, private readonly limits: Limits, private readonly preloadPdf: boolean) {
@@ -123,7 +150,7 @@ class WorkerPool implements Processor {
       const s = this.slots[slot]!;
       if (s.child !== child || s.job?.task.id !== reply.id) return; // a late reply from a replaced worker
       if (reply.kind === 'read') s.job.sha256 = reply.sha256;
-      else this.finish(slot, replyResults(reply.results, s.job));
+      else this.finish(slot, { kind: 'reply', reply, sha256: s.job.sha256 });
     });
     child.on('exit', (code, signal) => {
       const s = this.slots[slot]!;
@@ -157,12 +184,12 @@ class WorkerPool implements Processor {
     if (job) {
       // Keyed by its hash, so that it meets the row its bytes wrote before (read off this thread).
       const hash = job.sha256 !== null ? Promise.resolve(job.sha256) : hashRegularFile(job.task.path);
-      void hash.then((sha) => job.resolve([failedDocument(job.task.path, sha, reason)]));
+      void hash.then((sha) => job.resolve({ kind: 'failed', results: [failedDocument(job.task.path, sha, reason)] }));
     }
     this.next(slot);
   }
 
-  private finish(slot: number, result: DocumentResult[]): void {
+  private finish(slot: number, result: Outcome): void {
     const s = this.slots[slot]!;
     if (s.timer) clearTimeout(s.timer);
     const job = s.job;
@@ -178,16 +205,48 @@ class WorkerPool implements Processor {
     const job = this.queue.shift();
     if (job === undefined) return;
     s.job = job;
-    s.timer = setTimeout(() => this.fail(slot, `timed out after ${this.limits.timeoutMs / 1000} s`), this.limits.timeoutMs);
+    job.clock.deadline ??= Date.now() + this.limits.timeoutMs;
+    s.timer = setTimeout(() => this.fail(slot, `timed out after ${this.limits.timeoutMs / 1000} s`), Math.max(0, job.clock.deadline - Date.now()));
     s.child.send(job.task);
   }
 
-  process(path: string): Promise<DocumentResult[]> {
+  /** One task to the next free worker; `first`: ahead of the files waiting (the rest of a document begun). */
+  private run(task: WorkerTask, clock: Job['clock'], first = false): Promise<Outcome> {
     return new Promise((resolve) => {
-      this.queue.push({ task: { id: this.nextId++, path }, resolve, sha256: null });
+      const job: Job = { task, resolve, sha256: null, clock };
+      if (first) this.queue.unshift(job);
+      else this.queue.push(job);
       const free = this.slots.findIndex((s) => s.job === null);
       if (free >= 0) this.next(free);
     });
+  }
+
+  /**
+   * A file → its documents. A long PDF, when the pool has more than one worker, is read by
+   * several: its pages in ranges, one per worker, then put together by one of them — the same
+   * result as one worker reading it all, under the same time limit for the whole document.
+   */
+  async process(path: string): Promise<DocumentResult[]> {
+    const clock = { deadline: null };
+    const whole = await this.run({ id: this.nextId++, kind: 'file', path, share: this.slots.length }, clock);
+    if (whole.kind === 'failed') return whole.results;
+    if (whole.reply.kind !== 'split') return this.results(whole, path);
+    const { pageCount } = whole.reply;
+    const parts = await Promise.all(pageRanges(pageCount, this.slots.length)
+      .map(({ from, to }) => this.run({ id: this.nextId++, kind: 'pages', path, from, to }, clock, true)));
+    const broken = parts.find((p) => p.kind === 'failed' || p.reply.kind !== 'pages');
+    if (broken) return broken.kind === 'failed' ? broken.results : this.results(broken, path);
+    this.shared++;
+    const pages = parts.flatMap((p) => (p.kind === 'reply' && p.reply.kind === 'pages' ? p.reply.pages : []));
+    const sha256 = whole.sha256!;
+    return this.results(await this.run({ id: this.nextId++, kind: 'assemble', path, sha256, pageCount, pages }, clock, true), path);
+  }
+
+  /** A task's final outcome as results: what a `done` reply holds, checked by its schema. */
+  private results(outcome: Outcome, path: string): DocumentResult[] {
+    if (outcome.kind === 'failed') return outcome.results;
+    if (outcome.reply.kind === 'done') return replyResults(outcome.reply.results, path, outcome.sha256);
+    return [failedDocument(path, outcome.sha256, `internal error: worker replied "${outcome.reply.kind}" where results were due`)];
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,7 @@ import { sniff } from '../extract/sniff.js';
 import { readZip } from '../extract/zip.js';
 import type { ValidatedEvaluation } from '../model/evaluation.js';
 import { flag } from '../model/flag.js';
-import type { DocumentFormat, Row } from '../model/table.js';
+import type { DocumentFormat, ExtractedDocument, Row } from '../model/table.js';
 import { FORM_SENSE } from '../form/sense.js';
 import { garbledSample } from '../parse/garbled.js';
 import { PIPELINE_VERSION } from '../version.js';
@@ -34,11 +34,19 @@ export interface SeenDocument {
  * does an unexpected one (prefixed "internal error") so the run can go on.
  */
 export async function processDocument(bytes: Uint8Array, source: string, hash = sha256(bytes), seen?: SeenDocument): Promise<DocumentResult> {
+  return processExtracted(() => extract(bytes, source, FORM_SENSE, seen?.pages), source, hash, seen);
+}
+
+/**
+ * A document's extraction (`read`: here, or the pages several workers read, put together) and the
+ * stages after it; never throws, as processDocument.
+ */
+export async function processExtracted(read: () => Promise<ExtractedDocument>, source: string, hash: string, seen?: SeenDocument): Promise<DocumentResult> {
   const base = {
     sha256: hash, source, url: null, extractedAt: new Date().toISOString(), pipelineVersion: PIPELINE_VERSION,
   };
   try {
-    const doc = await extract(bytes, source, FORM_SENSE, seen?.pages);
+    const doc = await read();
     seen?.rows.push(...doc.rows);
     const evaluations = withFormatFlag(evaluate(doc), source, doc.format);
     // Nothing found in a garbled text layer: say why, or the file looks like it holds no form.

@@ -39,6 +39,8 @@ export interface ExtractSummary {
   unchanged: number;
   /** Files with the same bytes as another input of this run: one document, read once. */
   duplicates: Array<{ path: string; of: string }>;
+  /** Long PDFs whose pages several workers read (each a range). */
+  shared: number;
   evaluations: number;
   indicators: number;
   confidence: Record<Confidence, number>;
@@ -62,7 +64,7 @@ export async function runExtract(inputs: InputFiles, options: ExtractOptions): P
   try {
     const runId = store.startRun(options.command);
     const summary: ExtractSummary = {
-      runId, documents: 0, ok: 0, noBlocks: 0, failed: 0, kept: 0, skipped, unchanged: 0, duplicates: [], evaluations: 0, indicators: 0,
+      runId, documents: 0, ok: 0, noBlocks: 0, failed: 0, kept: 0, skipped, unchanged: 0, duplicates: [], shared: 0, evaluations: 0, indicators: 0,
       confidence: { high: 0, medium: 0, low: 0 }, flags: { info: 0, warn: 0, error: 0 },
     };
     const firstWith = new Map<string, string>(); // sha256 → the input of this run that had those bytes first
@@ -113,6 +115,7 @@ export async function runExtract(inputs: InputFiles, options: ExtractOptions): P
         await Promise.all(todo.map((path) => limit(async () => {
           for (const result of await processor.process(path)) record(result, path);
         })));
+        summary.shared = processor.shared;
       } finally {
         await processor.close();
       }

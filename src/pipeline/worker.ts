@@ -1,25 +1,65 @@
+import { assemblePdf, pdfPageCount, readPdfPages, type LaidPage } from '../extract/pdf/pdf.js';
 import { loadPdfJs } from '../extract/pdf/pdfjs.js';
+import { DocumentError } from '../extract/errors.js';
+import { sniff } from '../extract/sniff.js';
+import { FORM_SENSE } from '../form/sense.js';
 import { readRegularFile } from './input.js';
-import { processFile, sha256, unreadableDocument } from './process.js';
 import type { WorkerReply, WorkerTask } from './pool.js';
+import { failedDocument, processExtracted, processFile, sha256, unreadableDocument } from './process.js';
 
 // Loaded while the first file is on its way, not after it arrives. A failure to load shows on
 // the first PDF, which awaits the same promise.
 if (process.env.ZIPIN_PRELOAD_PDF === '1') loadPdfJs().catch(() => undefined);
 
+/** A PDF this long has its pages shared out among the pool's workers: a shorter one costs less read in one (each worker opens the file and parses the fonts its pages use). */
+const MIN_SHARED_PAGES = 16;
+
 const reply = (message: WorkerReply) => process.send!(message);
 
-/** A pool worker process: reads and processes the files it is sent, one result per file. */
-process.on('message', async (task: WorkerTask) => {
-  let bytes: Buffer;
+/** The file's bytes, or the reply that it could not be read. */
+function read(task: WorkerTask): Buffer | null {
   try {
-    bytes = readRegularFile(task.path);
+    return readRegularFile(task.path);
   } catch (error) {
     reply({ id: task.id, kind: 'done', results: [unreadableDocument(task.path, error)] });
+    return null;
+  }
+}
+
+/**
+ * A pool worker process. `file`: read and process one file — or, for a long PDF when other
+ * workers can help, only say how many pages it has, for the pool to share them out. `pages`: lay
+ * out a range of a PDF's pages. `assemble`: put the pages of every range together and run the
+ * stages after extraction.
+ */
+process.on('message', async (task: WorkerTask) => {
+  if (task.kind === 'assemble') {
+    const pages = task.pages as LaidPage[]; // this pool's own workers laid them out
+    reply({ id: task.id, kind: 'done', results: [await processExtracted(async () => assemblePdf({ pageCount: task.pageCount, pages }, FORM_SENSE), task.path, task.sha256)] });
     return;
   }
+  const bytes = read(task);
+  if (bytes === null) return;
   const hash = sha256(bytes);
   reply({ id: task.id, kind: 'read', sha256: hash });
+  if (task.kind === 'pages') {
+    try {
+      const { pages } = await readPdfPages(bytes, FORM_SENSE, task);
+      reply({ id: task.id, kind: 'pages', pages });
+    } catch (error) {
+      const reason = error instanceof DocumentError ? error.message : `internal error: ${(error as Error).message.split('\n')[0]}`;
+      reply({ id: task.id, kind: 'done', results: [failedDocument(task.path, hash, reason)] });
+    }
+    return;
+  }
+  if (task.share > 1 && sniff(bytes) === 'pdf') {
+    // A PDF pdf.js cannot open goes the usual way, which says why.
+    const pageCount = await pdfPageCount(bytes).catch(() => 0);
+    if (pageCount >= MIN_SHARED_PAGES) {
+      reply({ id: task.id, kind: 'split', pageCount });
+      return;
+    }
+  }
   reply({ id: task.id, kind: 'done', results: await processFile(bytes, task.path, hash) });
 });
 // The pool going away ends this process too.

@@ -1,6 +1,7 @@
 import type { ExtractedDocument, Row } from '../../model/table.js';
 import type { RowSense } from '../sense.js';
 import { DocumentError } from '../errors.js';
+import type { LaidOutRow } from './cells.js';
 import type { Matrix, Rule, TextRun } from './geometry.js';
 import { readGraphics, type Ops, type PageView } from './graphics.js';
 import { layoutPage } from './layout.js';
@@ -60,29 +61,57 @@ export interface PageTrace {
   runs: readonly TextRun[];
 }
 
-/**
- * A PDF → the table model, rebuilt from the page itself: ruling lines (lattice) give each
- * table's grid and its merged cells, text is placed in the cells by position, free text (titles,
- * notes) stays in reading order, page numbers go, and a table that continues on the next page
- * simply continues (see TableStitcher). Font code is never evaluated.
- */
-export async function extractPdf(bytes: Uint8Array, sense: RowSense, trace?: PageTrace[]): Promise<ExtractedDocument> {
-  const { getDocument, OPS } = await loadPdfJs();
-  let doc;
+/** One page as the layout left it: its rows, and whether it held text and images. */
+export interface LaidPage {
+  page: number;
+  rows: LaidOutRow[];
+  text: boolean;
+  images: boolean;
+}
+
+/** Some pages of a PDF, read: `pages` in order, of the document's `pageCount`. */
+export interface PdfPages {
+  pageCount: number;
+  pages: LaidPage[];
+}
+
+/** The pages from `from` on, up to `to` (both counted from 1; to past the end: the last page). */
+export interface PageRange { from: number; to: number }
+
+async function openPdf(bytes: Uint8Array) {
+  const { getDocument } = await loadPdfJs();
   try {
     // pdf.js takes ownership of the buffer it is given
-    doc = await getDocument({ ...DOCUMENT_OPTIONS, data: new Uint8Array(bytes) }).promise;
+    return await getDocument({ ...DOCUMENT_OPTIONS, data: new Uint8Array(bytes) }).promise;
   } catch (error) {
     throw openError(error);
   }
+}
+
+/** How many pages a PDF has (to share them out among workers before reading any). */
+export async function pdfPageCount(bytes: Uint8Array): Promise<number> {
+  const doc = await openPdf(bytes);
   try {
-    const rows: Row[] = [];
-    let anyText = false;
-    let anyImage = false;
-    const stitcher = new TableStitcher(sense);
-    const tableIds = new Map<string, number>();
+    return doc.numPages;
+  } finally {
+    await doc.destroy();
+  }
+}
+
+/**
+ * Pages of a PDF laid out one by one — ruling lines (lattice) give each table's grid and its
+ * merged cells, text is placed in the cells by position, free text (titles, notes) stays in
+ * reading order — each page on its own, so that page ranges can be read by different workers
+ * and put together by `assemblePdf` with the same result. Font code is never evaluated.
+ */
+export async function readPdfPages(bytes: Uint8Array, sense: RowSense, range?: PageRange, trace?: PageTrace[]): Promise<PdfPages> {
+  const { OPS } = await loadPdfJs();
+  const doc = await openPdf(bytes);
+  try {
+    const pages: LaidPage[] = [];
     let fonts: FontLookup | null = null;
-    for (let p = 1; p <= doc.numPages; p++) {
+    const last = Math.min(doc.numPages, range?.to ?? doc.numPages);
+    for (let p = range?.from ?? 1; p <= last; p++) {
       const page = await fromPdfJs(doc.getPage(p), p);
       fonts ??= fontsOf(page.commonObjs); // one for the document
       const viewport = page.getViewport({ scale: 1 });
@@ -91,25 +120,42 @@ export async function extractPdf(bytes: Uint8Array, sense: RowSense, trace?: Pag
       const graphics = readGraphics(ops.fnArray, ops.argsArray, view, OPS as unknown as Ops, fonts);
       ops = null; // pdf.js's page data is large: let it go now, not when the next page is in
       const { runs, clipped } = readText(graphics.shown);
-      anyText ||= runs.length > 0;
-      anyImage ||= graphics.hasImages;
-      const laid = layoutPage(graphics.rules, runs, clipped, view.width, view.height, sense);
+      pages.push({ page: p, rows: layoutPage(graphics.rules, runs, clipped, view.width, view.height, sense), text: runs.length > 0, images: graphics.hasImages });
       trace?.push({ page: p, width: view.width, height: view.height, rules: graphics.rules, runs });
-      stitcher.newPage(p);
-      for (const row of laid) {
-        if (!stitcher.accept(row)) continue;
-        const exact = row.grid !== undefined && row.table !== undefined;
-        // Tables are numbered through the document: each page's tables have grids of their own.
-        const table = exact ? tableIds.get(`${p}:${row.table}`) ?? tableIds.set(`${p}:${row.table}`, tableIds.size).size - 1 : null;
-        rows.push({ line: rows.length + 1, page: p, cells: row.cells, positions: exact ? 'exact' : 'inferred', spans: row.grid ?? null, table });
-      }
       page.cleanup();
     }
-    if (!anyText) {
-      throw new DocumentError(anyImage ? 'no text layer (scanned document)' : 'no text in PDF');
-    }
-    return { format: 'pdf', pages: doc.numPages, encoding: null, rows };
+    return { pageCount: doc.numPages, pages };
   } finally {
     await doc.destroy();
   }
+}
+
+/**
+ * Laid-out pages → the table model: page numbers and repeated headers go, and a table that
+ * continues on the next page simply continues (see TableStitcher); tables are numbered through
+ * the document.
+ */
+export function assemblePdf({ pageCount, pages }: PdfPages, sense: RowSense): ExtractedDocument {
+  if (!pages.some((p) => p.text)) {
+    throw new DocumentError(pages.some((p) => p.images) ? 'no text layer (scanned document)' : 'no text in PDF');
+  }
+  const rows: Row[] = [];
+  const stitcher = new TableStitcher(sense);
+  const tableIds = new Map<string, number>();
+  for (const { page: p, rows: laid } of pages) {
+    stitcher.newPage(p);
+    for (const row of laid) {
+      if (!stitcher.accept(row)) continue;
+      const exact = row.grid !== undefined && row.table !== undefined;
+      // Tables are numbered through the document: each page's tables have grids of their own.
+      const table = exact ? tableIds.get(`${p}:${row.table}`) ?? tableIds.set(`${p}:${row.table}`, tableIds.size).size - 1 : null;
+      rows.push({ line: rows.length + 1, page: p, cells: row.cells, positions: exact ? 'exact' : 'inferred', spans: row.grid ?? null, table });
+    }
+  }
+  return { format: 'pdf', pages: pageCount, encoding: null, rows };
+}
+
+/** A whole PDF → the table model: every page read here, then put together. */
+export async function extractPdf(bytes: Uint8Array, sense: RowSense, trace?: PageTrace[]): Promise<ExtractedDocument> {
+  return assemblePdf(await readPdfPages(bytes, sense, undefined, trace), sense);
 }

@@ -1,0 +1,52 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { pageRanges } from '../src/pipeline/pool.js';
+import { FIXTURES, queryDb, tempDir, zipinSync } from './helpers.js';
+
+describe('pages shared out among workers', () => {
+  it('cuts a document into ranges of nearly equal length, in order, covering every page once', () => {
+    expect(pageRanges(31, 2)).toEqual([{ from: 1, to: 15 }, { from: 16, to: 31 }]);
+    expect(pageRanges(101, 3)).toEqual([{ from: 1, to: 33 }, { from: 34, to: 67 }, { from: 68, to: 101 }]);
+    expect(pageRanges(1, 4)).toEqual([{ from: 1, to: 1 }]);
+  });
+
+  it('a long PDF read by two workers gives the dataset one worker gives, row for row', () => {
+    const dir = join(tempDir(), 'in');
+    mkdirSync(dir);
+    // 31 pages (shared), 12 pages (not: too short), and a malformed one.
+    for (const f of ['004_7f468a29561a31e4.calc-narrow.pdf', '003_e7112b8e4e2d84a4.calc.pdf', 'page-cycle.pdf']) copyFileSync(join(FIXTURES, f), join(dir, f));
+    const dump = (db: string) => [
+      queryDb(db, 'SELECT sha256, format, pages, status, error FROM documents ORDER BY sha256'),
+      queryDb(db, `SELECT d.sha256, e.block_index, e.project_name, e.total_score, e.page_start, e.page_end, e.line_start, e.line_end, e.confidence
+        FROM evaluations e JOIN documents d ON d.id = e.document_id ORDER BY d.sha256, e.block_index`),
+      queryDb(db, `SELECT d.sha256, e.block_index, i.seq, i.name, i.target, i.actual, i.weight, i.score, i.line, i.page
+        FROM indicators i JOIN evaluations e ON e.id = i.evaluation_id JOIN documents d ON d.id = e.document_id ORDER BY d.sha256, e.block_index, i.seq`),
+      queryDb(db, `SELECT d.sha256, e.block_index, f.code, f.message FROM flags f JOIN evaluations e ON e.id = f.evaluation_id
+        JOIN documents d ON d.id = e.document_id ORDER BY d.sha256, e.block_index, f.id`),
+    ];
+    const runs = [1, 2].map((c) => {
+      const db = join(tempDir(), 'z.sqlite');
+      const r = zipinSync('extract', dir, '--db', db, '--concurrency', String(c), '--json');
+      expect(r.code).toBe(1); // the malformed one
+      return { summary: JSON.parse(r.stdout) as { shared: number; evaluations: number }, rows: dump(db) };
+    });
+    expect(runs[0]!.summary.shared).toBe(0);
+    expect(runs[1]!.summary.shared).toBe(availableParallelism() >= 2 ? 1 : 0);
+    expect(runs[1]!.summary.evaluations).toBe(runs[0]!.summary.evaluations);
+    expect(runs[1]!.rows).toEqual(runs[0]!.rows);
+    expect(runs[0]!.rows[0]!.find((d) => d.pages === 31)).toMatchObject({ status: 'ok' });
+  }, 120_000);
+
+  it('a shared document is held to one time limit for all its parts', () => {
+    const dir = join(tempDir(), 'in');
+    mkdirSync(dir);
+    copyFileSync(join(FIXTURES, '004_7f468a29561a31e4.calc-narrow.pdf'), join(dir, 'big.pdf'));
+    const db = join(tempDir(), 'z.sqlite');
+    const r = zipinSync('extract', dir, '--db', db, '--concurrency', '2', '--timeout', '0.05');
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(`zipin: extract: ${join(dir, 'big.pdf')}: timed out after 0.05 s`);
+    expect(queryDb(db, 'SELECT status, sha256 IS NOT NULL AS hashed FROM documents')).toEqual([{ status: 'failed', hashed: 1 }]);
+  }, 60_000);
+});
