@@ -12,6 +12,7 @@ h1 { font-size: 1.4rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { border-bottom: 1px solid #e2e8f0; padding: 4px 6px; text-align: left; vertical-align: top; }
 #project-table > thead th { cursor: pointer; background: #edf2f7; position: sticky; top: 0; user-select: none; white-space: nowrap; }
+#project-table > thead th[data-type="num"] { text-align: right; }
 #project-table > thead th[aria-sort="ascending"]::after { content: " ▲"; } #project-table > thead th[aria-sort="descending"]::after { content: " ▼"; }
 tr.summary { cursor: pointer; } tr.summary:hover { background: #f7fafc; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
