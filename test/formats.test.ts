@@ -17,7 +17,7 @@ describe('corpus document 003 as published in other formats (make-format-fixture
   const text = evaluationsOf(DOCS.guihua);
   it.each([
     ['003_e7112b8e4e2d84a4.xlsx', 'xlsx'], ['003_e7112b8e4e2d84a4.xls', 'xls'], ['003_e7112b8e4e2d84a4.article.gbk.html', 'html'],
-    ['003_e7112b8e4e2d84a4.docx', 'docx'], ['003_e7112b8e4e2d84a4.doc', 'doc'],
+    ['003_e7112b8e4e2d84a4.docx', 'docx'], ['003_e7112b8e4e2d84a4.doc', 'doc'], ['003_e7112b8e4e2d84a4.mht.doc', 'html'],
   ])('%s', async (name, format) => {
     const result = await processDocument(fixture(name), name);
     expect(result.document).toMatchObject({ status: 'ok', format });
@@ -95,6 +95,25 @@ describe('web pages', () => {
     expect(doc.encoding).toBe('gb18030');
     expect(doc.rows.some((r) => r.cells.includes('深圳市规划和自然资源局'))).toBe(true);
     expect(doc.rows.flatMap((r) => r.cells).join('')).not.toMatch(/隐藏的统计代码|site = /);
+  });
+});
+
+describe('web archives (MHTML: Word\'s "single file web page", often named .doc)', () => {
+  it('reads the HTML part in its declared charset, says the name promised Word', async () => {
+    const result = await processDocument(fixture('003_e7112b8e4e2d84a4.mht.doc'), 'form.doc');
+    expect(sniff(fixture('003_e7112b8e4e2d84a4.mht.doc'))).toBe('mhtml');
+    expect(result.evaluations.every((e) => e.flags.some((f) => f.code === 'format_mismatch' && f.message === 'the file is named .doc but holds html: read as html'))).toBe(true);
+  });
+
+  it('undoes base64 too, and refuses an archive without an HTML part in one line', async () => {
+    const { mhtmlHtml } = await import('../src/extract/mhtml.js');
+    const page = Buffer.from('<html><body><table><tr><td>项目名称</td><td>测试</td></tr></table></body></html>', 'utf8');
+    const archive = (type: string, body: string) => Buffer.from(`MIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n\tboundary="b1"\r\n\r\n--b1\r\n`
+      + `Content-Type: ${type}\r\nContent-Transfer-Encoding: base64\r\n\r\n${body}\r\n--b1--\r\n`, 'latin1');
+    const read = mhtmlHtml(archive('text/html; charset="utf-8"', page.toString('base64').replace(/(.{76})/g, '$1\r\n')));
+    expect([read.html.toString('utf8'), read.charset]).toEqual([page.toString('utf8'), 'utf-8']);
+    const none = await processDocument(archive('image/png', 'iVBORw0KGgo='), 'x.mht');
+    expect(none.document.error).toBe('not a readable web archive (MHTML): it holds no HTML part');
   });
 });
 

@@ -15,7 +15,7 @@ export const EXTRACT: CommandSpec = {
   name: 'extract',
   args: '<file|dir|->...',
   summary: 'Read every supported file into the dataset: one document per file, one evaluation per 自评表 found.',
-  description: `Reads .txt/.tsv/.text, .pdf, .xlsx/.xls/.et, .html/.htm, .docx/.doc/.wps and .zip (each member a
+  description: `Reads .txt/.tsv/.text, .pdf, .xlsx/.xls/.et, .html/.htm/.mht, .docx/.doc/.wps and .zip (each member a
 document); folders are searched recursively, and "-" reads one file from standard input. Files are read by
 what their bytes are. A file whose bytes this zipin version already read is skipped as unchanged (--force
 reads it again); a second input with the same bytes as another is named as its duplicate and read once.

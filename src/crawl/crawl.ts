@@ -7,7 +7,7 @@ import { sha256 } from '../pipeline/process.js';
 import type { Store } from '../store/store.js';
 import type { CrawlOptions } from './config.js';
 import { decodeHtml } from '../extract/html.js';
-import { sniff } from '../extract/sniff.js';
+import { sniff, type FileKind } from '../extract/sniff.js';
 import { DEADLINE_REASON, FetchError, fetchWithRetry, HostGate, type Fetched, type HttpPolicy } from './http.js';
 import { extractLinks, linkKind, type LinkKind } from './links.js';
 import { ALLOW_ALL, parseRobots, type Robots } from './robots.js';
@@ -39,6 +39,9 @@ export interface CrawlSummary {
   evaluations: number;
 }
 
+/** What a Word attachment really is, by its bytes: Word 97, a web archive or page saved as .doc, else .docx. */
+const WORD_FILES: Partial<Record<FileKind, string>> = { doc: 'doc', mhtml: 'mht', html: 'html' };
+
 /**
  * The file name a download is kept under: its hash and a type zipin chose — nothing from the
  * server. The type is the bytes' where they are what the link promised, else the link's, so that
@@ -48,7 +51,7 @@ function storedName(hash: string, bytes: Buffer, kind: Exclude<LinkKind, 'unsupp
   const is = sniff(bytes);
   if (is === 'pdf') return `${hash}.pdf`;
   if (kind === 'spreadsheet') return `${hash}.${is === 'xls' ? 'xls' : 'xlsx'}`;
-  if (kind === 'word') return `${hash}.${is === 'doc' ? 'doc' : 'docx'}`;
+  if (kind === 'word') return `${hash}.${WORD_FILES[is] ?? 'docx'}`;
   const ext: Record<typeof kind, string> = { pdf: 'pdf', page: 'html', archive: 'zip', text: 'txt' };
   return `${hash}.${ext[kind]}`;
 }

@@ -5,7 +5,7 @@ export type LinkKind = 'pdf' | 'text' | 'spreadsheet' | 'word' | 'archive' | 'un
 
 const EXTENSIONS: Record<string, LinkKind> = {
   '.pdf': 'pdf', '.txt': 'text', '.tsv': 'text', '.xls': 'spreadsheet', '.xlsx': 'spreadsheet', '.et': 'spreadsheet',
-  '.docx': 'word', '.zip': 'archive', '.doc': 'word', '.wps': 'word', '.rar': 'unsupported',
+  '.docx': 'word', '.zip': 'archive', '.doc': 'word', '.wps': 'word', '.mht': 'word', '.mhtml': 'word', '.rar': 'unsupported',
   '.ofd': 'unsupported', '.7z': 'unsupported',
 };
 

@@ -5,6 +5,7 @@ import { DocumentError } from './errors.js';
 import { extractDoc } from './doc.js';
 import { extractDocx } from './docx.js';
 import { extractHtml } from './html.js';
+import { mhtmlHtml } from './mhtml.js';
 import { extractPdf, type PageTrace } from './pdf/pdf.js';
 import { sniff, type FileKind } from './sniff.js';
 import { extractSpreadsheet } from './spreadsheet.js';
@@ -16,7 +17,7 @@ import { extractText } from './text.js';
 export { DocumentError } from './errors.js';
 
 /** File endings zipin reads; a directory walk picks only these (a file named explicitly is always tried). */
-export const SUPPORTED_EXTENSIONS = ['.txt', '.tsv', '.text', '.pdf', '.xlsx', '.xls', '.et', '.html', '.htm', '.docx', '.doc', '.wps', '.zip'] as const;
+export const SUPPORTED_EXTENSIONS = ['.txt', '.tsv', '.text', '.pdf', '.xlsx', '.xls', '.et', '.html', '.htm', '.mht', '.mhtml', '.docx', '.doc', '.wps', '.zip'] as const;
 
 export function isSupportedFile(path: string): boolean {
   return (SUPPORTED_EXTENSIONS as readonly string[]).includes(extname(path).toLowerCase());
@@ -60,6 +61,10 @@ export async function extract(bytes: Uint8Array, path: string, sense: RowSense, 
   if (notYet) throw new DocumentError(`unsupported file type: ${notYet}`);
   if (kind === 'xlsx' || kind === 'xls') return extractSpreadsheet(bytes, kind);
   if (kind === 'html') return extractHtml(bytes);
+  if (kind === 'mhtml') {
+    const { html, charset } = mhtmlHtml(bytes);
+    return extractHtml(html, charset);
+  }
   if (kind === 'docx') return extractDocx(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   if (kind === 'doc') return extractDoc(bytes);
   const container = CONTAINERS[ext];

@@ -1,5 +1,5 @@
 /** What a file is, by its bytes — never by its name alone (attachments are often misnamed). */
-export type FileKind = 'pdf' | 'xlsx' | 'xls' | 'docx' | 'doc' | 'zip' | 'ole' | 'html' | 'text';
+export type FileKind = 'pdf' | 'xlsx' | 'xls' | 'docx' | 'doc' | 'zip' | 'ole' | 'mhtml' | 'html' | 'text';
 
 const has = (bytes: Uint8Array, text: string, encoding: BufferEncoding = 'latin1') => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(Buffer.from(text, encoding));
 
@@ -18,6 +18,8 @@ export function sniff(bytes: Uint8Array): FileKind {
     if (has(bytes, 'WordDocument', 'utf16le')) return 'doc';
     return 'ole';
   }
+  // A web archive (Word's or Excel's "single file web page", often published as .doc/.xls).
+  if (/^MIME-Version:\s*1\.0/im.test(head) && /multipart\/related/i.test(head)) return 'mhtml';
   const start = Buffer.from(bytes.subarray(0, 2048)).toString('utf8').replace(/^\uFEFF/, '').trimStart().toLowerCase();
   if (/^(<!doctype html|<html|<head|<body|<meta|<table|<!--)/.test(start) || /<(html|body|table)\b/.test(start.slice(0, 1024))) return 'html';
   return 'text';
