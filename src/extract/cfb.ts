@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { DocumentError } from './errors.js';
 
 /** An OLE compound file (Office 97: .doc, .xls, .wps), as SheetJS 0.20.3's reader gives it. */
-export interface CompoundFile { FullPaths: string[]; FileIndex: Array<{ name: string; content: Buffer | Uint8Array | null }> }
+export interface CompoundFile { FullPaths: string[]; FileIndex: Array<{ name: string; content: Uint8Array | number[] | null }> }
 
 interface CfbReader { read(data: Uint8Array, options: { type: 'buffer' }): CompoundFile }
 /** The compound-file reader inside SheetJS (the one that reads .xls). */
@@ -30,5 +30,7 @@ export function topLevelStreams(file: CompoundFile): string[] {
 export function topLevelStream(file: CompoundFile, name: string): Buffer | null {
   const index = file.FullPaths.findIndex((path) => path.split('/').length === 2 && path.endsWith(`/${name}`));
   const content = index < 0 ? null : file.FileIndex[index]?.content;
-  return content ? Buffer.from(content.buffer, content.byteOffset, content.byteLength) : null;
+  if (!content) return null;
+  // A damaged file's stream can come back as a plain array of bytes.
+  return content instanceof Uint8Array ? Buffer.from(content.buffer, content.byteOffset, content.byteLength) : Buffer.from(content);
 }

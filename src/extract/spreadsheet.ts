@@ -12,6 +12,21 @@ const load = (): SheetJs => (sheetJs ??= createRequire(import.meta.url)('@e965/x
 export const MAX_SHEET_CELLS = 2_000_000;
 
 /**
+ * `read` with the console muted: SheetJS prints a line for every record of a damaged .xls it does
+ * not know ("Missing Info for XLS Record 0xbafd" — hundreds of them), which would reach the user's
+ * terminal through the worker. What matters of a broken file is the one-line error it ends in.
+ */
+function quietly<T>(read: () => T): T {
+  const { log, warn, error } = console;
+  console.log = console.warn = console.error = () => undefined;
+  try {
+    return read();
+  } finally {
+    Object.assign(console, { log, warn, error });
+  }
+}
+
+/**
  * A workbook (.xlsx, .xls BIFF8, WPS .et) → the table model: every visible sheet, in order, its
  * merged ranges as spans, hidden rows and columns left out (they are not printed), each cell as
  * the sheet displays it — its formatted text (`1,454,200.00`, `97.80%`, `#REF!`), a formula by its
@@ -21,7 +36,7 @@ export function extractSpreadsheet(bytes: Uint8Array, format: 'xlsx' | 'xls'): E
   const X = load();
   let workbook;
   try {
-    workbook = X.read(bytes, { type: 'buffer', cellStyles: true, cellFormula: false, cellHTML: false, cellNF: false, WTF: false });
+    workbook = quietly(() => X.read(bytes, { type: 'buffer', cellStyles: true, cellFormula: false, cellHTML: false, cellNF: false, WTF: false }));
   } catch (error) {
     throw new DocumentError(`not a readable ${format === 'xlsx' ? 'Excel (.xlsx)' : 'Excel 97 (.xls)'} workbook: ${(error as Error).message.split('\n')[0]}`);
   }
