@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../src/version.js';
-import { buildCorpusDb, CLI, corpusFile, DOCS, FIXTURES, queryDb, tempDir, zipinSync } from './helpers.js';
+import { buildCorpusDb, CLI, corpusFile, DOCS, FIXTURES, queryDb, seededDamage, tempDir, zipinSync } from './helpers.js';
 
 const zipin = zipinSync;
 /** The CLI with `input` on its standard input. */
@@ -135,6 +135,15 @@ describe('inspect and totext read standard input and speak JSON', () => {
     const r = zipinWith(pdf, 'totext', '-');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('项目名称\t51092324T000010263357-2023年全县安可替代补助资金项目');
+  });
+
+  it('a file that holds its parser in a loop is stopped at --timeout (damage 557 of the .xls series sends SheetJS round)', () => {
+    const file = join(tempDir(), 'looping.xls');
+    writeFileSync(file, seededDamage(readFileSync(join(FIXTURES, '003_e7112b8e4e2d84a4.xls')), 557));
+    for (const command of ['totext', 'inspect']) {
+      const r = zipin(command, file, '--timeout', '1');
+      expect([r.code, r.stderr]).toEqual([1, `zipin: ${command}: ${file}: timed out after 1 s\n`]);
+    }
   });
 
   it('a failure goes to standard error, the JSON still says it', () => {

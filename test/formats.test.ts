@@ -8,7 +8,7 @@ import { sniff } from '../src/extract/sniff.js';
 import { extractSpreadsheet } from '../src/extract/spreadsheet.js';
 import { FORM_SENSE } from '../src/form/sense.js';
 import { processDocument } from '../src/pipeline/process.js';
-import { DOCS, evaluationsOf, fields, FIXTURES } from './helpers.js';
+import { DOCS, evaluationsOf, fields, FIXTURES, seededDamage } from './helpers.js';
 
 const X = createRequire(import.meta.url)('@e965/xlsx') as typeof import('@e965/xlsx');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name));
@@ -75,15 +75,7 @@ describe('workbooks', () => {
   it('a damaged .xls fails in one line, without SheetJS printing to the console', () => {
     // Damage 558 of a seeded series of random byte changes to LibreOffice's .xls (the series the
     // Word 97 test uses): unmuted, SheetJS prints a line about the bad record before it gives up.
-    const original = fixture('003_e7112b8e4e2d84a4.xls');
-    let seed = 12345;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-    let bytes = original;
-    for (let k = 0; k <= 558; k++) {
-      bytes = Buffer.from(original);
-      const flips = 1 + Math.floor(random() * 20);
-      for (let i = 0; i < flips; i++) bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
-    }
+    const bytes = seededDamage(fixture('003_e7112b8e4e2d84a4.xls'), 558);
     const printed: unknown[] = [];
     const { error, log, warn } = console;
     console.error = console.log = console.warn = (...args: unknown[]) => { printed.push(args); };
@@ -174,12 +166,9 @@ describe('Word documents', () => {
   it('damaged anywhere, a Word 97 file fails in one line or reads: never an internal error', async () => {
     const { DocumentError } = await import('../src/extract/errors.js');
     const original = fixture('region-sichuan.doc');
-    let seed = 12345; // among the first 300 damages: a stream the compound-file reader returns as a plain array
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    // Damage 114 of these: a stream the compound-file reader returns as a plain array.
     for (let k = 0; k < 300; k++) {
-      const bytes = Buffer.from(original);
-      const flips = 1 + Math.floor(random() * 20);
-      for (let i = 0; i < flips; i++) bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
+      const bytes = seededDamage(original, k);
       try {
         await extract(bytes, 'x.doc', FORM_SENSE);
       } catch (error) {

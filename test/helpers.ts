@@ -104,3 +104,19 @@ export function queryDb(db: string, sql: string): Array<Record<string, unknown>>
     d.close();
   }
 }
+
+/**
+ * Damage number `k` of a seeded series: 1–20 bytes of `original` set to random values. The same
+ * series every run, so a damage that once broke a reader is replayed by its number.
+ */
+export function seededDamage(original: Buffer, k: number): Buffer {
+  let seed = 12345;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  let bytes = original;
+  for (let n = 0; n <= k; n++) {
+    bytes = Buffer.from(original);
+    const flips = 1 + Math.floor(random() * 20);
+    for (let i = 0; i < flips; i++) bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
+  }
+  return bytes;
+}

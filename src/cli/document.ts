@@ -1,18 +1,25 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { DocumentError, extract } from '../extract/index.js';
-import { FORM_SENSE } from '../form/sense.js';
+import { DocumentError } from '../extract/index.js';
 import type { DocumentResult } from '../model/document.js';
 import { InputError, readRegularFile } from '../pipeline/input.js';
-import { processDocument, unreadableDocument, type SeenDocument } from '../pipeline/process.js';
+import { DEFAULT_LIMITS } from '../pipeline/pool.js';
+import { failedDocument, unreadableDocument, type SeenDocument } from '../pipeline/process.js';
 import { pageSvg, rowRoles } from '../report/page-svg.js';
-import { UsageError } from './args.js';
+import { MIN_MEMORY_MB, positiveInt, timeoutMs, UsageError } from './args.js';
+import { inDocumentThread } from './document-thread.js';
 import { formatInspection } from './inspect.js';
 import type { CommandSpec, Parsed } from './spec.js';
 import { readStdin, STDIN, stdinName } from './stdin.js';
 import { terminalSafe } from './terminal.js';
 
 /** Commands on one document, without the dataset: what zipin sees in it. */
+
+/** The bounds a document is read under (as extract's, for a file read in a thread of this process). */
+const LIMIT_OPTIONS = [
+  { name: 'timeout', value: 'SECONDS', default: String(DEFAULT_LIMITS.timeoutMs / 1000), help: 'time the document may take' },
+  { name: 'max-memory', value: 'MB', default: String(DEFAULT_LIMITS.memoryMb), help: "the reading thread's heap (at least 128)" },
+];
 
 export const INSPECT: CommandSpec = {
   name: 'inspect',
@@ -23,6 +30,7 @@ document was read, 1 when it failed (the reason on standard error), 2 on usage e
   options: [
     { name: 'draw', value: 'DIR', help: 'write one SVG per PDF page to DIR: ruling lines, cells (merged ones dashed), text runs, blocks, rows coloured by role' },
     { name: 'json', help: 'print the document and its evaluations as one JSON object' },
+    ...LIMIT_OPTIONS,
   ],
 };
 
@@ -33,7 +41,7 @@ export const TOTEXT: CommandSpec = {
   description: `Every format: a PDF's rebuilt tables (a blank line between pages), a workbook's visible sheets, a
 Word document's or web page's tables and the lines around them. "-" reads standard input. Exit 1 when the
 file cannot be read (the reason on standard error).`,
-  options: [],
+  options: LIMIT_OPTIONS,
 };
 
 /** One document's bytes and the name to show for it. */
@@ -50,18 +58,29 @@ async function documentBytes(positionals: readonly string[]): Promise<{ bytes: B
 /** A file-level failure in the one shape every command uses. */
 const failure = (command: string, file: string, reason: string) => process.stderr.write(`zipin: ${command}: ${terminalSafe(file)}: ${terminalSafe(reason)}\n`);
 
+/** --timeout and --max-memory of a one-document command. */
+function limitsOf(values: Parsed['values']): { timeoutMs: number; memoryMb: number } {
+  return {
+    timeoutMs: timeoutMs(values.timeout as string | undefined, DEFAULT_LIMITS.timeoutMs / 1000),
+    memoryMb: positiveInt(values['max-memory'] as string | undefined, 'max-memory', DEFAULT_LIMITS.memoryMb, MIN_MEMORY_MB),
+  };
+}
+
 export async function inspectCommand({ values, positionals }: Parsed): Promise<number> {
-  const seen: SeenDocument = { pages: [], rows: [] };
   const draw = values.draw as string | undefined;
+  const limits = limitsOf(values);
   let result: DocumentResult;
+  let seen: SeenDocument = { pages: [], rows: [] };
   let shown = positionals[0] ?? '';
   try {
     const input = await documentBytes(positionals);
     shown = input.shown;
-    result = await processDocument(input.bytes, input.path, undefined, draw === undefined ? undefined : seen);
+    ({ result, seen } = await inDocumentThread<{ result: DocumentResult; seen: SeenDocument }>(
+      { kind: 'inspect', bytes: input.bytes, path: input.path, draw: draw !== undefined }, limits.timeoutMs, limits.memoryMb));
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    result = unreadableDocument(shown, error);
+    // Past its time or memory the thread is stopped: the document failed, saying which.
+    result = error instanceof DocumentError ? failedDocument(shown, null, error.message) : unreadableDocument(shown, error);
   }
   result = { ...result, document: { ...result.document, source: shown } };
   if (result.document.status === 'failed') failure('inspect', shown, result.document.error ?? 'failed');
@@ -86,14 +105,17 @@ function drawPages(dir: string, name: string, seen: SeenDocument, evaluations: D
   });
 }
 
-export async function totextCommand({ positionals }: Parsed): Promise<number> {
+export async function totextCommand({ values, positionals }: Parsed): Promise<number> {
+  const limits = limitsOf(values);
   let shown = positionals[0] ?? '';
   try {
     const input = await documentBytes(positionals);
     shown = input.shown;
-    const doc = await extract(input.bytes, input.path, FORM_SENSE);
+    const out = await inDocumentThread<{ rows: Array<{ page: number | null; cells: string[] }> } | { error: string }>(
+      { kind: 'totext', bytes: input.bytes, path: input.path }, limits.timeoutMs, limits.memoryMb);
+    if ('error' in out) throw new DocumentError(out.error);
     let page: number | null = null;
-    for (const row of doc.rows) {
+    for (const row of out.rows) {
       if (page !== null && row.page !== page) process.stdout.write('\n'); // a blank line between pages
       page = row.page;
       process.stdout.write(`${row.cells.join('\t')}\n`);
