@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { extractText } from '../src/extract/text.js';
 import { EvaluationSchema, ValidatedEvaluationSchema } from '../src/model/evaluation.js';
 import { ParsedBlockSchema } from '../src/model/parsed.js';
