@@ -74,7 +74,7 @@ describe('Store', () => {
 });
 
 /** What version 4 added besides the wider documents.format: the runs column and the judgement views. */
-const V4_ADDITIONS = 'ALTER TABLE runs DROP COLUMN documents_unchanged; DROP VIEW shortfalls; DROP VIEW judgements;';
+const V4_ADDITIONS = 'ALTER TABLE runs DROP COLUMN documents_unchanged; DROP VIEW evaluation_judgements; DROP VIEW shortfalls; DROP VIEW judgements;';
 
 describe('schema versions', () => {
   it('migrates a version-1 database in place, keeping its rows', async () => {

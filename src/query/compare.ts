@@ -76,10 +76,9 @@ export function compare(db: Database.Database, options: { by: GroupBy; year?: nu
   const { group, fallback } = GROUP_SQL[options.by];
   const evaluations = readRows('evaluations', EvaluationRowSchema, db.prepare(`SELECT e.id, ${group} AS grp, ${fallback} AS fallback,
       e.total_score, e.confidence, f.full_year_yuan, f.executed_yuan,
-      EXISTS (SELECT 1 FROM flags w WHERE w.evaluation_id = e.id AND w.code = 'budget_withdrawn') AS withdrawn,
-      (SELECT count(*) FROM shortfalls s WHERE s.evaluation_id = e.id) AS shortfalls,
-      (SELECT count(*) FROM shortfalls s WHERE s.evaluation_id = e.id AND s.full_marks = 1) AS shortfall_full_marks
-    FROM evaluations e LEFT JOIN funding f ON f.evaluation_id = e.id AND f.line = 'total' ${where}`).all(params));
+      v.withdrawn, v.shortfalls, v.shortfall_full_marks
+    FROM evaluations e JOIN evaluation_judgements v ON v.evaluation_id = e.id
+    LEFT JOIN funding f ON f.evaluation_id = e.id AND f.line = 'total' ${where}`).all(params));
   const years = (db.prepare('SELECT DISTINCT year FROM evaluations WHERE year IS NOT NULL ORDER BY year').all() as Array<{ year: number }>).map((r) => r.year);
 
   const groups = new Map<string, EvaluationRow[]>();

@@ -120,11 +120,8 @@ export function buildReport(db: Database.Database, generatedAt = new Date()): st
   const projects = readRows('evaluations', ProjectRowSchema, db.prepare(`SELECT e.id, e.project_name, e.title, coalesce(e.supervising_dept, e.budget_unit, '(unknown)') AS dept,
       e.implementing_unit, e.year, e.total_weight, e.total_score, e.total_score_raw, e.confidence, d.source, e.line_start, e.line_end,
       e.page_start, e.page_end, e.goal_expected, e.goal_actual, f.full_year_yuan, f.executed_yuan, f.rate,
-      EXISTS (SELECT 1 FROM flags w WHERE w.evaluation_id = e.id AND w.code = 'budget_withdrawn') AS withdrawn,
-      (SELECT count(*) FROM judgements j WHERE j.evaluation_id = e.id AND j.judgement <> 'undetermined') AS judged,
-      (SELECT count(*) FROM shortfalls s WHERE s.evaluation_id = e.id) AS shortfalls,
-      (SELECT count(*) FROM shortfalls s WHERE s.evaluation_id = e.id AND s.full_marks = 1) AS shortfall_full_marks
-    FROM evaluations e JOIN documents d ON d.id = e.document_id
+      v.withdrawn, v.judged, v.shortfalls, v.shortfall_full_marks
+    FROM evaluations e JOIN documents d ON d.id = e.document_id JOIN evaluation_judgements v ON v.evaluation_id = e.id
     LEFT JOIN funding f ON f.evaluation_id = e.id AND f.line = 'total'
     ORDER BY dept, e.project_name`).all());
   const order = FundingLineCodeSchema.options.map((line, i) => `WHEN '${line}' THEN ${i}`).join(' ');

@@ -97,9 +97,11 @@ const funding = (name: string) => `CREATE TABLE ${name} (
  * the point 98, an actual `<2小时` is (−∞, 2) again. Met when the actual's interval lies inside the
  * target's, short when the two do not meet at all, undetermined when they only overlap. `=` on a
  * target is a floor (a count or rate to reach). Only same-unit pairs with comparators are judged
- * (no ≈/左右 targets, no qualitative ones). compare, the report and queries all read this view.
+ * (no ≈/左右 targets, no qualitative ones). compare, the report and queries all read this view;
+ * evaluation_judgements sums it per evaluation, with whether its budget was withdrawn.
  */
 const VIEWS = `
+DROP VIEW IF EXISTS evaluation_judgements;
 DROP VIEW IF EXISTS shortfalls;
 DROP VIEW IF EXISTS judgements;
 CREATE VIEW judgements AS
@@ -129,7 +131,15 @@ SELECT evaluation_id, seq, name, target, actual, weight, score, judgement,
   END AS why,
   CASE WHEN weight > 0 AND score >= weight THEN 1 ELSE 0 END AS full_marks
 FROM judged;
-CREATE VIEW shortfalls AS SELECT * FROM judgements WHERE judgement = 'short';`;
+CREATE VIEW shortfalls AS SELECT * FROM judgements WHERE judgement = 'short';
+CREATE VIEW evaluation_judgements AS
+SELECT e.id AS evaluation_id,
+  EXISTS (SELECT 1 FROM flags w WHERE w.evaluation_id = e.id AND w.code = 'budget_withdrawn') AS withdrawn,
+  count(CASE WHEN j.judgement <> 'undetermined' THEN 1 END) AS judged,
+  count(CASE WHEN j.judgement = 'short' THEN 1 END) AS shortfalls,
+  count(CASE WHEN j.judgement = 'short' AND j.full_marks = 1 THEN 1 END) AS shortfall_full_marks
+FROM evaluations e LEFT JOIN judgements j ON j.evaluation_id = e.id
+GROUP BY e.id;`;
 
 /**
  * Steps from one schema version to the next, for databases written by older zipin. They run with
