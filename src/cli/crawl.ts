@@ -8,7 +8,7 @@ import { oneOf, positiveInt, regex, timeoutMs, UsageError, workerCount } from '.
 import { DB_OPTION, OUTPUT_OPTIONS } from './options.js';
 import { ProgressBar } from './progress.js';
 import type { CommandSpec, Parsed } from './spec.js';
-import { terminalSafe } from './terminal.js';
+import { fileLine } from './terminal.js';
 
 export const CRAWL: CommandSpec = {
   name: 'crawl',
@@ -109,8 +109,8 @@ export async function crawlCommand({ values: raw, positionals, args }: Parsed): 
       if (e.event === 'new' || e.event === 'changed' || e.event === 'unchanged' || e.event === 'failed') seen[e.event]++;
       if (logFormat === 'json') process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...e })}\n`);
       else if (e.event === 'failed' || e.event === 'disallowed') {
-        progress.log(`zipin: crawl: ${terminalSafe(e.url)}: ${e.still ? 'still failing: ' : e.event === 'disallowed' ? 'disallowed: ' : ''}${terminalSafe(String(e.reason))}`);
-      } else if (flags.verbose === true && e.event !== 'retry') progress.log(`zipin: crawl: ${terminalSafe(e.url)}: ${e.event}`);
+        progress.log(fileLine('crawl', e.url, `${e.still ? 'still failing: ' : e.event === 'disallowed' ? 'disallowed: ' : ''}${String(e.reason)}`));
+      } else if (flags.verbose === true && e.event !== 'retry') progress.log(fileLine('crawl', e.url, e.event));
       if (flags.quiet !== true && logFormat === 'text') {
         progress.status(`pages ${seen.pages} · attachments new ${seen.new}, changed ${seen.changed}, unchanged ${seen.unchanged}, failed ${seen.failed}`);
       }

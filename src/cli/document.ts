@@ -11,7 +11,7 @@ import { inDocumentThread } from './document-thread.js';
 import { formatInspection } from './inspect.js';
 import type { CommandSpec, Parsed } from './spec.js';
 import { readStdin, STDIN, stdinName } from './stdin.js';
-import { terminalSafe } from './terminal.js';
+import { fileLine } from './terminal.js';
 
 /** Commands on one document, without the dataset: what zipin sees in it. */
 
@@ -56,7 +56,7 @@ async function documentBytes(positionals: readonly string[]): Promise<{ bytes: B
 }
 
 /** A file-level failure in the one shape every command uses. */
-const failure = (command: string, file: string, reason: string) => process.stderr.write(`zipin: ${command}: ${terminalSafe(file)}: ${terminalSafe(reason)}\n`);
+const failure = (command: string, file: string, reason: string) => process.stderr.write(`${fileLine(command, file, reason)}\n`);
 
 /** --timeout and --max-memory of a one-document command. */
 function limitsOf(values: Parsed['values']): { timeoutMs: number; memoryMb: number } {

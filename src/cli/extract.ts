@@ -7,6 +7,7 @@ import { runExtract, type ExtractSummary } from '../pipeline/run.js';
 import { BUSY_TIMEOUT_MS } from '../store/store.js';
 import { MIN_MEMORY_MB, positiveInt, timeoutMs, UsageError, workerCount } from './args.js';
 import { ProgressBar } from './progress.js';
+import { fileLine } from './terminal.js';
 import { DB_OPTION, OUTPUT_OPTIONS, WORKER_OPTIONS } from './options.js';
 import type { CommandSpec, Parsed } from './spec.js';
 import { readStdin, STDIN, stdinName } from './stdin.js';
@@ -76,7 +77,7 @@ export async function extractCommand({ values, positionals, args }: Parsed): Pro
       onDocument: (result, done, total) => {
         blocks += result.evaluations.length;
         const d = result.document;
-        if (d.status === 'failed') progress.log(`zipin: extract: ${d.source}: ${d.error}`);
+        if (d.status === 'failed') progress.log(fileLine('extract', d.source, d.error ?? 'failed'));
         if (!quiet) progress.update(done, total, `documents, ${blocks} blocks`);
       },
     });

@@ -10,3 +10,8 @@ export function terminalSafe(text: string): string {
     return code === 0x7f ? '\u2421' : '\ufffd';
   });
 }
+
+/** A line about one file (its failure, mostly) in the one shape every command prints, `zipin: <command>: <file>: <reason>`, made safe to show. */
+export function fileLine(command: string, file: string, reason: string): string {
+  return `zipin: ${command}: ${terminalSafe(file)}: ${terminalSafe(reason)}`;
+}
