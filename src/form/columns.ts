@@ -107,6 +107,11 @@ function classifyFunding(cell: string): FundingColumn | null {
   return null;
 }
 
+/** What each funding column is called in messages (the Shenzhen form's words). */
+export const FUNDING_COLUMN_NAMES: Record<FundingColumn, string> = {
+  initial: '年初预算数', fullYear: '全年预算数', executed: '全年执行数', weight: '分值', rate: '执行率', score: '得分', deviation: '偏差原因',
+};
+
 /** The columns that make a header row the funding table's (amounts and rates, not points). */
 const FUNDING_AMOUNT_COLUMNS: ReadonlySet<FundingColumn> = new Set(['initial', 'fullYear', 'executed', 'rate']);
 

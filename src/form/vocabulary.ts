@@ -90,6 +90,12 @@ export const HEADER_FIELDS: ReadonlyArray<readonly [RegExp, HeaderField]> = [
   [/^(绩效)?自评年度$/, 'year'],
 ];
 
+/** What each header field is called in messages (the Shenzhen form's words). */
+export const HEADER_FIELD_NAMES: Record<HeaderField, string> = {
+  projectName: '项目名称', projectCode: '项目编码', projectAmount: '项目金额', supervisingDept: '主管部门',
+  implementingUnit: '实施单位', budgetUnit: '一级预算单位', year: '自评年度',
+};
+
 /** A project code printed inside the name: `51092324T000010263357-2023年全县安可替代补助资金项目`. */
 export const CODE_IN_NAME = /^([0-9A-Z]{12,40})\s*[-—_－:：\s]\s*(\S.*)$/;
 

@@ -32,6 +32,9 @@ export const FlagCodeSchema = z.enum([
   'budget_withdrawn',
   // the text itself
   'text_garbled',
+  // read by OCR from a scan: every value as the recogniser read it; some it was unsure of
+  'ocr',
+  'ocr_uncertain',
 ]);
 export type FlagCode = z.infer<typeof FlagCodeSchema>;
 

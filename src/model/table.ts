@@ -43,16 +43,24 @@ export const RowSchema = z.object({
   spans: z.array(CellSpanSchema).nullable(),
   /** Which table of the document the spans' grid belongs to (rows of one table share a grid); null for inferred rows. */
   table: z.number().int().nonnegative().nullable(),
+  /**
+   * Rows read by OCR only: per cell, the recogniser's lowest character confidence (0–1; null for
+   * a cell with nothing read). Absent where the text came from the file itself.
+   */
+  confidence: z.array(z.number().min(0).max(1).nullable()).optional(),
 });
 export type Row = z.infer<typeof RowSchema>;
 
-/** What a document was read as (by its bytes): text report, PDF, Excel 2007+ (.xlsx), Excel 97 (.xls, WPS .et), web page, Word (.docx), Word 97 (.doc, WPS .wps). */
-export const DocumentFormatSchema = z.enum(['text', 'pdf', 'xlsx', 'xls', 'html', 'docx', 'doc']);
+/** Below this OCR confidence a cell's reading is uncertain: the record says so (flag ocr_uncertain). */
+export const UNCERTAIN_OCR_CONFIDENCE = 0.8;
+
+/** What a document was read as (by its bytes): text report, PDF, Excel 2007+ (.xlsx), Excel 97 (.xls, WPS .et), web page, Word (.docx), Word 97 (.doc, WPS .wps), a scanned image (.png, .jpg, .tif). */
+export const DocumentFormatSchema = z.enum(['text', 'pdf', 'xlsx', 'xls', 'html', 'docx', 'doc', 'image']);
 export type DocumentFormat = z.infer<typeof DocumentFormatSchema>;
 
 export const ExtractedDocumentSchema = z.object({
   format: DocumentFormatSchema,
-  /** Page count for PDFs, sheet count for workbooks; null for text and web pages. */
+  /** Page count for PDFs and images (a TIFF's pages), sheet count for workbooks; null for text and web pages. */
   pages: z.number().int().nonnegative().nullable(),
   /** The text encoding that was detected (text files only). */
   encoding: z.string().nullable(),

@@ -4,6 +4,7 @@ import type { Block, Row } from '../model/table.js';
 import { isClosingRow, isTotalRow } from '../segment/headings.js';
 import { parseFunding } from './funding.js';
 import { garbledSample } from './garbled.js';
+import { ocrFlags } from './ocr.js';
 import { parseGoals } from './goals.js';
 import { parseHeader } from './header.js';
 import { hasWeightColumn, isIndicatorHeaderRow, parseIndicators } from './indicators.js';
@@ -63,7 +64,7 @@ export function parseBlock(block: Block): ParsedBlock {
   const hasWeights = indicatorHeader < 0 || hasWeightColumn(rows[indicatorHeader]!);
   const total = parseTotal(rows.find((r, i) => isTotalRow(r) || (indicatorHeader >= 0 && i > indicatorHeader && isClosingRow(r))), hasWeights);
   const header = parseHeader(top);
-  return stripAll({
+  const parsed = stripAll({
     blockIndex: block.index,
     title: block.title,
     lineStart: first.line,
@@ -81,6 +82,7 @@ export function parseBlock(block: Block): ParsedBlock {
     totalScore: total.score,
     flags: [...header.flags, ...funding.flags, ...indicators.flags, ...garbledFlags(rows)],
   });
+  return { ...parsed, flags: [...parsed.flags, ...ocrFlags(parsed, rows)] };
 }
 
 /** Texts whose characters are not what the page shows: labels may go unrecognised, names misread. */

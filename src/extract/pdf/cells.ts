@@ -47,6 +47,19 @@ export function cellText(runs: readonly TextRun[]): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
+/** The lowest OCR confidence among a cell's runs; null when none was read by OCR (or the cell is empty). */
+export function lowestConfidence(runs: readonly TextRun[]): number | null {
+  let lowest: number | null = null;
+  for (const run of runs) if (run.confidence !== undefined) lowest = Math.min(lowest ?? 1, run.confidence);
+  return lowest;
+}
+
+/** Per cell, its lowest OCR confidence — or nothing at all for a row no run of which was read by OCR. */
+export function confidences(cells: ReadonlyArray<readonly TextRun[]>): { confidence?: Array<number | null> } {
+  const values = cells.map(lowestConfidence);
+  return values.some((v) => v !== null) ? { confidence: values } : {};
+}
+
 /** Rough advance of a character in ems: CJK and full-width characters are square, others about half. */
 const advance = (ch: string) => (CJK.test(ch) ? 1 : 0.55);
 
@@ -114,6 +127,8 @@ export interface LaidOutRow {
   spans: Array<'own' | 'below' | 'continued'>;
   /** Per cell of a ruled table: its place in the grid, its span and box — the table's own cells. */
   grid?: CellSpan[];
+  /** Per cell, for text read by OCR: the recogniser's lowest character confidence (null: nothing read there). */
+  confidence?: Array<number | null>;
   /** The page's table the grid belongs to (its index on the page). */
   table?: number;
   /**
@@ -144,7 +159,7 @@ export function piecesOf(line: readonly TextRun[], ems: number): TextRun[][] {
 export function freeRows(runs: readonly TextRun[]): LaidOutRow[] {
   return lines(runs).map((line) => {
     const cells = piecesOf(line, S.freeCellGapEms);
-    return { top: Math.min(...line.map((r) => r.y0)), cells: cells.map(cellText), ruled: false, spans: cells.map(() => 'own' as const) };
+    return { top: Math.min(...line.map((r) => r.y0)), cells: cells.map(cellText), ruled: false, spans: cells.map(() => 'own' as const), ...confidences(cells) };
   });
 }
 

@@ -35,4 +35,6 @@ export interface TextRun extends Box {
   centres?: number[];
   /** For a run its clip hides: the clip it was drawn under (where its cell shows on this page). */
   clip?: Box | null;
+  /** Read by OCR: the recogniser's lowest confidence among its characters (0–1). */
+  confidence?: number;
 }

@@ -162,10 +162,20 @@ function fillRule(xy: readonly number[]): Rule | null {
   return null;
 }
 
+/** An image the page paints: pdf.js's id for its decoded pixels (or the inline image itself), and where it lands. */
+export interface PaintedImage {
+  image: string | object;
+  /** Image space (the unit square, first pixel row at v = 1) → device space. */
+  matrix: Matrix;
+  box: Box;
+}
+
 export interface PageGraphics {
   rules: Rule[];
   /** The page paints images (a scanned page has images and no text). */
   hasImages: boolean;
+  /** The images painted from XObjects and inline (masks are no pictures), each with its box in device space. */
+  images: PaintedImage[];
   /** The page's text, run by run, each with the clip it was drawn under. */
   shown: ShownText[];
 }
@@ -190,6 +200,7 @@ export function readGraphics(fnArray: ArrayLike<number>, argsArray: ArrayLike<un
   const rules: Rule[] = [];
   const text = new TextReader(viewport[0] * viewport[3] - viewport[1] * viewport[2] < 0 ? -1 : 1, view.width, view.height);
   let hasImages = false;
+  const images: PaintedImage[] = [];
   let pendingClip = false;
   let state: State = { ctm: viewport, fillWhite: false, strokeWhite: false, clip: null, text: INITIAL_TEXT_PARAMS };
   const setFont = (name: unknown, size: unknown) => {
@@ -236,9 +247,13 @@ export function readGraphics(fnArray: ArrayLike<number>, argsArray: ArrayLike<un
       case OPS.setStrokeRGBColor:
         state.strokeWhite = isWhite(args?.[0]);
         break;
-      case OPS.paintImageXObject: case OPS.paintInlineImageXObject: case OPS.paintImageMaskXObject:
+      case OPS.paintImageXObject: case OPS.paintInlineImageXObject: case OPS.paintImageMaskXObject: {
         hasImages = true;
+        const image = args?.[0];
+        // An image fills the unit square of its CTM.
+        if (fn !== OPS.paintImageMaskXObject && (typeof image === 'string' || (typeof image === 'object' && image !== null))) images.push({ image, matrix: state.ctm, box: transformBox(state.ctm, 0, 0, 1, 1) });
         break;
+      }
       case OPS.clip: case OPS.eoClip:
         pendingClip = true; // the clip path is the next path
         break;
@@ -308,5 +323,5 @@ export function readGraphics(fnArray: ArrayLike<number>, argsArray: ArrayLike<un
     }
   }
   text.close();
-  return { rules, hasImages, shown: text.shown };
+  return { rules, hasImages, images, shown: text.shown };
 }

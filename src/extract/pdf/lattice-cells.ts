@@ -1,6 +1,6 @@
 import type { CellSpan } from '../../model/table.js';
 import type { TextRun } from './geometry.js';
-import { cellText, indexIn, inside, LABEL_LIKE, PAGE_NUMBER, range, splitRun, type LaidOutRow } from './cells.js';
+import { cellText, confidences, indexIn, inside, LABEL_LIKE, PAGE_NUMBER, range, splitRun, type LaidOutRow } from './cells.js';
 import { findTables, type Table } from './lattice.js';
 import type { TableStrategy } from './strategy.js';
 
@@ -39,6 +39,7 @@ function tableRows(table: Table, runs: readonly TextRun[], index: number): LaidO
   const home = new Map<number, { cells: string[]; index: number }>(); // where the text of each cell of the last row is
   for (let r = 0; r <= last; r++) {
     const cells: string[] = [];
+    const read: TextRun[][] = [];
     const spans: LaidOutRow['spans'] = [];
     const grid: CellSpan[] = [];
     const openAbove: boolean[] = [];
@@ -51,6 +52,7 @@ function tableRows(table: Table, runs: readonly TextRun[], index: number): LaidO
       const region = table.regions[g]!;
       if (region.r0 === r && region.r1 === last) home.set(g, { cells, index: cells.length });
       cells.push(region.r0 === r ? content[g]! : '');
+      read.push(region.r0 === r ? texts[g]! : []);
       spans.push(region.r0 !== r ? 'continued' : region.r1 > r ? 'below' : 'own');
       grid.push({
         col: region.c0, cols: region.c1 - region.c0 + 1, rows: region.r1 - region.r0 + 1, continued: region.r0 !== r,
@@ -66,7 +68,7 @@ function tableRows(table: Table, runs: readonly TextRun[], index: number): LaidO
     }
     if (!cells.some((c) => c !== '')) continue;
     rows.push({
-      top: table.ys[r]!, cells, ruled: true, spans, grid, table: index,
+      top: table.ys[r]!, cells, ruled: true, spans, grid, table: index, ...confidences(read),
       ...(r === 0 ? { openAbove } : {}),
       ...(r === last ? { bottom } : {}),
     });

@@ -3,7 +3,9 @@ import type { RowSense } from '../sense.js';
 import { DocumentError } from '../errors.js';
 import type { LaidOutRow } from './cells.js';
 import type { Matrix, Rule, TextRun } from './geometry.js';
-import { readGraphics, type Ops, type PageView } from './graphics.js';
+import { readGraphics, type Ops, type PageView, type PaintedImage } from './graphics.js';
+import { readScannedPage } from '../ocr/page.js';
+import { pdfImageGray } from '../ocr/pdf-image.js';
 import { layoutPage } from './layout.js';
 import { TableStitcher } from './page-break.js';
 import { DOCUMENT_OPTIONS, loadPdfJs } from './pdfjs.js';
@@ -61,12 +63,23 @@ export interface PageTrace {
   runs: readonly TextRun[];
 }
 
-/** One page as the layout left it: its rows, and whether it held text and images. */
+/** One page as the layout left it: its rows, whether it held text and images, and whether its text was read by OCR. */
 export interface LaidPage {
   page: number;
   rows: LaidOutRow[];
   text: boolean;
   images: boolean;
+  ocr: boolean;
+}
+
+/** An image covering at least this share of a page without text is the page, scanned. */
+const SCAN_COVERAGE = 0.5;
+
+/** The image that is the page of a page without text (the largest, if it covers most of the page). */
+function pageScan(images: readonly PaintedImage[], view: PageView): PaintedImage | null {
+  const area = (i: PaintedImage) => Math.max(0, Math.min(i.box.x1, view.width) - Math.max(i.box.x0, 0)) * Math.max(0, Math.min(i.box.y1, view.height) - Math.max(i.box.y0, 0));
+  const largest = images.reduce<PaintedImage | null>((best, i) => (best === null || area(i) > area(best) ? i : best), null);
+  return largest !== null && area(largest) >= SCAN_COVERAGE * view.width * view.height ? largest : null;
 }
 
 /** Some pages of a PDF, read: `pages` in order, of the document's `pageCount`. */
@@ -119,9 +132,17 @@ export async function readPdfPages(bytes: Uint8Array, sense: RowSense, range?: P
       let ops: OperatorList | null = await fromPdfJs(page.getOperatorList(), p);
       const graphics = readGraphics(ops.fnArray, ops.argsArray, view, OPS as unknown as Ops, fonts);
       ops = null; // pdf.js's page data is large: let it go now, not when the next page is in
-      const { runs, clipped } = readText(graphics.shown);
-      pages.push({ page: p, rows: layoutPage(graphics.rules, runs, clipped, view.width, view.height, sense), text: runs.length > 0, images: graphics.hasImages });
-      trace?.push({ page: p, width: view.width, height: view.height, rules: graphics.rules, runs });
+      let { runs, clipped } = readText(graphics.shown);
+      let { rules } = graphics;
+      // A page with no text but a picture of itself: a scan, read by OCR.
+      const scan = runs.length === 0 ? pageScan(graphics.images, view) : null;
+      const pixels = scan === null ? null : pdfImageGray(scan, page.objs, page.commonObjs);
+      if (scan !== null && pixels !== null) {
+        ({ rules, runs } = await readScannedPage(pixels, scan.box));
+        clipped = [];
+      }
+      pages.push({ page: p, rows: layoutPage(rules, runs, clipped, view.width, view.height, sense), text: runs.length > 0, images: graphics.hasImages, ocr: pixels !== null });
+      trace?.push({ page: p, width: view.width, height: view.height, rules, runs });
       page.cleanup();
     }
     return { pageCount: doc.numPages, pages };
@@ -137,7 +158,8 @@ export async function readPdfPages(bytes: Uint8Array, sense: RowSense, range?: P
  */
 export function assemblePdf({ pageCount, pages }: PdfPages, sense: RowSense): ExtractedDocument {
   if (!pages.some((p) => p.text)) {
-    throw new DocumentError(pages.some((p) => p.images) ? 'no text layer (scanned document)' : 'no text in PDF');
+    if (pages.some((p) => p.ocr)) throw new DocumentError('scanned document: OCR found no text on its pages');
+    throw new DocumentError(pages.some((p) => p.images) ? 'no text layer, and no page-sized scan to read' : 'no text in PDF');
   }
   const rows: Row[] = [];
   const stitcher = new TableStitcher(sense);
@@ -149,7 +171,10 @@ export function assemblePdf({ pageCount, pages }: PdfPages, sense: RowSense): Ex
       const exact = row.grid !== undefined && row.table !== undefined;
       // Tables are numbered through the document: each page's tables have grids of their own.
       const table = exact ? tableIds.get(`${p}:${row.table}`) ?? tableIds.set(`${p}:${row.table}`, tableIds.size).size - 1 : null;
-      rows.push({ line: rows.length + 1, page: p, cells: row.cells, positions: exact ? 'exact' : 'inferred', spans: row.grid ?? null, table });
+      rows.push({
+        line: rows.length + 1, page: p, cells: row.cells, positions: exact ? 'exact' : 'inferred', spans: row.grid ?? null, table,
+        ...(row.confidence ? { confidence: row.confidence } : {}),
+      });
     }
   }
   return { format: 'pdf', pages: pageCount, encoding: null, rows };

@@ -1,5 +1,5 @@
 import type { RowSense } from '../sense.js';
-import { splitRun, type LaidOutRow } from './cells.js';
+import { confidences, splitRun, type LaidOutRow } from './cells.js';
 import type { TextRun } from './geometry.js';
 import { TABLE_SETTINGS as S } from './settings.js';
 import type { TableStrategy } from './strategy.js';
@@ -164,7 +164,7 @@ export function streamTables(runs: readonly TextRun[], sense: RowSense): { rows:
       const cells = columns.map(() => [] as TextRun[]);
       const pieces = joinTouching(own).flatMap((r) => splitLabelFromNumber(r, boundaries));
       for (const r of pieces.sort((a, b) => mid(a) - mid(b) || a.x0 - b.x0)) cells[columnIndex(columns, centre(r))]!.push(r);
-      table.push({ top: anchor.y, cells: cells.map((c) => c.map((r) => r.text.trim()).join('')), ruled: true, spans: cells.map(() => 'own') });
+      table.push({ top: anchor.y, cells: cells.map((c) => c.map((r) => r.text.trim()).join('')), ruled: true, spans: cells.map(() => 'own'), ...confidences(cells) });
     }
     raiseCentredLabels(table, sense);
     rows.push(...table);

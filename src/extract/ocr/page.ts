@@ -1,0 +1,138 @@
+import type { Box, Rule, TextRun } from '../pdf/geometry.js';
+import { findTables } from '../pdf/lattice.js';
+import { skewAngle } from './deskew.js';
+import { crop, inkMask, otsuThreshold, rotate, type Gray, type PixelBox } from './raster.js';
+import { recognise } from './recognizer.js';
+import { findRules } from './ruling.js';
+import { OCR_SETTINGS as S } from './settings.js';
+import { removeSpeckle } from './specks.js';
+import { textLines, type LinePixels } from './text-lines.js';
+
+/** What OCR read off one page image, in the page's points (top-left origin), as the PDF reader gives them. */
+export interface ScannedPage {
+  rules: Rule[];
+  runs: TextRun[];
+  /** The angle the scan was turned by to level it (degrees). */
+  skew: number;
+}
+
+/** Scans finer than this are halved (or more) before reading: the recogniser sees 48-pixel lines anyway. */
+const MAX_DPI = 220;
+
+const STROKES = /^[一\-－—–_~～]$/;
+const LOOKS_NUMERIC = /^[-+]?[\doO]*[\d.,%]*[\doO][\d.,%]*$/;
+
+/**
+ * Glyphs the recogniser cannot tell apart in a cell alone, read by their shape and company: a
+ * lone flat stroke is a dash (— 一 - are one shape), and o/O among digits — or alone — is 0.
+ */
+function glyphAliases(text: string, inkWidth: number, inkHeight: number): { text: string; sure: boolean } {
+  const t = text.trim();
+  if (STROKES.test(t) && inkHeight <= inkWidth * 0.3) return { text: '—', sure: true };
+  if (/[oO]/.test(t) && LOOKS_NUMERIC.test(t) && (/\d/.test(t) || t.length === 1)) return { text: t.replace(/[oO]/g, '0'), sure: false };
+  return { text, sure: false };
+}
+
+/** Box-filter downscale by an integer factor. */
+function shrink(image: Gray, factor: number): Gray {
+  if (factor <= 1) return image;
+  const width = Math.floor(image.width / factor);
+  const height = Math.floor(image.height / factor);
+  const data = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let sum = 0;
+      for (let dy = 0; dy < factor; dy++) for (let dx = 0; dx < factor; dx++) sum += image.data[(y * factor + dy) * image.width + x * factor + dx]!;
+      data[y * width + x] = Math.round(sum / (factor * factor));
+    }
+  }
+  return { width, height, data };
+}
+
+/**
+ * A page image → its ruling lines and its text, placed on the page's `box` (points). The scan is
+ * levelled (deskew), speckle is cleared, ruling lines are found in the raster and turned into the
+ * same table grid as a PDF's drawn rules (lattice); then each cell's inside is read line by line
+ * — the grid decides the cells, never a text detector that would run neighbouring cells into one
+ * line — and so is the free text around the tables (titles, units). Each run keeps the
+ * recogniser's lowest character confidence.
+ */
+export async function readScannedPage(source: Gray, box: Box): Promise<ScannedPage> {
+  const dpi = (source.width / (box.x1 - box.x0)) * 72;
+  let image = shrink(source, dpi > MAX_DPI ? Math.round(dpi / 150) : 1);
+  let mask = inkMask(image, otsuThreshold(image));
+  const skew = skewAngle(image, mask);
+  if (Math.abs(skew) >= S.skewFineStep) {
+    image = rotate(image, skew);
+    mask = inkMask(image, otsuThreshold(image));
+  } else {
+    image = { ...image, data: new Uint8Array(image.data) }; // speckle is painted out of this copy
+  }
+  const pxPerPt = image.width / (box.x1 - box.x0);
+  const px = (pt: number) => pt * pxPerPt;
+  const { width } = image;
+  const found = findRules(mask, width, image.height, {
+    minHorizontal: px(S.minHorizontalRule), minVerticalBetween: px(S.minVerticalRuleBetween), minVertical: px(S.minVerticalRule),
+    gap: Math.max(1, Math.round(px(S.ruleGap))), maxThickness: Math.max(2, px(S.maxRuleThickness)), meet: Math.max(2, px(S.ruleMeet)), solid: S.ruleSolid, beside: S.ruleBeside,
+  });
+  // After the rules are gone: dirt that sat by a rule is on its own now.
+  removeSpeckle(image, mask, Math.max(1, Math.round(px(S.maxSpeckSize))), Math.max(1, Math.round(px(S.speckIsolation))));
+  const toPt = (x: number, y: number) => [box.x0 + x / pxPerPt, box.y0 + y / pxPerPt] as const;
+  const rules = found.map((r) => {
+    const [x0, y0] = toPt(r.x0, r.y0);
+    const [x1, y1] = toPt(r.x1, r.y1);
+    return { x0, y0, x1, y1, horizontal: r.horizontal };
+  });
+  const linePx: LinePixels = {
+    minHeight: px(S.minTextHeight), minDashWidth: px(S.minDashWidth),
+    maxHeight: px(S.maxTextHeight), pieceGapLines: S.pieceGapLines,
+  };
+  const runs: TextRun[] = [];
+  const read = async (ink: Uint8Array, area: PixelBox) => {
+    for (const line of textLines(ink, width, area, linePx)) {
+      const height = line.y1 - line.y0;
+      const across = Math.max(2, Math.round(height * S.cropPadSide));
+      const pad = Math.max(2, Math.round(height * S.cropPadLines));
+      for (const piece of line.pieces) {
+        const cut: PixelBox = {
+          x0: Math.max(area.x0, piece.x0 - across), x1: Math.min(area.x1, piece.x1 + across),
+          y0: Math.max(area.y0, line.y0 - pad), y1: Math.min(area.y1, line.y1 + pad),
+        };
+        const pixels = crop(image, cut);
+        if (pixels.width < 2 || pixels.height < 2) continue;
+        const seen = await recognise(pixels);
+        if (seen.text.trim() === '') continue;
+        const alias = glyphAliases(seen.text, piece.x1 - piece.x0, height);
+        // A text layer's run box is the font's em box, a little taller than the ink: so is this one.
+        const em = height * S.emOverInk;
+        const [x0, y0] = toPt(piece.x0, line.y0 - em);
+        const [x1, y1] = toPt(piece.x1, line.y1 + em);
+        runs.push({
+          text: alias.text, x0, y0, x1, y1, size: Math.max(1, y1 - y0),
+          ...(alias.text === seen.text ? { centres: seen.centres.map((c) => toPt(Math.floor(cut.x0) + c, 0)[0]) } : {}),
+          confidence: alias.sure ? 1 : Math.min(...seen.confidences),
+        });
+      }
+    }
+  };
+  const tables = findTables(rules);
+  const inset = 1;
+  for (const table of tables) {
+    for (const region of table.regions) {
+      const [cx0, cy0] = [(table.xs[region.c0]! - box.x0) * pxPerPt, (table.ys[region.r0]! - box.y0) * pxPerPt];
+      const [cx1, cy1] = [(table.xs[region.c1 + 1]! - box.x0) * pxPerPt, (table.ys[region.r1 + 1]! - box.y0) * pxPerPt];
+      await read(mask, { x0: cx0 + inset, y0: cy0 + inset, x1: cx1 - inset, y1: cy1 - inset });
+    }
+  }
+  // The free text: the page with its tables blanked out.
+  const free = new Uint8Array(mask);
+  for (const t of tables) {
+    const x0 = Math.max(0, Math.floor((t.x0 - box.x0) * pxPerPt) - inset);
+    const x1 = Math.min(width, Math.ceil((t.x1 - box.x0) * pxPerPt) + inset);
+    const y0 = Math.max(0, Math.floor((t.y0 - box.y0) * pxPerPt) - inset);
+    const y1 = Math.min(image.height, Math.ceil((t.y1 - box.y0) * pxPerPt) + inset);
+    for (let y = y0; y < y1; y++) free.fill(0, y * width + x0, y * width + x1);
+  }
+  await read(free, { x0: 0, y0: 0, x1: width, y1: image.height });
+  return { rules, runs, skew };
+}

