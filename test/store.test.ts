@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processDocument, unreadableDocument } from '../src/pipeline/process.js';
 import { Store } from '../src/store/store.js';
+import { SCHEMA_VERSION } from '../src/store/schema.js';
 import { corpusFile, DOCS, tempDir } from './helpers.js';
 
 const count = (db: Database.Database, table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
@@ -87,7 +88,7 @@ describe('schema versions', () => {
       DROP TABLE failures; DROP TABLE locks; ALTER TABLE runs DROP COLUMN documents_kept; ${V4_ADDITIONS} PRAGMA user_version = 1;`);
     old.close();
     const reopened = new Store(path);
-    expect(reopened.db.pragma('user_version', { simple: true })).toBe(4);
+    expect(reopened.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect([count(reopened.db, 'failures'), count(reopened.db, 'locks')]).toEqual([0, 0]);
     expect(reopened.db.prepare('SELECT count(*) AS n, min(current) AS current FROM documents').get()).toEqual({ n: 1, current: 1 });
     expect(count(reopened.db, 'evaluations')).toBe(8);
@@ -101,7 +102,7 @@ describe('schema versions', () => {
     old.exec(`DROP TABLE failures; DROP TABLE locks; ALTER TABLE runs DROP COLUMN documents_kept; ${V4_ADDITIONS} PRAGMA user_version = 2;`);
     old.close();
     const reopened = new Store(path);
-    expect(reopened.db.pragma('user_version', { simple: true })).toBe(4);
+    expect(reopened.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(reopened.db.prepare("SELECT count(*) AS n FROM pragma_table_info('runs') WHERE name = 'documents_kept'").get()).toEqual({ n: 1 });
     expect(count(reopened.db, 'evaluations')).toBe(8);
     // The rebuilt tables take the new kinds, and their children still hang on them.
@@ -126,13 +127,30 @@ describe('schema versions', () => {
     expect(() => old.prepare("INSERT INTO documents (source, format, extracted_at, pipeline_version, status) VALUES ('x.doc', 'doc', '', '', 'ok')").run()).toThrow(/CHECK/);
     old.close();
     const reopened = new Store(path);
-    expect(reopened.db.pragma('user_version', { simple: true })).toBe(4);
+    expect(reopened.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     reopened.db.prepare("INSERT INTO documents (source, format, extracted_at, pipeline_version, status) VALUES ('x.doc', 'doc', '', '', 'ok')").run();
     expect(count(reopened.db, 'evaluations')).toBe(8);
     expect(count(reopened.db, 'shortfalls')).toBe(4); // the views are there
     expect(reopened.db.prepare("SELECT count(*) AS n FROM pragma_table_info('runs') WHERE name = 'documents_unchanged'").get()).toEqual({ n: 1 });
     reopened.db.exec('DELETE FROM documents WHERE format = \'text\'');
     expect(count(reopened.db, 'evaluations')).toBe(0); // the children still hang on the rebuilt table
+    reopened.close();
+  });
+
+  it('migrates a version-4 database: documents take scanned images', async () => {
+    const path = await storeWith(DOCS.guihua);
+    const old = new Database(path);
+    const v4 = (old.prepare("SELECT sql FROM sqlite_master WHERE name = 'documents'").get() as { sql: string }).sql
+      .replace('documents', 'documents_old').replace(/format IN \([^)]*\)/, "format IN ('text', 'pdf', 'xlsx', 'xls', 'html', 'docx', 'doc')");
+    old.pragma('foreign_keys = OFF');
+    old.exec(`${v4}; INSERT INTO documents_old SELECT * FROM documents; DROP TABLE documents; ALTER TABLE documents_old RENAME TO documents; PRAGMA user_version = 4;`);
+    expect(() => old.prepare("INSERT INTO documents (source, format, extracted_at, pipeline_version, status) VALUES ('x.png', 'image', '', '', 'ok')").run()).toThrow(/CHECK/);
+    old.close();
+    const reopened = new Store(path);
+    expect(reopened.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    reopened.db.prepare("INSERT INTO documents (source, format, extracted_at, pipeline_version, status) VALUES ('x.png', 'image', '', '', 'ok')").run();
+    expect(count(reopened.db, 'evaluations')).toBe(8);
+    expect(count(reopened.db, 'shortfalls')).toBe(4);
     reopened.close();
   });
 });

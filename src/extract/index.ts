@@ -5,6 +5,7 @@ import { DocumentError } from './errors.js';
 import { extractDoc } from './doc.js';
 import { extractDocx } from './docx.js';
 import { extractHtml } from './html.js';
+import { extractImage, imageKind } from './image.js';
 import { mhtmlHtml } from './mhtml.js';
 import { extractPdf, type PageTrace } from './pdf/pdf.js';
 import { sniff, type FileKind } from './sniff.js';
@@ -17,7 +18,7 @@ import { extractText } from './text.js';
 export { DocumentError } from './errors.js';
 
 /** File endings zipin reads; a directory walk picks only these (a file named explicitly is always tried). */
-export const SUPPORTED_EXTENSIONS = ['.txt', '.tsv', '.text', '.pdf', '.xlsx', '.xls', '.et', '.html', '.htm', '.mht', '.mhtml', '.docx', '.doc', '.wps', '.zip'] as const;
+export const SUPPORTED_EXTENSIONS = ['.txt', '.tsv', '.text', '.pdf', '.xlsx', '.xls', '.et', '.html', '.htm', '.mht', '.mhtml', '.docx', '.doc', '.wps', '.zip', '.png', '.jpg', '.jpeg', '.tif', '.tiff'] as const;
 
 export function isSupportedFile(path: string): boolean {
   return (SUPPORTED_EXTENSIONS as readonly string[]).includes(extname(path).toLowerCase());
@@ -34,6 +35,7 @@ function notAPdf(bytes: Uint8Array): DocumentError {
 /** What a file so named should hold, when its bytes are plain text instead. */
 const CONTAINERS: Record<string, string> = {
   '.xlsx': 'workbook', '.xls': 'workbook', '.et': 'workbook', '.docx': 'Word document', '.doc': 'Word document', '.wps': 'Word document', '.zip': 'ZIP archive',
+  '.png': 'PNG image', '.jpg': 'JPEG image', '.jpeg': 'JPEG image', '.tif': 'TIFF image', '.tiff': 'TIFF image',
 };
 
 const NOT_YET: Partial<Record<FileKind, string>> = {
@@ -67,6 +69,7 @@ export async function extract(bytes: Uint8Array, path: string, sense: RowSense, 
   }
   if (kind === 'docx') return extractDocx(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   if (kind === 'doc') return extractDoc(bytes);
+  if (kind === 'image') return extractImage(bytes, imageKind(bytes)!, sense);
   const container = CONTAINERS[ext];
   if (container) throw new DocumentError(`not a ${container}: the file named ${ext} holds text or unknown data`);
   if (!isSupportedFile(path)) throw new DocumentError(`unsupported file type "${ext || '(none)'}"`);

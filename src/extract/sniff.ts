@@ -1,11 +1,14 @@
+import { imageKind } from './image.js';
+
 /** What a file is, by its bytes — never by its name alone (attachments are often misnamed). */
-export type FileKind = 'pdf' | 'xlsx' | 'xls' | 'docx' | 'doc' | 'zip' | 'ole' | 'mhtml' | 'html' | 'text';
+export type FileKind = 'pdf' | 'xlsx' | 'xls' | 'docx' | 'doc' | 'zip' | 'ole' | 'mhtml' | 'html' | 'image' | 'text';
 
 const has = (bytes: Uint8Array, text: string, encoding: BufferEncoding = 'latin1') => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(Buffer.from(text, encoding));
 
 export function sniff(bytes: Uint8Array): FileKind {
   const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
   if (head.includes('%PDF-')) return 'pdf';
+  if (imageKind(bytes) !== null) return 'image';
   // ZIP (OOXML and archives): the member names stand in plain text in the local headers.
   if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
     if (has(bytes, 'xl/workbook')) return 'xlsx';

@@ -66,6 +66,7 @@ export async function processExtracted(read: () => Promise<ExtractedDocument>, s
 /** What a file's name says it holds. */
 const NAMED: Record<string, DocumentFormat> = {
   '.pdf': 'pdf', '.xlsx': 'xlsx', '.xls': 'xls', '.et': 'xls', '.docx': 'docx', '.doc': 'doc', '.wps': 'doc', '.html': 'html', '.htm': 'html', '.mht': 'html', '.mhtml': 'html', '.txt': 'text', '.tsv': 'text', '.text': 'text',
+  '.png': 'image', '.jpg': 'image', '.jpeg': 'image', '.tif': 'image', '.tiff': 'image',
 };
 
 /** A file whose name promises another format than its bytes hold is read as what it is, and each of its evaluations says so. */

@@ -1,4 +1,4 @@
-import { assemblePdf, pdfPageCount, readPdfPages, type LaidPage } from '../extract/pdf/pdf.js';
+import { assemblePages, pdfPageCount, readPdfPages, type LaidPage } from '../extract/pdf/pdf.js';
 import { loadPdfJs } from '../extract/pdf/pdfjs.js';
 import { DocumentError } from '../extract/errors.js';
 import { sniff } from '../extract/sniff.js';
@@ -35,7 +35,7 @@ function read(task: WorkerTask): Buffer | null {
 process.on('message', async (task: WorkerTask) => {
   if (task.kind === 'assemble') {
     const pages = task.pages as LaidPage[]; // this pool's own workers laid them out
-    reply({ id: task.id, kind: 'done', results: [await processExtracted(async () => assemblePdf({ pageCount: task.pageCount, pages }, FORM_SENSE), task.path, task.sha256)] });
+    reply({ id: task.id, kind: 'done', results: [await processExtracted(async () => assemblePages({ pageCount: task.pageCount, pages }, FORM_SENSE), task.path, task.sha256)] });
     return;
   }
   const bytes = read(task);

@@ -1,7 +1,7 @@
 import { DocumentFormatSchema } from '../model/table.js';
 
 /** The dataset's schema (see README "Dataset schema"); user_version tells which one a file has. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** Attachments found by `zipin crawl`: what was fetched, when, and what it produced. */
 const sourcesTable = (name: string) => `
@@ -54,7 +54,7 @@ CREATE TABLE IF NOT EXISTS locks (
 
 const FORMATS = DocumentFormatSchema.options.map((f) => `'${f}'`).join(', ');
 
-/** The documents table (its formats widened in versions 3 and 4). */
+/** The documents table (its formats widened in versions 3, 4 and 5). */
 const documents = (name: string) => `CREATE TABLE ${name} (
   id               INTEGER PRIMARY KEY,
   sha256           TEXT UNIQUE,
@@ -173,6 +173,7 @@ CREATE INDEX IF NOT EXISTS sources_document ON sources (document_id);`,
 ALTER TABLE runs ADD COLUMN documents_unchanged INTEGER NOT NULL DEFAULT 0;
 ${rebuildDocuments('documents_v4')}
 ${VIEWS}`,
+  5: rebuildDocuments('documents_v5'),
 };
 
 export const SCHEMA = `

@@ -115,7 +115,7 @@ export async function pdfPageCount(bytes: Uint8Array): Promise<number> {
  * Pages of a PDF laid out one by one — ruling lines (lattice) give each table's grid and its
  * merged cells, text is placed in the cells by position, free text (titles, notes) stays in
  * reading order — each page on its own, so that page ranges can be read by different workers
- * and put together by `assemblePdf` with the same result. Font code is never evaluated.
+ * and put together by `assemblePages` with the same result. Font code is never evaluated.
  */
 export async function readPdfPages(bytes: Uint8Array, sense: RowSense, range?: PageRange, trace?: PageTrace[]): Promise<PdfPages> {
   const { OPS } = await loadPdfJs();
@@ -154,9 +154,9 @@ export async function readPdfPages(bytes: Uint8Array, sense: RowSense, range?: P
 /**
  * Laid-out pages → the table model: page numbers and repeated headers go, and a table that
  * continues on the next page simply continues (see TableStitcher); tables are numbered through
- * the document.
+ * the document. Pages read by OCR (a PDF's scanned pages, image files) go the same way.
  */
-export function assemblePdf({ pageCount, pages }: PdfPages, sense: RowSense): ExtractedDocument {
+export function assemblePages({ pageCount, pages }: PdfPages, sense: RowSense, format: 'pdf' | 'image' = 'pdf'): ExtractedDocument {
   if (!pages.some((p) => p.text)) {
     if (pages.some((p) => p.ocr)) throw new DocumentError('scanned document: OCR found no text on its pages');
     throw new DocumentError(pages.some((p) => p.images) ? 'no text layer, and no page-sized scan to read' : 'no text in PDF');
@@ -177,10 +177,10 @@ export function assemblePdf({ pageCount, pages }: PdfPages, sense: RowSense): Ex
       });
     }
   }
-  return { format: 'pdf', pages: pageCount, encoding: null, rows };
+  return { format, pages: pageCount, encoding: null, rows };
 }
 
 /** A whole PDF → the table model: every page read here, then put together. */
 export async function extractPdf(bytes: Uint8Array, sense: RowSense, trace?: PageTrace[]): Promise<ExtractedDocument> {
-  return assemblePdf(await readPdfPages(bytes, sense, undefined, trace), sense);
+  return assemblePages(await readPdfPages(bytes, sense, undefined, trace), sense);
 }
