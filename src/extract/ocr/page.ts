@@ -1,7 +1,7 @@
 import type { Box, Rule, TextRun } from '../pdf/geometry.js';
 import { findTables } from '../pdf/lattice.js';
 import { skewAngle } from './deskew.js';
-import { crop, inkMask, otsuThreshold, rotate, type Gray, type PixelBox } from './raster.js';
+import { crop, inkMask, inkThresholds, rotate, type Gray, type PixelBox } from './raster.js';
 import { recognise } from './recognizer.js';
 import { findRules } from './ruling.js';
 import { OCR_SETTINGS as S } from './settings.js';
@@ -19,6 +19,8 @@ export interface ScannedPage {
 /** Scans finer than this are halved (or more) before reading: the recogniser sees 48-pixel lines anyway. */
 const MAX_DPI = 220;
 
+/** A reading without letters or digits (marks alone) below this confidence is dirt. */
+const DIRT_CONFIDENCE = 0.5;
 const STROKES = /^[一\-－—–_~～]$/;
 const LOOKS_NUMERIC = /^[-+]?[\doO]*[\d.,%]*[\doO][\d.,%]*$/;
 
@@ -60,21 +62,23 @@ function shrink(image: Gray, factor: number): Gray {
 export async function readScannedPage(source: Gray, box: Box): Promise<ScannedPage> {
   const dpi = (source.width / (box.x1 - box.x0)) * 72;
   let image = shrink(source, dpi > MAX_DPI ? Math.round(dpi / 150) : 1);
-  let mask = inkMask(image, otsuThreshold(image));
+  let thresholds = inkThresholds(image);
+  let mask = inkMask(image, thresholds.text);
   const skew = skewAngle(image, mask);
   if (Math.abs(skew) >= S.skewFineStep) {
     image = rotate(image, skew);
-    mask = inkMask(image, otsuThreshold(image));
+    thresholds = inkThresholds(image);
+    mask = inkMask(image, thresholds.text);
   } else {
     image = { ...image, data: new Uint8Array(image.data) }; // speckle is painted out of this copy
   }
   const pxPerPt = image.width / (box.x1 - box.x0);
   const px = (pt: number) => pt * pxPerPt;
   const { width } = image;
-  const found = findRules(mask, width, image.height, {
+  const found = findRules(inkMask(image, thresholds.rules), width, image.height, {
     minHorizontal: px(S.minHorizontalRule), minVerticalBetween: px(S.minVerticalRuleBetween), minVertical: px(S.minVerticalRule),
     gap: Math.max(1, Math.round(px(S.ruleGap))), maxThickness: Math.max(2, px(S.maxRuleThickness)), meet: Math.max(2, px(S.ruleMeet)), solid: S.ruleSolid, beside: S.ruleBeside,
-  });
+  }, [mask]);
   // After the rules are gone: dirt that sat by a rule is on its own now.
   removeSpeckle(image, mask, Math.max(1, Math.round(px(S.maxSpeckSize))), Math.max(1, Math.round(px(S.speckIsolation))));
   const toPt = (x: number, y: number) => [box.x0 + x / pxPerPt, box.y0 + y / pxPerPt] as const;
@@ -101,7 +105,8 @@ export async function readScannedPage(source: Gray, box: Box): Promise<ScannedPa
         const pixels = crop(image, cut);
         if (pixels.width < 2 || pixels.height < 2) continue;
         const seen = await recognise(pixels);
-        if (seen.text.trim() === '') continue;
+        // Marks alone that the recogniser is unsure of are dirt read as + or ·, not text.
+        if (seen.text.trim() === '' || (!/[\p{L}\p{N}]/u.test(seen.text) && Math.min(...seen.confidences) < DIRT_CONFIDENCE && !STROKES.test(seen.text.trim()))) continue;
         const alias = glyphAliases(seen.text, piece.x1 - piece.x0, height);
         // A text layer's run box is the font's em box, a little taller than the ink: so is this one.
         const em = height * S.emOverInk;

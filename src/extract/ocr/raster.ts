@@ -39,23 +39,26 @@ export function toGray(pixels: ArrayLike<number>, width: number, height: number,
   return { width, height, data };
 }
 
-/** Otsu's threshold: the grey level that best separates ink from paper (levels ≤ it are ink). */
-export function otsuThreshold(image: Gray): number {
-  const histogram = new Float64Array(256);
-  for (let i = 0; i < image.data.length; i++) histogram[image.data[i]!]!++;
-  const total = image.data.length;
+function histogram(image: Gray): Float64Array {
+  const counts = new Float64Array(256);
+  for (let i = 0; i < image.data.length; i++) counts[image.data[i]!]!++;
+  return counts;
+}
+
+/** Otsu's threshold: the grey level that best separates dark from light (levels ≤ it are dark). */
+function otsu(counts: Float64Array, total: number): number {
   let sum = 0;
-  for (let v = 0; v < 256; v++) sum += v * histogram[v]!;
+  for (let v = 0; v < 256; v++) sum += v * counts[v]!;
   let below = 0;
   let sumBelow = 0;
   let best = 127;
   let bestVariance = -1;
   for (let t = 0; t < 256; t++) {
-    below += histogram[t]!;
+    below += counts[t]!;
     if (below === 0) continue;
     const above = total - below;
     if (above === 0) break;
-    sumBelow += t * histogram[t]!;
+    sumBelow += t * counts[t]!;
     const mean0 = sumBelow / below;
     const mean1 = (sum - sumBelow) / above;
     const variance = below * above * (mean0 - mean1) ** 2;
@@ -65,6 +68,20 @@ export function otsuThreshold(image: Gray): number {
     }
   }
   return best;
+}
+
+/**
+ * Two grey levels at or below which a pixel is ink: `text`, Otsu's split between dark and light;
+ * and `rules`, halfway from it to the paper (the commonest level above it), which also takes what
+ * is printed lighter than text — hairline rules a producer drew in grey, or a scan thinned to a
+ * pixel of mid-grey — but would make text bold.
+ */
+export function inkThresholds(image: Gray): { text: number; rules: number } {
+  const counts = histogram(image);
+  const text = otsu(counts, image.data.length);
+  let paper = Math.min(255, text + 1);
+  for (let v = paper; v < 256; v++) if (counts[v]! > counts[paper]!) paper = v;
+  return { text, rules: Math.floor((text + paper) / 2) };
 }
 
 /** Ink mask: 1 where the grey is at or below `threshold`. */

@@ -42,7 +42,10 @@ function longRuns(mask: Uint8Array, width: number, height: number, horizontal: b
   return runs;
 }
 
-/** Runs on neighbouring lines that overlap are one ruling line, drawn a few pixels thick. */
+/** Share of the longer of two runs on neighbouring lines the other must cover for both to be one line. */
+const SAME_LINE = 0.7;
+
+/** Runs on neighbouring lines that cover each other are one ruling line, drawn a few pixels thick. */
 interface Group { from: number; to: number; first: number; last: number }
 
 function group(runs: Run[], gap: number): Group[] {
@@ -57,7 +60,9 @@ function group(runs: Run[], gap: number): Group[] {
         open.splice(i, 1);
         continue;
       }
-      if (!joined && run.from <= g.to + gap && run.to >= g.from - gap) {
+      // Runs of one line have nearly its extent; a text stroke beside a rule overlaps only a little of it.
+      const overlap = Math.min(run.to, g.to) - Math.max(run.from, g.from);
+      if (!joined && overlap >= SAME_LINE * Math.max(run.to - run.from, g.to - g.from) - gap) {
         g.from = Math.min(g.from, run.from);
         g.to = Math.max(g.to, run.to);
         g.last = run.at;
@@ -73,9 +78,10 @@ function group(runs: Run[], gap: number): Group[] {
  * The ruling lines of a deskewed page's ink mask, in pixels: long horizontal runs; vertical runs
  * long on their own, or shorter ones reaching from one horizontal rule to another (a divider of
  * a single row). Bands thicker than a rule (filled areas, stamps) are none. The rules' pixels are
- * cleared from the mask, which leaves the text (and whatever touches a rule goes with it).
+ * cleared from the mask and from `alsoClear` (the text's mask), which leaves the text (and
+ * whatever touches a rule goes with it).
  */
-export function findRules(mask: Uint8Array, width: number, height: number, px: RulingPixels): Rule[] {
+export function findRules(mask: Uint8Array, width: number, height: number, px: RulingPixels, alsoClear: Uint8Array[] = []): Rule[] {
   const rules: Rule[] = [];
   const drawn: Array<{ horizontal: boolean; from: number; to: number; first: number; last: number }> = [];
   // A 3-line window widens every line by one pixel on each side: the centre stays where it was.
@@ -119,7 +125,11 @@ export function findRules(mask: Uint8Array, width: number, height: number, px: R
   }
   for (const d of drawn) {
     for (let line = d.first; line <= d.last; line++) {
-      for (let k = d.from; k < d.to; k++) mask[d.horizontal ? line * width + k : k * width + line] = 0;
+      for (let k = d.from; k < d.to; k++) {
+        const i = d.horizontal ? line * width + k : k * width + line;
+        mask[i] = 0;
+        for (const other of alsoClear) other[i] = 0;
+      }
     }
   }
   return rules;
