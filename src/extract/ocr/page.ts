@@ -21,18 +21,24 @@ const MAX_DPI = 220;
 
 /** A reading without letters or digits (marks alone) below this confidence is dirt. */
 const DIRT_CONFIDENCE = 0.5;
+/** The confidence a doubtful reading gets at most (below UNCERTAIN_OCR_CONFIDENCE: the record says so). */
+const DOUBTFUL = 0.5;
 const STROKES = /^[一\-－—–_~～]$/;
-const LOOKS_NUMERIC = /^[-+]?[\doO]*[\d.,%]*[\doO][\d.,%]*$/;
+const LOOKS_NUMERIC = /^[-+]?[\doOilI]*[\d.,%]*[\doOilI][\d.,%]*$/;
 
 /**
  * Glyphs the recogniser cannot tell apart in a cell alone, read by their shape and company: a
- * lone flat stroke is a dash (— 一 - are one shape), and o/O among digits — or alone — is 0.
+ * lone flat stroke as long as a dash is one (— 一 - are one shape), o/O among digits — or alone —
+ * is 0, and i/l/I among digits is 1. A
+ * lone Latin letter is doubtful however sure the recogniser is: no form prints one, and it is how
+ * the recogniser reads a sign it does not know alone (⩾ as V).
  */
-function glyphAliases(text: string, inkWidth: number, inkHeight: number): { text: string; sure: boolean } {
+function glyphAliases(text: string, inkWidth: number, inkHeight: number, dashWidth: number): { text: string; sure: boolean; doubtful?: boolean } {
   const t = text.trim();
-  if (STROKES.test(t) && inkHeight <= inkWidth * 0.3) return { text: '—', sure: true };
-  if (/[oO]/.test(t) && LOOKS_NUMERIC.test(t) && (/\d/.test(t) || t.length === 1)) return { text: t.replace(/[oO]/g, '0'), sure: false };
-  return { text, sure: false };
+  if (STROKES.test(t) && inkHeight <= inkWidth * 0.3 && inkWidth >= dashWidth) return { text: '—', sure: true };
+  if (/[oO]/.test(t) && LOOKS_NUMERIC.test(t) && (/\d/.test(t) || t.length === 1)) return { text: t.replace(/[oO]/g, '0').replace(/[ilI]/g, '1'), sure: false };
+  if (/[ilI]/.test(t) && LOOKS_NUMERIC.test(t) && /\d/.test(t)) return { text: t.replace(/[ilI]/g, '1'), sure: false };
+  return { text, sure: false, ...(/^[A-Za-z]$/.test(t) ? { doubtful: true } : {}) };
 }
 
 /** Box-filter downscale by an integer factor. */
@@ -98,6 +104,8 @@ export async function readScannedPage(source: Gray, box: Box): Promise<ScannedPa
       const across = Math.max(2, Math.round(height * S.cropPadSide));
       const pad = Math.max(2, Math.round(height * S.cropPadLines));
       for (const piece of line.pieces) {
+        // Smaller than any character every way: a speck by others, not text.
+        if (piece.x1 - piece.x0 < linePx.minHeight && height < linePx.minHeight) continue;
         const cut: PixelBox = {
           x0: Math.max(area.x0, piece.x0 - across), x1: Math.min(area.x1, piece.x1 + across),
           y0: Math.max(area.y0, line.y0 - pad), y1: Math.min(area.y1, line.y1 + pad),
@@ -107,7 +115,7 @@ export async function readScannedPage(source: Gray, box: Box): Promise<ScannedPa
         const seen = await recognise(pixels);
         // Marks alone that the recogniser is unsure of are dirt read as + or ·, not text.
         if (seen.text.trim() === '' || (!/[\p{L}\p{N}]/u.test(seen.text) && Math.min(...seen.confidences) < DIRT_CONFIDENCE && !STROKES.test(seen.text.trim()))) continue;
-        const alias = glyphAliases(seen.text, piece.x1 - piece.x0, height);
+        const alias = glyphAliases(seen.text, piece.x1 - piece.x0, height, linePx.minDashWidth);
         // A text layer's run box is the font's em box, a little taller than the ink: so is this one.
         const em = height * S.emOverInk;
         const [x0, y0] = toPt(piece.x0, line.y0 - em);
@@ -115,7 +123,7 @@ export async function readScannedPage(source: Gray, box: Box): Promise<ScannedPa
         runs.push({
           text: alias.text, x0, y0, x1, y1, size: Math.max(1, y1 - y0),
           ...(alias.text === seen.text ? { centres: seen.centres.map((c) => toPt(Math.floor(cut.x0) + c, 0)[0]) } : {}),
-          confidence: alias.sure ? 1 : Math.min(...seen.confidences),
+          confidence: alias.sure ? 1 : Math.min(alias.doubtful ? DOUBTFUL : 1, ...seen.confidences),
         });
       }
     }

@@ -40,13 +40,16 @@ export function textLines(mask: Uint8Array, width: number, box: PixelBox, px: Li
     bands.push({ y0: from, y1: y });
   }
   // A band thinner than any line of text, near a line, is part of it: the top stroke of 元 or 二
-  // stands apart from the rest of the character (and a speck by a line does no harm in it).
+  // stands apart from the rest of the character (and a speck by a line does no harm in it)…
   for (let i = 0; i + 1 < bands.length;) {
     const a = bands[i]!;
     const b = bands[i + 1]!;
     const thick = Math.max(a.y1 - a.y0, b.y1 - b.y0);
-    const thin = Math.min(a.y1 - a.y0, b.y1 - b.y0) < px.minHeight && thick >= px.minHeight;
-    if (thin && b.y0 - a.y1 <= Math.max(2, 0.5 * thick)) bands.splice(i, 2, { y0: a.y0, y1: b.y1 });
+    const gap = b.y0 - a.y1;
+    const thin = Math.min(a.y1 - a.y0, b.y1 - b.y0) < px.minHeight;
+    // …and two such strokes close together are one sign (=).
+    const joins = thin && (thick >= px.minHeight ? gap <= Math.max(2, 0.5 * thick) : gap <= Math.max(2, px.minHeight / 2));
+    if (joins) bands.splice(i, 2, { y0: a.y0, y1: b.y1 });
     else i++;
   }
   const lines: TextLine[] = [];
