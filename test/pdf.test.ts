@@ -255,7 +255,7 @@ describe('a text layer that maps glyphs to wrong characters (re-distilled by Gho
 
 describe('bad and unusual PDFs fail with one clear line', () => {
   it.each([
-    ['003_e7112b8e4e2d84a4.scanned.pdf', 'no text layer (scanned document)'],
+    ['small-image.pdf', 'no text layer, and no page-sized scan to read'],
     ['encrypted.pdf', 'encrypted PDF: a password is required to open it'],
   ])('%s', async (name, error) => {
     expect((await run(name)).document).toMatchObject({ status: 'failed', error });

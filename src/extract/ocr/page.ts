@@ -23,7 +23,7 @@ const MAX_DPI = 220;
 const DIRT_CONFIDENCE = 0.5;
 /** The confidence a doubtful reading gets at most (below UNCERTAIN_OCR_CONFIDENCE: the record says so). */
 const DOUBTFUL = 0.5;
-const STROKES = /^[一\-－—–_~～]$/;
+const STROKES = /^[一\-－—–_~～]{1,3}$/;
 const LOOKS_NUMERIC = /^[-+]?[\doOilI]*[\d.,%]*[\doOilI][\d.,%]*$/;
 
 /**
