@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { processDocument, unreadableDocument } from '../src/pipeline/process.js';
 import { Store } from '../src/store/store.js';
 import { SCHEMA_VERSION } from '../src/store/schema.js';
+import { PIPELINE_VERSION } from '../src/version.js';
 import { corpusFile, DOCS, tempDir } from './helpers.js';
 
 const count = (db: Database.Database, table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
@@ -26,7 +27,7 @@ describe('Store', () => {
     expect([count(db, 'documents'), count(db, 'evaluations'), count(db, 'funding'), count(db, 'indicators')]).toEqual([1, 9, 36, 118]);
     const row = db.prepare(`SELECT e.project_name, e.total_score_raw, e.confidence, d.status, d.format, d.pipeline_version
       FROM evaluations e JOIN documents d ON d.id = e.document_id WHERE e.block_index = 8`).get();
-    expect(row).toEqual({ project_name: '信息安全管理（综合）', total_score_raw: '#REF!', confidence: 'low', status: 'ok', format: 'text', pipeline_version: '0.1.0' });
+    expect(row).toEqual({ project_name: '信息安全管理（综合）', total_score_raw: '#REF!', confidence: 'low', status: 'ok', format: 'text', pipeline_version: PIPELINE_VERSION });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
   });

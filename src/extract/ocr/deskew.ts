@@ -2,7 +2,7 @@ import type { Gray } from './raster.js';
 import { OCR_SETTINGS as S } from './settings.js';
 
 /** At most this many ink pixels vote on the skew (a sample: the answer does not need them all). */
-const MAX_SAMPLE = 250_000;
+const MAX_SAMPLE = 80_000;
 
 /**
  * The angle (degrees, for `rotate`) that makes the page's lines level: the projection-profile

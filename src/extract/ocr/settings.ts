@@ -62,7 +62,7 @@ export interface OcrSettings {
 
 export const OCR_SETTINGS: OcrSettings = {
   maxSkewDegrees: 3,
-  skewCoarseStep: 0.1,
+  skewCoarseStep: 0.2,
   skewFineStep: 0.01,
   imagePageShortSide: 595.28,
   minPagePixels: 300,
