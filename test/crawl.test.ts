@@ -25,6 +25,7 @@ async function disclosureSite(other: Site): Promise<Site> {
     <li><a href="/docs/report.xlsx">自评表 (Excel)</a></li>
     <li><a href="/docs/form.docx">自评表 (Word)</a></li>
     <li><a href="/docs/form.doc">自评表 (Word 97)</a></li>
+    <li><a href="/docs/scan.png">自评表（扫描件）</a> <img src="/img/logo.png" alt="徽标"></li>
     <li><a href="/docs/forms.rar">自评表 (RAR)</a></li>
     <li><a href="/files/missing.txt">已删除的附件</a></li>
     <li><a href="/files/flaky.txt">偶尔出错</a></li>
@@ -45,6 +46,7 @@ async function disclosureSite(other: Site): Promise<Site> {
   for (const nav of ['/', '/zwgk/', '/zwgk/czxx/']) site.setFile(nav, '<html><body>栏目</body></html>', 'text/html'); // the article's breadcrumbs
   site.setFile('/docs/form.docx', readFileSync(join(FIXTURES, '003_e7112b8e4e2d84a4.docx')), 'application/msword');
   site.setFile('/docs/form.doc', readFileSync(join(FIXTURES, 'region-sichuan.doc')), 'application/msword');
+  site.setFile('/docs/scan.png', readFileSync(join(FIXTURES, 'other-issuer.scan.png')), 'image/png');
   site.setFile('/docs/forms.rar', Buffer.from('Rar!\x1a\x07\x00', 'latin1'), 'application/x-rar-compressed');
   site.setFile('/private/secret.txt', text(DOCS.guihua), 'text/plain');
   let flaky = 0;
@@ -133,6 +135,7 @@ describe('zipin crawl against a real disclosure site on loopback', () => {
       '/docs/report.xlsx': ['new', null],
       '/docs/form.docx': ['new', null],
       '/docs/form.doc': ['new', null],
+      '/docs/scan.png': ['new', null], // linked, so an attachment; the <img> beside it is none
       '/docs/forms.rar': ['unsupported', 'unsupported file type (.rar): zipin does not read .rar archives'],
       '/list/article.html': ['new', null], // an article page holding a form; the listing pages are no documents
       '/files/missing.txt': ['failed', 'HTTP 404'],
@@ -146,18 +149,18 @@ describe('zipin crawl against a real disclosure site on loopback', () => {
     expect(other.requests).toEqual([]); // the redirect was refused before any request went there
     expect(rows(db, `SELECT d.url, count(e.id) AS blocks FROM documents d LEFT JOIN evaluations e ON e.document_id = d.id
       WHERE d.status = 'ok' GROUP BY d.id ORDER BY d.url`).map((x) => [String(x.url).replace(site.origin, ''), x.blocks])).toEqual([
-      ['/docs/003.calc.pdf', 8], ['/docs/form.doc', 1], ['/docs/form.docx', 8], ['/docs/report.xlsx', 8], ['/files/000.txt', 9], ['/files/001.txt', 11], ['/files/busy.txt', 24],
+      ['/docs/003.calc.pdf', 8], ['/docs/form.doc', 1], ['/docs/form.docx', 8], ['/docs/report.xlsx', 8], ['/docs/scan.png', 1], ['/files/000.txt', 9], ['/files/001.txt', 11], ['/files/busy.txt', 24],
       ['/files/flaky.txt', 8], ['/list/article.html', 8],
     ]);
     // Stored by content hash, never by a server-given name.
     const stored = readdirSync(files).sort();
-    expect(stored.every((f) => /^[0-9a-f]{64}\.(pdf|txt|xlsx|html|docx|doc)$/.test(f))).toBe(true);
-    expect(stored).toHaveLength(10); // nine good files and the HTML page served as a PDF
+    expect(stored.every((f) => /^[0-9a-f]{64}\.(pdf|txt|xlsx|html|docx|doc|png)$/.test(f))).toBe(true);
+    expect(stored).toHaveLength(11); // ten good files and the HTML page served as a PDF
     expect(r.events.some((e) => e.event === 'retry' && String(e.url).endsWith('/files/flaky.txt'))).toBe(true);
     expect(r.events.find((e) => e.event === 'retry' && String(e.url).endsWith('/files/busy.txt'))).toMatchObject({ waitMs: 1000, reason: 'HTTP 429' });
-    expect(r.events.at(-1)).toMatchObject({ event: 'summary', new: 9, unsupported: 1, disallowed: 1, failed: 6 });
+    expect(r.events.at(-1)).toMatchObject({ event: 'summary', new: 10, unsupported: 1, disallowed: 1, failed: 6 });
     expect(rows(db, "SELECT format, count(*) AS n FROM documents WHERE status = 'ok' GROUP BY format ORDER BY format")).toEqual([
-      { format: 'doc', n: 1 }, { format: 'docx', n: 1 }, { format: 'html', n: 1 }, { format: 'pdf', n: 1 }, { format: 'text', n: 4 }, { format: 'xlsx', n: 1 },
+      { format: 'doc', n: 1 }, { format: 'docx', n: 1 }, { format: 'html', n: 1 }, { format: 'image', n: 1 }, { format: 'pdf', n: 1 }, { format: 'text', n: 4 }, { format: 'xlsx', n: 1 },
     ]);
   }, 60_000);
 
@@ -168,7 +171,7 @@ describe('zipin crawl against a real disclosure site on loopback', () => {
       FROM documents d JOIN evaluations e ON e.document_id = d.id LEFT JOIN indicators i ON i.evaluation_id = e.id
       GROUP BY e.id ORDER BY d.sha256, e.block_index`;
     expect(rows(db, q)).toEqual(rows(extracted, q));
-    expect(rows(db, q)).toHaveLength(85);
+    expect(rows(db, q)).toHaveLength(86);
   }, 60_000);
 
   it('second run: downloads nothing and adds no rows', async () => {
@@ -185,8 +188,8 @@ describe('zipin crawl against a real disclosure site on loopback', () => {
     expect(site.downloads(before, /\/(files|docs)\/(000|001|003|flaky|busy)/)).toEqual([]);
     expect(site.requests.slice(before).filter((q) => /000|001|003/.test(q.path)).map((q) => q.status)).toEqual([304, 304, 304]);
     expect(counts()).toEqual(was);
-    expect(rows(db, "SELECT count(*) AS n FROM sources WHERE status = 'unchanged'")[0]!.n).toBe(9);
-    expect(rows(db, 'SELECT count(*) AS n, sum(sources_new) AS new FROM runs')[0]).toEqual({ n: 2, new: 9 });
+    expect(rows(db, "SELECT count(*) AS n FROM sources WHERE status = 'unchanged'")[0]!.n).toBe(10);
+    expect(rows(db, 'SELECT count(*) AS n, sum(sources_new) AS new FROM runs')[0]).toEqual({ n: 2, new: 10 });
   }, 60_000);
 
   it('--strict counts the still failing sources; a source failing anew makes the run exit 1 by itself', async () => {
@@ -194,7 +197,7 @@ describe('zipin crawl against a real disclosure site on loopback', () => {
     const plain = await zipin(['crawl', seed, '--db', db, '--files', files, '--allow-private', '--delay', '0', '--timeout', '2', '--retries', '0', '--max-bytes', '200000']);
     expect(plain.stderr).toContain(`zipin: crawl: ${site.origin}/files/missing.txt: still failing: HTTP 404`);
     const json = await crawl(db, files, seed, '--json');
-    expect(JSON.parse(json.stdout)).toMatchObject({ failed: 6, stillFailing: 6, unchanged: 9, database: db, files });
+    expect(JSON.parse(json.stdout)).toMatchObject({ failed: 6, stillFailing: 6, unchanged: 10, database: db, files });
     // export carries what the crawl recorded: its sources and runs.
     const out = join(dir, 'export');
     expect((await zipin(['export', '--db', db, '--out', out])).code).toBe(0);
@@ -219,7 +222,7 @@ describe('zipin crawl against a real disclosure site on loopback', () => {
       { current: 1, status: 'ok', first: '信息工程质量监督（更正）' },
     ]);
     expect(rows(db, `SELECT status FROM sources WHERE url = '${site.origin}/files/000.txt'`)).toEqual([{ status: 'changed' }]);
-    expect(rows(db, 'SELECT count(*) AS n FROM documents')[0]!.n).toBe(11);
+    expect(rows(db, 'SELECT count(*) AS n FROM documents')[0]!.n).toBe(12);
   }, 60_000);
 });
 

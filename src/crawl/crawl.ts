@@ -8,6 +8,7 @@ import type { Store } from '../store/store.js';
 import type { CrawlOptions } from './config.js';
 import { decodeHtml } from '../extract/html.js';
 import { sniff, type FileKind } from '../extract/sniff.js';
+import { imageKind } from '../extract/image.js';
 import { DEADLINE_REASON, FetchError, fetchWithRetry, HostGate, type Fetched, type HttpPolicy } from './http.js';
 import { extractLinks, linkKind, type LinkKind } from './links.js';
 import { ALLOW_ALL, parseRobots, type Robots } from './robots.js';
@@ -52,6 +53,7 @@ function storedName(hash: string, bytes: Buffer, kind: Exclude<LinkKind, 'unsupp
   if (is === 'pdf') return `${hash}.pdf`;
   if (kind === 'spreadsheet') return `${hash}.${is === 'xls' ? 'xls' : 'xlsx'}`;
   if (kind === 'word') return `${hash}.${WORD_FILES[is] ?? 'docx'}`;
+  if (kind === 'image') return `${hash}.${is === 'image' ? imageKind(bytes)!.replace('jpeg', 'jpg').replace('tiff', 'tif') : 'png'}`;
   const ext: Record<typeof kind, string> = { pdf: 'pdf', page: 'html', archive: 'zip', text: 'txt' };
   return `${hash}.${ext[kind]}`;
 }

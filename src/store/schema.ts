@@ -8,7 +8,7 @@ const sourcesTable = (name: string) => `
 CREATE TABLE ${name} (
   id            INTEGER PRIMARY KEY,
   url           TEXT NOT NULL UNIQUE,
-  kind          TEXT NOT NULL CHECK (kind IN ('pdf', 'text', 'spreadsheet', 'word', 'archive', 'page', 'unsupported')),
+  kind          TEXT NOT NULL CHECK (kind IN ('pdf', 'text', 'spreadsheet', 'word', 'image', 'archive', 'page', 'unsupported')),
   found_on      TEXT,
   first_seen    TEXT NOT NULL,
   last_checked  TEXT,
@@ -173,7 +173,13 @@ CREATE INDEX IF NOT EXISTS sources_document ON sources (document_id);`,
 ALTER TABLE runs ADD COLUMN documents_unchanged INTEGER NOT NULL DEFAULT 0;
 ${rebuildDocuments('documents_v4')}
 ${VIEWS}`,
-  5: rebuildDocuments('documents_v5'),
+  5: `
+${rebuildDocuments('documents_v5')}
+${sourcesTable('sources_v5')}
+INSERT INTO sources_v5 SELECT * FROM sources;
+DROP TABLE sources;
+ALTER TABLE sources_v5 RENAME TO sources;
+CREATE INDEX IF NOT EXISTS sources_document ON sources (document_id);`,
 };
 
 export const SCHEMA = `

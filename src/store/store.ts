@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { LinkKind } from '../crawl/links.js';
 import type { ValidatedEvaluation } from '../model/evaluation.js';
 import type { DocumentRecord } from '../model/document.js';
 import { MIGRATIONS, SCHEMA, SCHEMA_VERSION } from './schema.js';
@@ -9,7 +10,7 @@ import { MIGRATIONS, SCHEMA, SCHEMA_VERSION } from './schema.js';
 export interface SourceUpdate {
   url: string;
   /** By the link (`page`: an article page holding a form). */
-  kind: 'pdf' | 'text' | 'spreadsheet' | 'word' | 'archive' | 'page' | 'unsupported';
+  kind: LinkKind;
   foundOn?: string | null;
   checkedAt: string;
   /** The bytes differ from what this URL served before (or it is new). */
