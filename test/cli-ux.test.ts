@@ -71,10 +71,10 @@ describe('errors in one shape: zipin: <command>: <file>: <reason>', () => {
 
   it('a folder with nothing zipin reads says so', () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'photo.png'), 'x');
+    writeFileSync(join(dir, 'photo.bmp'), 'x');
     const r = zipin('extract', dir, '--db', join(dir, 'z.sqlite'), '--verbose');
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`zipin: extract: no supported files found under ${dir} (1 other file(s) skipped; --verbose names them)\nzipin: extract: skipped: ${join(dir, 'photo.png')}\n`);
+    expect(r.stderr).toBe(`zipin: extract: no supported files found under ${dir} (1 other file(s) skipped; --verbose names them)\nzipin: extract: skipped: ${join(dir, 'photo.bmp')}\n`);
   });
 });
 

@@ -65,7 +65,8 @@ describe('zipin extract on bad input', () => {
     writeFileSync(join(dir, 'garbage.txt'), Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 131 + 7) % 256)));
     copyFileSync(join(FIXTURES, '003.gb18030.txt'), join(dir, 'gb18030.txt'));
     writeFileSync(join(dir, 'notes.txt'), '部门决算说明\n收入合计\t100\n');
-    writeFileSync(join(dir, 'image.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    writeFileSync(join(dir, 'image.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47])); // a scan cut short: read, and failed
+    writeFileSync(join(dir, 'image.bmp'), 'BM'); // no format zipin reads: skipped
     mkdirSync(join(dir, 'nested'));
     copyFileSync(corpusFile(DOCS.shuju), join(dir, 'nested', 'deep.txt'));
     const db = join(tempDir(), 'out', 'z.sqlite');
@@ -73,7 +74,7 @@ describe('zipin extract on bad input', () => {
     symlinkSync(join(dir, 'missing.txt'), join(dir, 'dangling.txt'));
     const r = zipin('extract', dir, '--db', db, '--concurrency', '2');
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('documents: 7 (ok 3, no blocks 1, failed 3)');
+    expect(r.stdout).toContain('documents: 8 (ok 3, no blocks 1, failed 4)');
     expect(r.stdout, r.stdout).toContain('skipped: 1 file(s) zipin does not read (--verbose names them)');
     expect(r.stdout).toContain('evaluations: 25');
     const failures = r.stderr.trim().split('\n');
@@ -81,13 +82,14 @@ describe('zipin extract on bad input', () => {
       `zipin: extract: ${join(dir, 'empty.txt')}: empty file (0 bytes)`,
       `zipin: extract: ${join(dir, 'garbage.txt')}: not a text document (binary data or unknown encoding)`,
       `zipin: extract: ${join(dir, 'dangling.txt')}: cannot read file: no such file`,
+      `zipin: extract: ${join(dir, 'image.png')}: broken PNG: no IHDR header`,
     ].sort());
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack traces
 
     const d = new Database(db, { readonly: true });
     const statuses = d.prepare('SELECT source, status FROM documents ORDER BY source').all() as Array<{ source: string; status: string }>;
     expect(statuses.map((s) => [s.source.slice(dir.length + 1), s.status])).toEqual([
-      ['dangling.txt', 'failed'], ['empty.txt', 'failed'], ['garbage.txt', 'failed'], ['gb18030.txt', 'ok'], ['good.txt', 'ok'], ['nested/deep.txt', 'ok'], ['notes.txt', 'no_blocks'],
+      ['dangling.txt', 'failed'], ['empty.txt', 'failed'], ['garbage.txt', 'failed'], ['gb18030.txt', 'ok'], ['good.txt', 'ok'], ['image.png', 'failed'], ['nested/deep.txt', 'ok'], ['notes.txt', 'no_blocks'],
     ]);
     d.close();
   });

@@ -14,6 +14,15 @@ if (process.env.ZIPIN_PRELOAD_PDF === '1') loadPdfJs().catch(() => undefined);
 /** A PDF this long has its pages shared out among the pool's workers: a shorter one costs less read in one (each worker opens the file and parses the fonts its pages use). */
 const MIN_SHARED_PAGES = 16;
 
+/**
+ * A PDF that paints images and names no font has no text layer: its pages are scans, seconds of
+ * OCR each, worth sharing from two pages on. (Objects packed in compressed streams hide both
+ * words: such a file is shared only when long, as any.)
+ */
+function looksScanned(bytes: Buffer): boolean {
+  return bytes.includes('/Image') && !bytes.includes('/Font');
+}
+
 const reply = (message: WorkerReply) => process.send!(message);
 
 /** The file's bytes, or the reply that it could not be read. */
@@ -55,7 +64,7 @@ process.on('message', async (task: WorkerTask) => {
   if (task.share > 1 && sniff(bytes) === 'pdf') {
     // A PDF pdf.js cannot open goes the usual way, which says why.
     const pageCount = await pdfPageCount(bytes).catch(() => 0);
-    if (pageCount >= MIN_SHARED_PAGES) {
+    if (pageCount >= MIN_SHARED_PAGES || (pageCount >= 2 && looksScanned(bytes))) {
       reply({ id: task.id, kind: 'split', pageCount });
       return;
     }
