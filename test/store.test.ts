@@ -78,6 +78,14 @@ describe('Store', () => {
 /** What version 4 added besides the wider documents.format: the runs column and the judgement views. */
 const V4_ADDITIONS = 'ALTER TABLE runs DROP COLUMN documents_unchanged; DROP VIEW evaluation_judgements; DROP VIEW shortfalls; DROP VIEW judgements;';
 
+/** SQL that gives the documents table the CHECK an older version wrote: only `formats`. */
+function narrowerDocuments(db: Database.Database, formats: readonly string[]): string {
+  const sql = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'documents'").get() as { sql: string }).sql
+    .replace('documents', 'documents_old').replace(/format IN \([^)]*\)/, `format IN (${formats.map((f) => `'${f}'`).join(', ')})`);
+  db.pragma('foreign_keys = OFF');
+  return `${sql}; INSERT INTO documents_old SELECT * FROM documents; DROP TABLE documents; ALTER TABLE documents_old RENAME TO documents;`;
+}
+
 describe('schema versions', () => {
   it('migrates a version-1 database in place, keeping its rows', async () => {
     const path = await storeWith(DOCS.guihua);
@@ -120,10 +128,7 @@ describe('schema versions', () => {
     const path = await storeWith(DOCS.guihua);
     const old = new Database(path);
     // The documents table as version 3 wrote it, with its narrower CHECK.
-    const v3 = (old.prepare("SELECT sql FROM sqlite_master WHERE name = 'documents'").get() as { sql: string }).sql
-      .replace('documents', 'documents_old').replace(/format IN \([^)]*\)/, "format IN ('text', 'pdf', 'xlsx', 'xls', 'html', 'docx')");
-    old.pragma('foreign_keys = OFF');
-    old.exec(`${v3}; INSERT INTO documents_old SELECT * FROM documents; DROP TABLE documents; ALTER TABLE documents_old RENAME TO documents;
+    old.exec(`${narrowerDocuments(old, ['text', 'pdf', 'xlsx', 'xls', 'html', 'docx'])}
       ${V4_ADDITIONS} PRAGMA user_version = 3;`);
     expect(() => old.prepare("INSERT INTO documents (source, format, extracted_at, pipeline_version, status) VALUES ('x.doc', 'doc', '', '', 'ok')").run()).toThrow(/CHECK/);
     old.close();
@@ -141,10 +146,7 @@ describe('schema versions', () => {
   it('migrates a version-4 database: documents take scanned images', async () => {
     const path = await storeWith(DOCS.guihua);
     const old = new Database(path);
-    const v4 = (old.prepare("SELECT sql FROM sqlite_master WHERE name = 'documents'").get() as { sql: string }).sql
-      .replace('documents', 'documents_old').replace(/format IN \([^)]*\)/, "format IN ('text', 'pdf', 'xlsx', 'xls', 'html', 'docx', 'doc')");
-    old.pragma('foreign_keys = OFF');
-    old.exec(`${v4}; INSERT INTO documents_old SELECT * FROM documents; DROP TABLE documents; ALTER TABLE documents_old RENAME TO documents; PRAGMA user_version = 4;`);
+    old.exec(`${narrowerDocuments(old, ['text', 'pdf', 'xlsx', 'xls', 'html', 'docx', 'doc'])} PRAGMA user_version = 4;`);
     expect(() => old.prepare("INSERT INTO documents (source, format, extracted_at, pipeline_version, status) VALUES ('x.png', 'image', '', '', 'ok')").run()).toThrow(/CHECK/);
     old.close();
     const reopened = new Store(path);
