@@ -148,12 +148,13 @@ function withoutSpecks(read: Recognised): Recognised {
   const latinByCjk = (i: number) => /^[.,'`"·’．]$/.test(chars[i]!) && CJK.test(chars[i === from ? i + 1 : i - 1] ?? '');
   // A number does not end in a stop (nor wraps at one), and no line ends in an opening quote:
   // such marks at a line's end are dirt, however sure.
-  const endsWrong = (i: number) => i === to - 1 && ((chars[i] === '.' && /[\d.]/.test(chars[i - 1] ?? '')) || chars[i] === '‘');
+  const before = (i: number) => chars.slice(0, i).join('').trimEnd().slice(-1);
+  const endsWrong = (i: number) => i === to - 1 && ((chars[i] === '.' && /[\d.]/.test(before(i))) || chars[i] === '‘');
   const speck = (i: number) => SPECK_MARKS.test(chars[i]!) && (read.confidences[i]! < SPECK_CONFIDENCE || latinByCjk(i) || endsWrong(i));
   // No line of Chinese text begins with a stop, a comma or a colon (typesetting forbids it): dirt,
   // unless the recogniser is sure of it (a form's text may begin with 、 all the same).
   while (from < to && SPECK_MARKS.test(chars[from]!) && read.confidences[from]! < SURE_MARK) from++;
-  while (to > from && speck(to - 1)) to--;
+  while (to > from && (speck(to - 1) || (chars[to - 1] === ' ' && to < chars.length))) to--;
   if (from === 0 && to === chars.length) return read;
   return { text: chars.slice(from, to).join(''), confidences: read.confidences.slice(from, to), centres: read.centres.slice(from, to) };
 }

@@ -81,7 +81,7 @@ export const OCR_SETTINGS: OcrSettings = {
   maxTextHeight: 40,
   emOverInk: 0.12,
   pieceGapLines: 1.2,
-  cropPadLines: 0.3,
+  cropPadLines: 0.4,
   cropPadSide: 0.1,
   minCropAspect: 2,
 };
