@@ -28,7 +28,7 @@ export const INSPECT: CommandSpec = {
   description: `Nothing is written to the dataset. "-" reads the document from standard input. Exit 0 when the
 document was read, 1 when it failed (the reason on standard error), 2 on usage errors.`,
   options: [
-    { name: 'draw', value: 'DIR', help: 'write one SVG per PDF page to DIR: ruling lines, cells (merged ones dashed), text runs, blocks, rows coloured by role' },
+    { name: 'draw', value: 'DIR', help: 'write one SVG per PDF or scanned page to DIR: ruling lines, cells (merged ones dashed), text runs, blocks, rows coloured by role' },
     { name: 'json', help: 'print the document and its evaluations as one JSON object' },
     ...LIMIT_OPTIONS,
   ],

@@ -6,7 +6,7 @@ import { readScannedPage } from './ocr/page.js';
 import { toGray, type Gray } from './ocr/raster.js';
 import { OCR_SETTINGS } from './ocr/settings.js';
 import { layoutPage } from './pdf/layout.js';
-import { assemblePages, type LaidPage } from './pdf/pdf.js';
+import { assemblePages, type LaidPage, type PageTrace } from './pdf/pdf.js';
 import { DOCUMENT_OPTIONS } from './pdf/pdfjs.js';
 import type { RowSense } from './sense.js';
 
@@ -101,9 +101,9 @@ function tiff(bytes: Uint8Array): Gray[] {
 /**
  * An image file of scanned pages → the table model: each page read by OCR onto a page of A4
  * (its shorter side 595 pt, whatever resolution the file claims — scanners' dpi fields are often
- * wrong), laid out and put together as a PDF's pages are.
+ * wrong), laid out and put together as a PDF's pages are; `trace` collects what OCR saw, for drawing.
  */
-export async function extractImage(bytes: Uint8Array, kind: ImageKind, sense: RowSense): Promise<ExtractedDocument> {
+export async function extractImage(bytes: Uint8Array, kind: ImageKind, sense: RowSense, trace?: PageTrace[]): Promise<ExtractedDocument> {
   const images = kind === 'png' ? png(bytes) : kind === 'jpeg' ? await jpeg(bytes) : tiff(bytes);
   const pages: LaidPage[] = [];
   for (const [k, image] of images.entries()) {
@@ -111,6 +111,7 @@ export async function extractImage(bytes: Uint8Array, kind: ImageKind, sense: Ro
     const box = { x0: 0, y0: 0, x1: image.width * ptPerPx, y1: image.height * ptPerPx };
     const { rules, runs } = await readScannedPage(image, box);
     pages.push({ page: k + 1, rows: layoutPage(rules, runs, [], box.x1, box.y1, sense), text: runs.length > 0, images: true, ocr: true });
+    trace?.push({ page: k + 1, width: box.x1, height: box.y1, rules, runs });
   }
   return assemblePages({ pageCount: images.length, pages }, sense, 'image');
 }

@@ -69,7 +69,7 @@ export async function extract(bytes: Uint8Array, path: string, sense: RowSense, 
   }
   if (kind === 'docx') return extractDocx(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   if (kind === 'doc') return extractDoc(bytes);
-  if (kind === 'image') return extractImage(bytes, imageKind(bytes)!, sense);
+  if (kind === 'image') return extractImage(bytes, imageKind(bytes)!, sense, trace);
   const container = CONTAINERS[ext];
   if (container) throw new DocumentError(`not a ${container}: the file named ${ext} holds text or unknown data`);
   if (!isSupportedFile(path)) throw new DocumentError(`unsupported file type "${ext || '(none)'}"`);
