@@ -146,6 +146,13 @@ describe('inspect and totext read standard input and speak JSON', () => {
     }
   });
 
+  it('so is a TIFF whose damage holds UTIF\'s G4 decoder in a loop (damage 8 of its series)', () => {
+    const file = join(tempDir(), 'looping.tif');
+    writeFileSync(file, seededDamage(readFileSync(join(FIXTURES, '000_53bb5e2acbd336ec.blocks-4-5.scan.tif')), 8));
+    const r = zipin('totext', file, '--timeout', '2');
+    expect([r.code, r.stderr]).toEqual([1, `zipin: totext: ${file}: timed out after 2 s\n`]);
+  });
+
   it('a failure goes to standard error, the JSON still says it', () => {
     const r = zipinWith(Buffer.alloc(0), 'inspect', '-', '--json');
     expect(r.code).toBe(1);

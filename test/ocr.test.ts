@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DocumentError } from '../src/extract/errors.js';
+import { decodeImage } from '../src/extract/image.js';
 import { skewAngle } from '../src/extract/ocr/deskew.js';
 import { inkMask, inkThresholds, rotate, type Gray } from '../src/extract/ocr/raster.js';
 import { findRules } from '../src/extract/ocr/ruling.js';
 import { textLines } from '../src/extract/ocr/text-lines.js';
 import type { ValidatedEvaluation } from '../src/model/evaluation.js';
 import { processDocument } from '../src/pipeline/process.js';
-import { DOCS, evaluationsOf, FIXTURES } from './helpers.js';
+import { DOCS, evaluationsOf, FIXTURES, seededDamage } from './helpers.js';
 
 /**
  * Scanned forms read by OCR. The scans are real rasters (pdftoppm at 150 dpi, turned, speckled:
@@ -131,6 +133,22 @@ describe('image files are first-class input', () => {
     expect(got.evaluations[0]!.flags.find((f) => f.code === 'ocr')!.message).toMatch(/^read by OCR from scanned page 1: every value is as the recogniser read it/);
     expect(agreement(got.evaluations, want.evaluations).share).toBeGreaterThanOrEqual(0.95);
   });
+
+  it('damaged JPEGs decode or fail in one line, and pdf.js prints nothing about them', async () => {
+    const original = readFileSync(fixture('000_53bb5e2acbd336ec.blocks-4-5.p1.scan.jpg'));
+    const printed: unknown[] = [];
+    const { error, log, warn } = console;
+    console.error = console.log = console.warn = (...args: unknown[]) => { printed.push(args); };
+    const failures: unknown[] = [];
+    try {
+      for (let k = 0; k < 40; k++) await decodeImage(seededDamage(original, k), 'jpeg').catch((e: unknown) => failures.push(e));
+    } finally {
+      Object.assign(console, { error, log, warn });
+    }
+    expect(failures.length).toBeGreaterThan(0);
+    expect(failures.every((e) => e instanceof DocumentError && /^broken JPEG: /.test(e.message))).toBe(true);
+    expect(printed).toEqual([]);
+  }, 60_000);
 
   it.each([
     ['a PNG cut short', () => readFileSync(fixture('other-issuer.scan.png')).subarray(0, 3000), 'x.png', /^broken PNG: /],

@@ -66,7 +66,12 @@ async function jpeg(bytes: Uint8Array): Promise<Gray[]> {
   const { width, height } = jpegSize(bytes);
   bounded(width, height, 'JPEG image');
   // @ts-expect-error: pdf.js's image decoders ship without types
-  const { JpegImage } = await import('pdfjs-dist/image_decoders/pdf.image_decoders.mjs') as { JpegImage: new () => { parse(d: Uint8Array): void; width: number; height: number; getData(o: object): Uint8ClampedArray } };
+  const decoders = await import('pdfjs-dist/image_decoders/pdf.image_decoders.mjs') as {
+    JpegImage: new () => { parse(d: Uint8Array): void; width: number; height: number; getData(o: object): Uint8ClampedArray };
+    setVerbosityLevel(level: number): void;
+  };
+  decoders.setVerbosityLevel(0); // errors only: a damaged file's warnings are not for the user's terminal
+  const { JpegImage } = decoders;
   try {
     const decoder = new JpegImage();
     decoder.parse(bytes);
@@ -98,13 +103,18 @@ function tiff(bytes: Uint8Array): Gray[] {
   });
 }
 
+/** An image file's pages in grey, or its fault in one line (DocumentError). */
+export async function decodeImage(bytes: Uint8Array, kind: ImageKind): Promise<Gray[]> {
+  return kind === 'png' ? png(bytes) : kind === 'jpeg' ? jpeg(bytes) : tiff(bytes);
+}
+
 /**
  * An image file of scanned pages → the table model: each page read by OCR onto a page of A4
  * (its shorter side 595 pt, whatever resolution the file claims — scanners' dpi fields are often
  * wrong), laid out and put together as a PDF's pages are; `trace` collects what OCR saw, for drawing.
  */
 export async function extractImage(bytes: Uint8Array, kind: ImageKind, sense: RowSense, trace?: PageTrace[]): Promise<ExtractedDocument> {
-  const images = kind === 'png' ? png(bytes) : kind === 'jpeg' ? await jpeg(bytes) : tiff(bytes);
+  const images = await decodeImage(bytes, kind);
   const pages: LaidPage[] = [];
   for (const [k, image] of images.entries()) {
     const ptPerPx = OCR_SETTINGS.imagePageShortSide / Math.min(image.width, image.height);
