@@ -82,6 +82,7 @@ describe('scanned PDFs go through the same pipeline', () => {
     ['region-sichuan.scanned.pdf', 'region-sichuan.writer.pdf', 0.9], // another region's layout (Writer: grey hairline rules; signs alone in a cell misread)
     ['other-issuer.scanned.pdf', 'other-issuer.pdf', 0.98],
     ['004_7f468a29561a31e4.blocks-8-8.scanned.pdf', '004_7f468a29561a31e4.blocks-8-8.chromium.pdf', 0.97], // a form over two pages, turned 1.8°
+    ['other-issuer.stamped-scan.pdf', 'other-issuer.pdf', 0.98], // a CMS's stamp and page number laid over the scan as text
   ])('%s reads as %s', { timeout: 240_000 }, async (scan, source, least) => {
     const [got, want] = await Promise.all([run(scan), run(source)]);
     expect(got.evaluations).toHaveLength(want.evaluations.length);

@@ -12,8 +12,6 @@ import { textLines, type LinePixels } from './text-lines.js';
 export interface ScannedPage {
   rules: Rule[];
   runs: TextRun[];
-  /** The angle the scan was turned by to level it (degrees). */
-  skew: number;
 }
 
 /** Scans finer than this are halved (or more) before reading: the recogniser sees 48-pixel lines anyway. */
@@ -29,9 +27,8 @@ const LOOKS_NUMERIC = /^[-+]?[\doOilI]*[\d.,%]*[\doOilI][\d.,%]*$/;
 /**
  * Glyphs the recogniser cannot tell apart in a cell alone, read by their shape and company: a
  * lone flat stroke as long as a dash is one (— 一 - are one shape), o/O among digits — or alone —
- * is 0, and i/l/I among digits is 1. A
- * lone Latin letter is doubtful however sure the recogniser is: no form prints one, and it is how
- * the recogniser reads a sign it does not know alone (⩾ as V).
+ * is 0, and i/l/I among digits is 1. A lone Latin letter is doubtful however sure the recogniser
+ * is: no form prints one, and it is how the recogniser reads a sign it does not know alone (⩾ as V).
  */
 function glyphAliases(text: string, inkWidth: number, inkHeight: number, dashWidth: number): { text: string; sure: boolean; doubtful?: boolean } {
   const t = text.trim();
@@ -147,5 +144,5 @@ export async function readScannedPage(source: Gray, box: Box): Promise<ScannedPa
     for (let y = y0; y < y1; y++) free.fill(0, y * width + x0, y * width + x1);
   }
   await read(free, { x0: 0, y0: 0, x1: width, y1: image.height });
-  return { rules, runs, skew };
+  return { rules, runs };
 }

@@ -20,7 +20,7 @@ const INPUT_HEIGHT = 48;
  * full-width digit.
  */
 const MIN_INPUT_WIDTH = 2 * INPUT_HEIGHT;
-/** Crops wider than this (after scaling to the input height) are cut: no cell line is this long. */
+/** Crops wider than this (after scaling to the input height) are squeezed to it: no line of a cell is this long. */
 const MAX_INPUT_WIDTH = 3200;
 
 /** One crop read: its text, each character's confidence and place (x of its centre, in crop pixels). */

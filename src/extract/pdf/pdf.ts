@@ -72,8 +72,12 @@ export interface LaidPage {
   ocr: boolean;
 }
 
-/** An image covering at least this share of a page without text is the page, scanned. */
+/** An image covering at least this share of a page with (almost) no text is the page, scanned. */
 const SCAN_COVERAGE = 0.5;
+/** Fewer characters than this over a page-sized picture are furniture laid on a scan (a page number, a CMS stamp); a form has hundreds. */
+const SCAN_MAX_TEXT = 40;
+
+const textLength = (runs: readonly TextRun[]) => runs.reduce((n, r) => n + r.text.replace(/\s+/g, '').length, 0);
 
 /** The image that is the page of a page without text (the largest, if it covers most of the page). */
 function pageScan(images: readonly PaintedImage[], view: PageView): PaintedImage | null {
@@ -134,8 +138,9 @@ export async function readPdfPages(bytes: Uint8Array, sense: RowSense, range?: P
       ops = null; // pdf.js's page data is large: let it go now, not when the next page is in
       let { runs, clipped } = readText(graphics.shown);
       let { rules } = graphics;
-      // A page with no text but a picture of itself: a scan, read by OCR.
-      const scan = runs.length === 0 ? pageScan(graphics.images, view) : null;
+      // A page that is a picture of itself, with no text but perhaps a page number or a stamp
+      // laid over it: a scan, read by OCR.
+      const scan = textLength(runs) < SCAN_MAX_TEXT ? pageScan(graphics.images, view) : null;
       const pixels = scan === null ? null : pdfImageGray(scan, page.objs, page.commonObjs);
       if (scan !== null && pixels !== null) {
         ({ rules, runs } = await readScannedPage(pixels, scan.box));
