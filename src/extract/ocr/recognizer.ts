@@ -137,6 +137,7 @@ const CJK = /[\u3400-\u9fff]/;
 const SPECK_MARKS = /^[.,·'`"、。:;：；，‘’．]$/;
 /** Below this confidence, such a mark at either end of a line is dirt, not punctuation (real marks are read sure). */
 const SPECK_CONFIDENCE = 0.6;
+/** At or above this, a mark that opens a line is kept: the recogniser is sure of it. */
 const SURE_MARK = 0.95;
 
 /** A line's reading without the unsure marks at its ends. */
