@@ -15,7 +15,9 @@ import { DOCS, evaluationsOf, FIXTURES, seededDamage } from './helpers.js';
  * Scanned forms read by OCR. The scans are real rasters (pdftoppm at 150 dpi, turned, speckled:
  * test/fixtures/src/make-scans.py; the 003 scan came with the project); what they should say is
  * what the same form says where it has a text layer — the text file, or the PDF the scan was made
- * from — whose own tests check it against the printed form.
+ * from — whose own tests check it against the printed form. The shares of values right are floors
+ * a little under what this machine reads (the README lists those): another CPU's kernels may tip a
+ * borderline character.
  */
 
 const fixture = (name: string) => join(FIXTURES, name);
@@ -79,9 +81,9 @@ describe('scanned PDFs go through the same pipeline', () => {
   });
 
   it.each([
-    ['region-sichuan.scanned.pdf', 'region-sichuan.writer.pdf', 0.9], // another region's layout (Writer: grey hairline rules; signs alone in a cell misread)
+    ['region-sichuan.scanned.pdf', 'region-sichuan.writer.pdf', 0.88], // another region's layout (Writer: grey hairline rules; signs alone in a cell misread)
     ['other-issuer.scanned.pdf', 'other-issuer.pdf', 0.98],
-    ['004_7f468a29561a31e4.blocks-8-8.scanned.pdf', '004_7f468a29561a31e4.blocks-8-8.chromium.pdf', 0.97], // a form over two pages, turned 1.8°
+    ['004_7f468a29561a31e4.blocks-8-8.scanned.pdf', '004_7f468a29561a31e4.blocks-8-8.chromium.pdf', 0.95], // a form over two pages, turned 1.8°
     ['other-issuer.stamped-scan.pdf', 'other-issuer.pdf', 0.98], // a CMS's stamp and page number laid over the scan as text
   ])('%s reads as %s', { timeout: 240_000 }, async (scan, source, least) => {
     const [got, want] = await Promise.all([run(scan), run(source)]);
@@ -118,14 +120,14 @@ describe('image files are first-class input', () => {
     expect(got.document).toMatchObject({ status: 'ok', format: 'image', pages: 1 });
     // The page holds the first form whole and the second one's head.
     expect(got.evaluations[0]!.projectName).toBe('电子政务运维费');
-    expect(agreement(got.evaluations.slice(0, 1), want.evaluations.slice(0, 1)).share).toBeGreaterThanOrEqual(0.97);
+    expect(agreement(got.evaluations.slice(0, 1), want.evaluations.slice(0, 1)).share).toBeGreaterThanOrEqual(0.95);
   });
 
   it('a two-page bilevel TIFF (CCITT G4) gives both forms, the second across its page break', { timeout: 120_000 }, async () => {
     const [got, want] = await Promise.all([run('000_53bb5e2acbd336ec.blocks-4-5.scan.tif'), run('000_53bb5e2acbd336ec.blocks-4-5.writer.pdf')]);
     expect(got.document).toMatchObject({ status: 'ok', format: 'image', pages: 2 });
     expect(got.evaluations.map((e) => e.projectName)).toEqual(['电子政务运维费', expect.stringMatching(/^信息安全管理\s?[（(]预警[)）]$/)]);
-    expect(agreement(got.evaluations, want.evaluations).share).toBeGreaterThanOrEqual(0.97);
+    expect(agreement(got.evaluations, want.evaluations).share).toBeGreaterThanOrEqual(0.95);
   });
 
   it('a PNG scan, flagged as read by OCR', { timeout: 120_000 }, async () => {
