@@ -126,22 +126,23 @@ export async function readScannedPage(source: Gray, box: Box): Promise<ScannedPa
     }
   };
   const tables = findTables(rules);
+  // A box on the page (points) → pixels, grown by `by` pixels on every side (shrunk when negative).
+  const toPx = (b: Box, by: number): PixelBox => ({
+    x0: (b.x0 - box.x0) * pxPerPt - by, y0: (b.y0 - box.y0) * pxPerPt - by, x1: (b.x1 - box.x0) * pxPerPt + by, y1: (b.y1 - box.y0) * pxPerPt + by,
+  });
   const inset = 1;
   for (const table of tables) {
     for (const region of table.regions) {
-      const [cx0, cy0] = [(table.xs[region.c0]! - box.x0) * pxPerPt, (table.ys[region.r0]! - box.y0) * pxPerPt];
-      const [cx1, cy1] = [(table.xs[region.c1 + 1]! - box.x0) * pxPerPt, (table.ys[region.r1 + 1]! - box.y0) * pxPerPt];
-      await read(mask, { x0: cx0 + inset, y0: cy0 + inset, x1: cx1 - inset, y1: cy1 - inset });
+      const cell = { x0: table.xs[region.c0]!, y0: table.ys[region.r0]!, x1: table.xs[region.c1 + 1]!, y1: table.ys[region.r1 + 1]! };
+      await read(mask, toPx(cell, -inset));
     }
   }
   // The free text: the page with its tables blanked out.
   const free = new Uint8Array(mask);
   for (const t of tables) {
-    const x0 = Math.max(0, Math.floor((t.x0 - box.x0) * pxPerPt) - inset);
-    const x1 = Math.min(width, Math.ceil((t.x1 - box.x0) * pxPerPt) + inset);
-    const y0 = Math.max(0, Math.floor((t.y0 - box.y0) * pxPerPt) - inset);
-    const y1 = Math.min(image.height, Math.ceil((t.y1 - box.y0) * pxPerPt) + inset);
-    for (let y = y0; y < y1; y++) free.fill(0, y * width + x0, y * width + x1);
+    const area = toPx(t, inset);
+    const [x0, x1] = [Math.max(0, Math.floor(area.x0)), Math.min(width, Math.ceil(area.x1))];
+    for (let y = Math.max(0, Math.floor(area.y0)); y < Math.min(image.height, Math.ceil(area.y1)); y++) free.fill(0, y * width + x0, y * width + x1);
   }
   await read(free, { x0: 0, y0: 0, x1: width, y1: image.height });
   return { rules, runs };
