@@ -86,6 +86,10 @@ function narrowerDocuments(db: Database.Database, formats: readonly string[]): s
   return `${sql}; INSERT INTO documents_old SELECT * FROM documents; DROP TABLE documents; ALTER TABLE documents_old RENAME TO documents;`;
 }
 
+/** A document row of one format, as a migrated table must now take it. */
+const addDocument = (db: Database.Database, format: string) =>
+  db.prepare("INSERT INTO documents (source, format, extracted_at, pipeline_version, status) VALUES (?, ?, '', '', 'ok')").run(`x.${format}`, format);
+
 describe('schema versions', () => {
   it('migrates a version-1 database in place, keeping its rows', async () => {
     const path = await storeWith(DOCS.guihua);
@@ -130,11 +134,11 @@ describe('schema versions', () => {
     // The documents table as version 3 wrote it, with its narrower CHECK.
     old.exec(`${narrowerDocuments(old, ['text', 'pdf', 'xlsx', 'xls', 'html', 'docx'])}
       ${V4_ADDITIONS} PRAGMA user_version = 3;`);
-    expect(() => old.prepare("INSERT INTO documents (source, format, extracted_at, pipeline_version, status) VALUES ('x.doc', 'doc', '', '', 'ok')").run()).toThrow(/CHECK/);
+    expect(() => addDocument(old, 'doc')).toThrow(/CHECK/);
     old.close();
     const reopened = new Store(path);
     expect(reopened.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    reopened.db.prepare("INSERT INTO documents (source, format, extracted_at, pipeline_version, status) VALUES ('x.doc', 'doc', '', '', 'ok')").run();
+    addDocument(reopened.db, 'doc');
     expect(count(reopened.db, 'evaluations')).toBe(8);
     expect(count(reopened.db, 'shortfalls')).toBe(4); // the views are there
     expect(reopened.db.prepare("SELECT count(*) AS n FROM pragma_table_info('runs') WHERE name = 'documents_unchanged'").get()).toEqual({ n: 1 });
@@ -147,11 +151,11 @@ describe('schema versions', () => {
     const path = await storeWith(DOCS.guihua);
     const old = new Database(path);
     old.exec(`${narrowerDocuments(old, ['text', 'pdf', 'xlsx', 'xls', 'html', 'docx', 'doc'])} PRAGMA user_version = 4;`);
-    expect(() => old.prepare("INSERT INTO documents (source, format, extracted_at, pipeline_version, status) VALUES ('x.png', 'image', '', '', 'ok')").run()).toThrow(/CHECK/);
+    expect(() => addDocument(old, 'image')).toThrow(/CHECK/);
     old.close();
     const reopened = new Store(path);
     expect(reopened.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    reopened.db.prepare("INSERT INTO documents (source, format, extracted_at, pipeline_version, status) VALUES ('x.png', 'image', '', '', 'ok')").run();
+    addDocument(reopened.db, 'image');
     expect(count(reopened.db, 'evaluations')).toBe(8);
     expect(count(reopened.db, 'shortfalls')).toBe(4);
     reopened.close();
