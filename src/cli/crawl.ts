@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CrawlConfigSchema, DEFAULTS, userAgent, type CrawlConfig, type CrawlOptions } from '../crawl/config.js';
-import { crawl, type CrawlEvent } from '../crawl/crawl.js';
+import type { CrawlEvent } from '../crawl/crawl.js';
 import { acquireLock } from '../store/lock.js';
 import { Store } from '../store/store.js';
 import { PIPELINE_VERSION } from '../version.js';
@@ -115,6 +115,8 @@ export async function crawlCommand({ values: raw, positionals, args }: Parsed): 
         progress.status(`pages ${seen.pages} · attachments new ${seen.new}, changed ${seen.changed}, unchanged ${seen.unchanged}, failed ${seen.failed}`);
       }
     };
+    // Loaded here, not with the CLI: the HTTP client alone takes a tenth of a second to start.
+    const { crawl } = await import('../crawl/crawl.js');
     const s = await crawl(store, options, log, ['crawl', ...args].join(' '));
     progress.done();
     const summary = {

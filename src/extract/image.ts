@@ -9,21 +9,12 @@ import { layoutPage } from './pdf/layout.js';
 import { assemblePages, type LaidPage, type PageTrace } from './pdf/pdf.js';
 import { DOCUMENT_OPTIONS } from './pdf/pdfjs.js';
 import type { RowSense } from './sense.js';
-
-/** Scanned pages as image files: PNG, JPEG (through pdf.js's own decoder) and TIFF (each page of a multi-page file). */
-export type ImageKind = 'png' | 'jpeg' | 'tiff';
+import type { ImageKind } from './sniff.js';
 
 /** An image larger than this is not decoded (as in PDFs: a 600-dpi A3 scan is 70 million pixels). */
 const MAX_PIXELS = DOCUMENT_OPTIONS.maxImageSize;
 /** A TIFF with more pages than this is no scanned form. */
 const MAX_TIFF_PAGES = 200;
-
-export function imageKind(bytes: Uint8Array): ImageKind | null {
-  if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'png';
-  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
-  if ((bytes[0] === 0x49 && bytes[1] === 0x49 && bytes[2] === 0x2a && bytes[3] === 0) || (bytes[0] === 0x4d && bytes[1] === 0x4d && bytes[2] === 0 && bytes[3] === 0x2a)) return 'tiff';
-  return null;
-}
 
 function bounded(width: number, height: number, what: string): void {
   if (!(width > 0 && height > 0)) throw new DocumentError(`broken ${what}: no picture size`);

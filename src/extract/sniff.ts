@@ -1,4 +1,12 @@
-import { imageKind } from './image.js';
+/** Scanned pages as image files: PNG, JPEG (through pdf.js's own decoder) and TIFF (each page of a multi-page file). */
+export type ImageKind = 'png' | 'jpeg' | 'tiff';
+
+export function imageKind(bytes: Uint8Array): ImageKind | null {
+  if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'png';
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  if ((bytes[0] === 0x49 && bytes[1] === 0x49 && bytes[2] === 0x2a && bytes[3] === 0) || (bytes[0] === 0x4d && bytes[1] === 0x4d && bytes[2] === 0 && bytes[3] === 0x2a)) return 'tiff';
+  return null;
+}
 
 /** What a file is, by its bytes — never by its name alone (attachments are often misnamed). */
 export type FileKind = 'pdf' | 'xlsx' | 'xls' | 'docx' | 'doc' | 'zip' | 'ole' | 'mhtml' | 'html' | 'image' | 'text';
