@@ -6,13 +6,17 @@
  */
 const ODD = '[\\u00a1-\\u00a4\\u00a6-\\u00af\\u00b2-\\u00b6\\u00b8-\\u00d6\\u00d8-\\u00f6\\u00f8-\\u024f]'; // Latin-1 and Latin Extended-A/B, less ¥ ± ° · × ÷
 const GARBLED = new RegExp(`[\\u3400-\\u9fff]${ODD}|${ODD}[\\u3400-\\u9fff]`);
+/** One odd character anywhere: the cheap test that spares nearly every cell the one above. */
+const ANY_ODD = new RegExp(ODD);
 
-/** A few characters around the first garbled spot in the texts, or null when none looks garbled. */
-export function garbledSample(texts: Iterable<string | null>): string | null {
-  for (const text of texts) {
-    if (text === null) continue;
-    const m = GARBLED.exec(text);
-    if (m) return text.slice(Math.max(0, m.index - 2), m.index + 4);
+/** A few characters around the first garbled spot in the rows' cells, or null when none looks garbled. */
+export function garbledSample(rows: ReadonlyArray<{ readonly cells: readonly string[] }>): string | null {
+  for (const row of rows) {
+    for (const text of row.cells) {
+      if (!ANY_ODD.test(text)) continue;
+      const m = GARBLED.exec(text);
+      if (m) return text.slice(Math.max(0, m.index - 2), m.index + 4);
+    }
   }
   return null;
 }

@@ -24,14 +24,18 @@ export function measureFor(header: Row, row: Row): Measure {
   return header.spans?.every((s) => s.box !== null) && row.spans?.every((s) => s.box !== null) ? 'x' : 'index';
 }
 
+/** The `i`-th cell of a row with what it covers in `measure`. */
+function placedCell(row: Row, i: number, measure: Measure): PlacedCell {
+  const text = row.cells[i]!;
+  const s = row.spans?.[i];
+  if (measure === 'index' || !s) return { text, from: i, to: i, continued: false };
+  if (measure === 'x' && s.box) return { text, from: s.box[0], to: s.box[2], continued: s.continued };
+  return { text, from: s.col, to: s.col + s.cols - 1, continued: s.continued };
+}
+
 /** The cells of a row with what they cover in `measure`. */
 export function placed(row: Row, measure: Measure = row.positions === 'exact' ? 'grid' : 'index'): PlacedCell[] {
-  return row.cells.map((text, i) => {
-    const s = row.spans?.[i];
-    if (measure === 'index' || !s) return { text, from: i, to: i, continued: false };
-    if (measure === 'x' && s.box) return { text, from: s.box[0], to: s.box[2], continued: s.continued };
-    return { text, from: s.col, to: s.col + s.cols - 1, continued: s.continued };
-  });
+  return row.cells.map((_, i) => placedCell(row, i, measure));
 }
 
 /** Columns by class, in every measure the header row can give. */
@@ -44,7 +48,7 @@ export function emptyRanges<K>(): Ranges<K> {
 /** Record the column `key` of a header row's `i`-th cell in every measure. */
 export function setRange<K>(ranges: Ranges<K>, key: K, row: Row, i: number): void {
   for (const measure of ['grid', 'x', 'index'] as const) {
-    const c = placed(row, measure)[i]!;
+    const c = placedCell(row, i, measure);
     if (!ranges[measure].has(key)) ranges[measure].set(key, [c.from, c.to]);
   }
 }

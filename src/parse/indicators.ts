@@ -42,10 +42,18 @@ interface LevelState {
 
 interface Placement {
   values: Partial<Record<Role, string>>;
-  /** Original column of every value placed, to tell whether it moved. */
-  from: Partial<Record<Role, number>>;
+  /** Original column of every value placed, in the order placed, to tell whether it moved. */
+  from: Array<{ role: Role; col: number }>;
   levels: Array<{ label: LevelLabel; col: number }>;
+  /** The level labels applied (see applyLevels). */
+  applied: Array<{ role: Role; col: number; text: string }>;
   problems: Flag[];
+}
+
+/** `text`, from column `col`, is the row's `role`. */
+function put(placement: Placement, role: Role, text: string, col: number): void {
+  placement.values[role] = text;
+  placement.from.push({ role, col });
 }
 
 /**
@@ -55,20 +63,21 @@ interface Placement {
  * 年度指标值 / 实际完成值 — in order when all three are there, by distance from the anchor when
  * some are missing.
  */
-function placeByValue(row: Row, cells: readonly string[], state: LevelState): Placement & { applied: Array<{ role: Role; col: number; text: string }> } {
-  const placement: Placement = { values: {}, from: {}, levels: [], problems: [] };
+function placeByValue(row: Row, cells: readonly string[], state: LevelState): Placement {
+  const placement: Placement = { values: {}, from: [], levels: [], applied: [], problems: [] };
   const anchor = findAnchor(cells);
   const left = anchor >= 0 ? anchor : cells.length;
   if (anchor >= 0) {
-    placement.values.weight = cells[anchor]!;
-    placement.from.weight = anchor;
-    placement.values.score = cells[anchor + 1]!;
-    placement.from.score = anchor + 1;
-    const rest = cells.slice(anchor + 2).map((c, i) => ({ c, i: anchor + 2 + i })).filter((x) => x.c !== '');
-    if (rest.length > 0) {
-      placement.values.deviation = rest.map((x) => x.c).join(' ');
-      placement.from.deviation = rest[0]!.i;
+    put(placement, 'weight', cells[anchor]!, anchor);
+    put(placement, 'score', cells[anchor + 1]!, anchor + 1);
+    const rest: string[] = [];
+    let restAt = -1;
+    for (let i = anchor + 2; i < cells.length; i++) {
+      if (cells[i] === '') continue;
+      if (restAt < 0) restAt = i;
+      rest.push(cells[i]!);
     }
+    if (rest.length > 0) put(placement, 'deviation', rest.join(' '), restAt);
   }
   let texts: Array<{ c: string; i: number }> = [];
   for (let i = 0; i < left; i++) {
@@ -79,6 +88,7 @@ function placeByValue(row: Row, cells: readonly string[], state: LevelState): Pl
     else texts.push({ c, i });
   }
   const { applied, notLabels } = applyLevels(placement.levels, state);
+  placement.applied = applied;
   texts = [...notLabels.map((l) => ({ c: cells[l.col]!, i: l.col })), ...texts];
   if (texts.length > 3) {
     const merged = texts.filter((t, k) => k === 0 || t.c !== texts[k - 1]!.c);
@@ -96,26 +106,19 @@ function placeByValue(row: Row, cells: readonly string[], state: LevelState): Pl
     texts = [{ c: head.map((t) => t.c).join(' '), i: head[0]!.i }, ...texts.slice(-2)];
   }
   if (texts.length === 3 || anchor < 0) {
-    texts.forEach((t, k) => {
-      placement.values[slots[k]!] = t.c;
-      placement.from[slots[k]!] = t.i;
-    });
+    texts.forEach((t, k) => put(placement, slots[k]!, t.c, t.i));
     // "其中：…" under a ★ core indicator is a part of it, printed without points of its own.
     if (anchor < 0 && texts.length > 0 && !SUB_ROW.test(texts[0]!.c)) {
       placement.problems.push(flag('row_unplaced', 'warn',
         `line ${row.line}: no 分值/得分 found in the row; its texts were read as 三级指标, 年度指标值, 实际完成值 in order`));
     }
-    return { ...placement, applied };
+    return placement;
   }
   // Fewer than three texts: the column counted back from the anchor tells which ones are missing.
   const byDistance = texts.map((t) => slots[Math.max(0, 3 - (anchor - t.i))]!);
   const collide = new Set(byDistance).size < byDistance.length;
-  texts.forEach((t, k) => {
-    const role = collide ? slots[k]! : byDistance[k]!;
-    placement.values[role] = t.c;
-    placement.from[role] = t.i;
-  });
-  return { ...placement, applied };
+  texts.forEach((t, k) => put(placement, collide ? slots[k]! : byDistance[k]!, t.c, t.i));
+  return placement;
 }
 
 const isLong = (label: LevelLabel) => label.base.endsWith('指标');
@@ -227,13 +230,10 @@ export function parseIndicators(rows: readonly Row[], headerAt: number, isEnd: (
       });
     } else if (standard) {
       const placement = placeByValue(row, cells, state);
-      const levels = placement.applied;
       flags.push(...placement.problems);
-      const moved = [
-        ...levels.map((l) => ({ role: l.role, col: l.col, text: l.text })),
-        ...(Object.entries(placement.from) as Array<[Role, number]>).map(([role, col]) => ({ role, col, text: placement.values[role]! })),
-      ].filter((m) => ranges.index.has(m.role) && ranges.index.get(m.role)![0] !== m.col);
       values = placement.values;
+      const moved = [...placement.applied, ...placement.from.map(({ role, col }) => ({ role, col, text: values[role]! }))]
+        .filter((m) => { const at = ranges.index.get(m.role); return at !== undefined && at[0] !== m.col; });
       if (moved.length > 0) {
         flags.push(flag('column_shift', 'info', `line ${row.line}: shifted cells put back in their columns (${moved
           .map((m) => `${quote(m.text, 10)} → ${INDICATOR_COLUMN_NAMES[m.role]}`).join(', ')})`));

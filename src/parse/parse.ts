@@ -87,7 +87,7 @@ export function parseBlock(block: Block): ParsedBlock {
 
 /** Texts whose characters are not what the page shows: labels may go unrecognised, names misread. */
 function garbledFlags(rows: readonly Row[]): Flag[] {
-  const sample = garbledSample(rows.flatMap((r) => r.cells));
+  const sample = garbledSample(rows);
   return sample === null ? [] : [flag('text_garbled', 'warn',
     `text looks garbled ("${sample}"): the PDF maps some glyphs to wrong characters, so labels may go unrecognised and texts not read as printed`)];
 }

@@ -50,7 +50,7 @@ export async function processExtracted(read: () => Promise<ExtractedDocument>, s
     seen?.rows.push(...doc.rows);
     const evaluations = withFormatFlag(evaluate(doc), source, doc.format);
     // Nothing found in a garbled text layer: say why, or the file looks like it holds no form.
-    const garbled = evaluations.length > 0 ? null : garbledSample(doc.rows.flatMap((r) => r.cells));
+    const garbled = evaluations.length > 0 ? null : garbledSample(doc.rows);
     const document = checked('validate', DocumentRecordSchema, {
       ...base, format: doc.format, pages: doc.pages, status: evaluations.length > 0 ? 'ok' : 'no_blocks',
       error: garbled === null ? null : `the text looks garbled ("${garbled}"): the PDF maps its glyphs to wrong characters (a broken ToUnicode map), so no form could be read`,

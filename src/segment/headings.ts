@@ -1,9 +1,9 @@
 import { FORM_START, HEADING, HEADING_PREFIX, HEADING_SUFFIX, INSTRUCTIONS, TOTAL, TOTAL_AFTER_INDICATORS, YEAR_IN_TEXT } from '../form/vocabulary.js';
 import type { Row } from '../model/table.js';
 
-/** Non-empty cells of a row. */
-export function filled(row: Row): string[] {
-  return row.cells.filter((c) => c !== '');
+/** The first non-empty cell of a row. */
+function firstFilled(row: Row): string | undefined {
+  return row.cells.find((c) => c !== '');
 }
 
 const HEADING_MAX_CHARS = 60;
@@ -13,10 +13,11 @@ const HEADING_MAX_CHARS = 60;
  * 2021年大厅运营事务项目自评表, 财政项目支出绩效自评表, …
  */
 export function headingText(row: Row): string | null {
-  const cells = filled(row);
-  if (cells.length !== 1) return null;
+  // Exactly one filled cell, found without copying the row: every row of a document is asked.
+  const at = row.cells.findIndex((c) => c !== '');
+  if (at < 0 || row.cells.some((c, i) => i > at && c !== '')) return null;
   // "附件1 …", "…（2022年度）", "…（公开14表）" around the title are not part of it.
-  const text = cells[0]!.replace(HEADING_PREFIX, '').replace(HEADING_SUFFIX, '').trim();
+  const text = row.cells[at]!.replace(HEADING_PREFIX, '').replace(HEADING_SUFFIX, '').trim();
   if (text.length > HEADING_MAX_CHARS || !HEADING.test(text) || /[。；]/.test(text)) return null;
   return text;
 }
@@ -28,18 +29,18 @@ export function isFormHeaderRow(row: Row): boolean {
 
 /** The 总分 row that closes a form. */
 export function isTotalRow(row: Row): boolean {
-  const first = filled(row)[0];
+  const first = firstFilled(row);
   return first !== undefined && TOTAL.test(first);
 }
 
 /** A 总分, 合计 or 总计 row: closes a form once its indicators have begun (合计 above them is a funding line). */
 export function isClosingRow(row: Row): boolean {
-  const first = filled(row)[0];
+  const first = firstFilled(row);
   return first !== undefined && TOTAL_AFTER_INDICATORS.test(first);
 }
 
 export function isInstructionsRow(row: Row): boolean {
-  const first = filled(row)[0];
+  const first = firstFilled(row);
   return first !== undefined && INSTRUCTIONS.test(first);
 }
 
