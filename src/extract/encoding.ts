@@ -52,29 +52,26 @@ function controlShare(text: string): number {
  */
 export function decodeText(bytes: Uint8Array): DecodedText {
   if (bytes.length === 0) throw new DocumentError('empty file (0 bytes)');
+  // Text of an encoding, when it decodes and reads as text.
+  const decoded = (body: Uint8Array, encoding: TextEncodingName): DecodedText | null => {
+    const text = decodeStrict(body, encoding);
+    return text !== null && controlShare(text) < 0.001 ? { encoding, text } : null;
+  };
   let candidate: DecodedText | null = null;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-    const text = decodeStrict(bytes.subarray(3), 'utf-8');
-    if (text !== null) candidate = { encoding: 'utf-8', text };
+    candidate = decoded(bytes.subarray(3), 'utf-8');
   } else if (bytes[0] === 0xff && bytes[1] === 0xfe) {
-    const text = decodeStrict(bytes.subarray(2), 'utf-16le');
-    if (text !== null) candidate = { encoding: 'utf-16le', text };
+    candidate = decoded(bytes.subarray(2), 'utf-16le');
   } else if (bytes[0] === 0xfe && bytes[1] === 0xff) {
-    const text = decodeStrict(bytes.subarray(2), 'utf-16be');
-    if (text !== null) candidate = { encoding: 'utf-16be', text };
+    candidate = decoded(bytes.subarray(2), 'utf-16be');
   } else {
     const utf16 = sniffUtf16(bytes);
     const order: TextEncodingName[] = utf16 ? [utf16, 'utf-8', 'gb18030'] : ['utf-8', 'gb18030'];
     for (const encoding of order) {
-      const text = decodeStrict(bytes, encoding);
-      if (text !== null && controlShare(text) < 0.001) {
-        candidate = { encoding, text };
-        break;
-      }
+      candidate = decoded(bytes, encoding);
+      if (candidate !== null) break;
     }
   }
-  if (candidate === null || controlShare(candidate.text) >= 0.001) {
-    throw new DocumentError('not a text document (binary data or unknown encoding)');
-  }
+  if (candidate === null) throw new DocumentError('not a text document (binary data or unknown encoding)');
   return candidate;
 }

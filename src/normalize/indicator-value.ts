@@ -16,6 +16,13 @@ const OPERATORS: ReadonlyArray<readonly [string, Comparator]> = [
   ['约', '≈'],
 ];
 
+/** OPERATORS by their first character, in the same order: a value is tried only against those it can begin with. */
+const OPERATORS_BY_FIRST = new Map<string, Array<readonly [string, Comparator]>>();
+for (const entry of OPERATORS) {
+  const first = entry[0][0]!;
+  OPERATORS_BY_FIRST.set(first, [...(OPERATORS_BY_FIRST.get(first) ?? []), entry]);
+}
+
 /** Words after the number that change the comparator: 以上 ≥, 以内/以下/内 ≤, 左右 ≈, 余/多 >. */
 const SUFFIXES: ReadonlyArray<readonly [RegExp, Comparator]> = [
   [/以上$/, '≥'], [/(以内|以下|内)$/, '≤'], [/左右$/, '≈'],
@@ -35,7 +42,7 @@ export function parseIndicatorValue(text: string | null, moneyHint: boolean): Qu
   if (text === null) return null;
   let s = text.trim().replace(/\s+/g, '');
   let op: Comparator | null = null;
-  for (const [word, comparator] of OPERATORS) {
+  for (const [word, comparator] of OPERATORS_BY_FIRST.get(s[0] ?? '') ?? []) {
     if (s.startsWith(word)) {
       op = comparator;
       s = s.slice(word.length);
