@@ -1,4 +1,5 @@
 import type { FundingLineCode } from '../model/parsed.js';
+import { rememberedByText } from './memo.js';
 import { compact } from './vocabulary.js';
 
 /**
@@ -17,22 +18,11 @@ export function normalizeHeader(cell: string): string {
 
 /** A header label is short even with its brackets: a longer cell is a text, never a header. */
 const LONGEST_HEADER = 40;
-const MEMO_SIZE = 10_000;
-const indicatorMemo = new Map<string, IndicatorColumn | null>();
-const fundingMemo = new Map<string, FundingColumn | null>();
 
-/**
- * Classification remembered by cell text: every row of every block is asked about (segment and
- * parse look for header rows), and forms repeat the same labels and values over and over.
- */
-function remembered<T>(memo: Map<string, T | null>, cell: string, classify: (cell: string) => T | null): T | null {
-  if (cell === '' || cell.length > LONGEST_HEADER) return null;
-  const known = memo.get(cell);
-  if (known !== undefined) return known;
-  if (memo.size >= MEMO_SIZE) memo.clear();
-  const result = classify(cell);
-  memo.set(cell, result);
-  return result;
+/** `classify`, remembered by cell text, for cells that can be header labels (null for any other). */
+function headerClassifier<T>(classify: (cell: string) => T | null): (cell: string) => T | null {
+  const remembered = rememberedByText(classify);
+  return (cell) => (cell === '' || cell.length > LONGEST_HEADER ? null : remembered(cell));
 }
 
 /** The columns of the indicator table. `method`: a 得分计算方法 column, known and not read. */
@@ -50,9 +40,7 @@ export const INDICATOR_COLUMN_NAMES: Record<IndicatorColumn, string> = {
  * 实际 or 完成 the actual value; 指标值/目标/预期 the target; 分值/权重 the weight; 得分 the score;
  * 原因/偏差 the deviation; 指标性质 and 度量单位/计量单位 parts of a split target.
  */
-export function indicatorColumn(cell: string): IndicatorColumn | null {
-  return remembered(indicatorMemo, cell, classifyIndicator);
-}
+export const indicatorColumn = headerClassifier(classifyIndicator);
 
 function classifyIndicator(cell: string): IndicatorColumn | null {
   const c = normalizeHeader(cell);
@@ -90,9 +78,7 @@ export function isIndicatorHeader(cells: readonly string[]): boolean {
 export type FundingColumn = 'initial' | 'fullYear' | 'executed' | 'weight' | 'rate' | 'score' | 'deviation';
 
 /** 年初 the initial budget; 调整/全年 + 预算 the full-year budget; 执行 + 数 the executed amount; 执行率 the rate. */
-export function fundingColumn(cell: string): FundingColumn | null {
-  return remembered(fundingMemo, cell, classifyFunding);
-}
+export const fundingColumn = headerClassifier(classifyFunding);
 
 function classifyFunding(cell: string): FundingColumn | null {
   const c = normalizeHeader(cell);
@@ -127,7 +113,7 @@ export function isFundingHeader(cells: readonly string[]): boolean {
  * 财政专户 the special-account funds; 单位资金/自有资金 the unit's own; 上年结转 the carry-over;
  * 其他 the rest. Checked in that order: 年度财政资金总额 is a total, not an appropriation.
  */
-export function fundingLine(cell: string): FundingLineCode | null {
+export const fundingLine = rememberedByText((cell: string): FundingLineCode | null => {
   const c = compact(cell).replace(/^[*★]/, '').replace(/^其中[:：]?/, '');
   if (c === '' || c.length > 20) return null;
   if (/(总额|合计|总计)/.test(c)) return 'total';
@@ -137,7 +123,7 @@ export function fundingLine(cell: string): FundingLineCode | null {
   if (/^(单位|自有)(自筹)?资金/.test(c)) return 'unit';
   if (/^其他(资金)?$/.test(c) || /^其他资金/.test(c)) return 'other';
   return null;
-}
+});
 
 /** What each funding line is called in messages (the Shenzhen form's words). */
 export const FUNDING_LINE_NAMES: Record<FundingLineCode, string> = {

@@ -4,6 +4,7 @@
  * normaliser and the page-break stitcher read the form through this module only; extractors
  * know geometry and file formats, not the form.
  */
+import { rememberedByText } from './memo.js';
 
 /** A cell without its whitespace (labels print with spaces, line breaks, vertically). */
 export const compact = (text: string): string => text.replace(/\s+/g, '');
@@ -105,13 +106,13 @@ export const CODE_IN_NAME = /^([0-9A-Z]{12,40})\s*[-—_－:：\s]\s*(\S.*)$/;
  * A goal heading by meaning: one with 完成 is the actual (实际完成情况, 目标实际完成情况, 全年实际完成情况),
  * one with 目标 and not 完成 the expected (预期目标, 年初设定目标, 年度目标) — the section label aside.
  */
-export function goalHeading(cell: string): 'expected' | 'actual' | null {
+export const goalHeading = rememberedByText((cell: string): 'expected' | 'actual' | null => {
   const c = compact(cell).replace(/^[*★]/, '');
   if (c === '' || c.length > 12 || GOALS_SECTION.test(c)) return null;
   if (/完成/.test(c) && /(实际|情况|目标)/.test(c)) return 'actual';
   if (/目标/.test(c)) return 'expected';
   return null;
-}
+});
 
 // ── Money units ───────────────────────────────────────────────────────────────────────────
 

@@ -1,14 +1,19 @@
+import { rememberedByText } from '../form/memo.js';
 import { CODE_IN_NAME, compact, HEADER_FIELDS, type HeaderField } from '../form/vocabulary.js';
 import { flag, type Flag } from '../model/flag.js';
 import type { ParsedBlock } from '../model/parsed.js';
 import type { Row } from '../model/table.js';
 import { quote, textValue } from './text.js';
 
-function headerField(cell: string): HeaderField | null {
-  if (cell === '' || cell.length > 12) return null; // labels are short; most cells are not labels
+const headerLabel = rememberedByText((cell: string): HeaderField | null => {
   const label = compact(cell).replace(/^[*★]/, '').replace(/[:：]$/, '');
   for (const [re, field] of HEADER_FIELDS) if (re.test(label)) return field;
   return null;
+});
+
+function headerField(cell: string): HeaderField | null {
+  if (cell === '' || cell.length > 12) return null; // labels are short; most cells are not labels
+  return headerLabel(cell);
 }
 
 /**

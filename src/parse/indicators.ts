@@ -1,5 +1,6 @@
 import { INDICATOR_COLUMN_NAMES, indicatorColumn, isIndicatorHeader, type IndicatorColumn } from '../form/columns.js';
 import { parseLevelLabel, type LevelLabel } from '../form/levels.js';
+import { rememberedByText } from '../form/memo.js';
 import { COMPARATOR, compact, FILLER, INDICATOR_SECTION, isDash, SCORE_NUMBER, SUB_ROW, TRAILER } from '../form/vocabulary.js';
 import { flag, type Flag } from '../model/flag.js';
 import type { ParsedIndicator } from '../model/parsed.js';
@@ -22,7 +23,7 @@ export function hasWeightColumn(row: Row): boolean {
   return row.cells.some((c) => indicatorColumn(c) === 'weight');
 }
 
-const isSection = (cell: string) => INDICATOR_SECTION.test(compact(cell));
+const isSection = rememberedByText((cell: string) => INDICATOR_SECTION.test(compact(cell)));
 
 /** Where the weight/score pair sits: the rightmost two adjacent numbers, else two adjacent placeholders. */
 function findAnchor(cells: readonly string[]): number {
