@@ -20,7 +20,7 @@ export function normalizeHeader(cell: string): string {
 const LONGEST_HEADER = 40;
 
 /** `classify`, remembered by cell text, for cells that can be header labels (null for any other). */
-function headerClassifier<T>(classify: (cell: string) => T | null): (cell: string) => T | null {
+function headerClassifier<T extends {}>(classify: (cell: string) => T | null): (cell: string) => T | null {
   const remembered = rememberedByText(classify);
   return (cell) => (cell === '' || cell.length > LONGEST_HEADER ? null : remembered(cell));
 }
