@@ -97,9 +97,11 @@ interface Job {
   clock: { deadline: number | null };
 }
 
+const ReplyResultsSchema = z.array(DocumentResultSchema).min(1);
+
 /** A worker's results parsed by their schema, not cast: a malformed reply fails its file, saying where. */
 function replyResults(results: unknown, path: string, sha256: string | null): DocumentResult[] {
-  const parsed = z.array(DocumentResultSchema).min(1).safeParse(results);
+  const parsed = ReplyResultsSchema.safeParse(results);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   return [failedDocument(path, sha256, `internal error: worker reply fails its schema at ${issue.path.join('.')}: ${issue.message}`)];
