@@ -2,7 +2,8 @@
  * `npm run bench`: the extract job on a large synthetic corpus made from the real files.
  * Prints documents/s, blocks/s and peak RSS for two corpus sizes, each run in a fresh process
  * (so that memory growing with the corpus would show), side by side: one worker, every core, and
- * an unchanged re-run over the dataset the run before wrote.
+ * an unchanged re-run over the dataset the run before wrote; then where a first run's time goes,
+ * stage by stage, in one thread.
  *
  *   npm run bench                  # 500 and 5,000 documents
  *   node dist/bench/extract.js 200 2000   # other sizes
@@ -12,8 +13,15 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { extract } from '../src/extract/index.js';
+import { FORM_SENSE } from '../src/form/sense.js';
+import { ValidatedEvaluationSchema } from '../src/model/evaluation.js';
+import { normalize } from '../src/normalize/normalize.js';
+import { parseBlock } from '../src/parse/parse.js';
 import { collectInputs } from '../src/pipeline/files.js';
 import { runExtract } from '../src/pipeline/run.js';
+import { segment } from '../src/segment/segment.js';
+import { validate } from '../src/validate/validate.js';
 import { PACKAGE_ROOT } from '../src/version.js';
 
 /** Copy i of a real document: same forms, different bytes (amounts and names varied). */
@@ -55,14 +63,52 @@ async function measure(dir: string, concurrency: number, db: string): Promise<Me
   };
 }
 
-/** One run in a fresh process, as a user runs it (start-up included in the time). */
-function run(corpus: string, concurrency: number, db: string): Measurement {
-  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', corpus, String(concurrency), db], {
-    encoding: 'utf8', maxBuffer: 1 << 20,
-  });
-  if (child.status !== 0) throw new Error(child.stderr);
-  return JSON.parse(child.stdout) as Measurement;
+type StageTimes = Record<'extract' | 'segment' | 'parse' | 'normalize' | 'validate' | 'schema', number>;
+
+/**
+ * Child: where a first run's time goes — every stage of every document timed in this one thread
+ * (no pool, no SQLite), in µs per block. Cold: this process has read nothing before.
+ */
+async function stageTimes(dir: string): Promise<{ blocks: number; us: StageTimes }> {
+  const ns: StageTimes = { extract: 0, segment: 0, parse: 0, normalize: 0, validate: 0, schema: 0 };
+  let blocks = 0;
+  let at = process.hrtime.bigint();
+  const lap = (stage: keyof StageTimes) => {
+    const now = process.hrtime.bigint();
+    ns[stage] += Number(now - at);
+    at = now;
+  };
+  for (const path of (await collectInputs([dir])).files) {
+    const bytes = readFileSync(path);
+    at = process.hrtime.bigint();
+    const doc = await extract(bytes, path, FORM_SENSE);
+    lap('extract');
+    const found = segment(doc);
+    lap('segment');
+    for (const block of found) {
+      const parsed = parseBlock(block);
+      lap('parse');
+      const normalized = normalize(parsed);
+      lap('normalize');
+      const validated = validate(normalized);
+      lap('validate');
+      ValidatedEvaluationSchema.parse(validated);
+      lap('schema');
+      blocks++;
+    }
+  }
+  const us = Object.fromEntries(Object.entries(ns).map(([stage, t]) => [stage, t / 1000 / blocks])) as StageTimes;
+  return { blocks, us };
 }
+
+/** One run in a fresh process, as a user runs it (start-up included in the time). */
+function child<T>(args: string[]): T {
+  const spawned = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (spawned.status !== 0) throw new Error(spawned.stderr);
+  return JSON.parse(spawned.stdout) as T;
+}
+
+const run = (corpus: string, concurrency: number, db: string) => child<Measurement>(['--child', corpus, String(concurrency), db]);
 
 const line = (label: string, m: Measurement) => `${label.padEnd(22)}${String(m.documents).padStart(6)} documents  ${String(m.blocks).padStart(7)} blocks  `
   + `${m.seconds.toFixed(2).padStart(7)} s  ${(m.documents / m.seconds).toFixed(0).padStart(6)} documents/s  ${(m.blocks / m.seconds).toFixed(0).padStart(6)} blocks/s  `
@@ -71,8 +117,11 @@ const line = (label: string, m: Measurement) => `${label.padEnd(22)}${String(m.d
 async function main(): Promise<void> {
   const [mode, ...rest] = process.argv.slice(2);
   if (mode === '--child') {
-    const result = await measure(rest[0]!, Number(rest[1]), rest[2]!);
-    process.stdout.write(JSON.stringify(result));
+    process.stdout.write(JSON.stringify(await measure(rest[0]!, Number(rest[1]), rest[2]!)));
+    return;
+  }
+  if (mode === '--stages') {
+    process.stdout.write(JSON.stringify(await stageTimes(rest[0]!)));
     return;
   }
   const sizes = [mode, ...rest].filter((a) => a !== undefined).map(Number);
@@ -93,6 +142,10 @@ async function main(): Promise<void> {
       console.log(`${'unchanged re-run'.padEnd(22)}${String(again.unchanged).padStart(6)} unchanged  ${again.seconds.toFixed(2).padStart(7)} s  `
         + `→ ${(again.seconds / all.seconds * 100).toFixed(1)}% of the first run's time; ${again.documents} documents read again`);
       console.log(`${''.padEnd(22)}${concurrency} workers are ${(one.seconds / all.seconds).toFixed(2)}× as fast as one`);
+      const stages = child<{ blocks: number; us: StageTimes }>(['--stages', corpus]);
+      const total = Object.values(stages.us).reduce((a, b) => a + b, 0);
+      console.log(`${'stages, one thread'.padEnd(22)}${total.toFixed(0)} µs a block (${(1e6 / total).toFixed(0)} blocks/s): `
+        + Object.entries(stages.us).map(([stage, us]) => `${stage} ${us.toFixed(0)}`).join(', '));
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
