@@ -69,7 +69,7 @@ type StageTimes = Record<'extract' | 'segment' | 'parse' | 'normalize' | 'valida
  * Child: where a first run's time goes — every stage of every document timed in this one thread
  * (no pool, no SQLite), in µs per block. Cold: this process has read nothing before.
  */
-async function stageTimes(dir: string): Promise<{ blocks: number; us: StageTimes }> {
+async function stageTimes(dir: string): Promise<StageTimes> {
   const ns: StageTimes = { extract: 0, segment: 0, parse: 0, normalize: 0, validate: 0, schema: 0 };
   let blocks = 0;
   let at = process.hrtime.bigint();
@@ -97,17 +97,17 @@ async function stageTimes(dir: string): Promise<{ blocks: number; us: StageTimes
       blocks++;
     }
   }
-  const us = Object.fromEntries(Object.entries(ns).map(([stage, t]) => [stage, t / 1000 / blocks])) as StageTimes;
-  return { blocks, us };
+  return Object.fromEntries(Object.entries(ns).map(([stage, t]) => [stage, t / 1000 / blocks])) as StageTimes;
 }
 
-/** One run in a fresh process, as a user runs it (start-up included in the time). */
+/** This script run again in a fresh process with `args`, and what it printed (JSON). */
 function child<T>(args: string[]): T {
   const spawned = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (spawned.status !== 0) throw new Error(spawned.stderr);
   return JSON.parse(spawned.stdout) as T;
 }
 
+/** One run in a fresh process, as a user runs it (start-up included in the time). */
 const run = (corpus: string, concurrency: number, db: string) => child<Measurement>(['--child', corpus, String(concurrency), db]);
 
 const line = (label: string, m: Measurement) => `${label.padEnd(22)}${String(m.documents).padStart(6)} documents  ${String(m.blocks).padStart(7)} blocks  `
@@ -142,10 +142,10 @@ async function main(): Promise<void> {
       console.log(`${'unchanged re-run'.padEnd(22)}${String(again.unchanged).padStart(6)} unchanged  ${again.seconds.toFixed(2).padStart(7)} s  `
         + `→ ${(again.seconds / all.seconds * 100).toFixed(1)}% of the first run's time; ${again.documents} documents read again`);
       console.log(`${''.padEnd(22)}${concurrency} workers are ${(one.seconds / all.seconds).toFixed(2)}× as fast as one`);
-      const stages = child<{ blocks: number; us: StageTimes }>(['--stages', corpus]);
-      const total = Object.values(stages.us).reduce((a, b) => a + b, 0);
+      const stages = child<StageTimes>(['--stages', corpus]);
+      const total = Object.values(stages).reduce((a, b) => a + b, 0);
       console.log(`${'stages, one thread'.padEnd(22)}${total.toFixed(0)} µs a block (${(1e6 / total).toFixed(0)} blocks/s): `
-        + Object.entries(stages.us).map(([stage, us]) => `${stage} ${us.toFixed(0)}`).join(', '));
+        + Object.entries(stages).map(([stage, us]) => `${stage} ${us.toFixed(0)}`).join(', '));
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
