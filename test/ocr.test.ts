@@ -188,6 +188,6 @@ describe('raster steps', () => {
     expect(rules.filter((r) => !r.horizontal).map((r) => r.x0).sort((a, b) => a - b)).toEqual([100, 400, 650, 900]);
     // What is left is the text: one line in the first cell.
     const lines = textLines(mask, page.width, { x0: 101, y0: 101, x1: 399, y1: 159 }, { minHeight: 5, minDashWidth: 10, maxHeight: 80, pieceGapLines: 1.2 });
-    expect(lines).toEqual([{ y0: 120, y1: 140, pieces: [{ x0: 130, x1: 265 }] }]);
+    expect(lines).toEqual([{ y0: 120, y1: 140, pieces: [{ x0: 130, x1: 265, y0: 120, y1: 140 }] }]);
   });
 });

@@ -3,6 +3,7 @@ import UTIF from 'utif2';
 import type { ExtractedDocument } from '../model/table.js';
 import { DocumentError } from './errors.js';
 import { readScannedPage } from './ocr/page.js';
+import { formReadings } from './ocr/readings.js';
 import { toGray, type Gray } from './ocr/raster.js';
 import { OCR_SETTINGS } from './ocr/settings.js';
 import { layoutPage } from './pdf/layout.js';
@@ -111,7 +112,7 @@ export async function extractImage(bytes: Uint8Array, kind: ImageKind, sense: Ro
     const ptPerPx = OCR_SETTINGS.imagePageShortSide / Math.min(image.width, image.height);
     const box = { x0: 0, y0: 0, x1: image.width * ptPerPx, y1: image.height * ptPerPx };
     const { rules, runs } = await readScannedPage(image, box);
-    pages.push({ page: k + 1, rows: layoutPage(rules, runs, [], box.x1, box.y1, sense), text: runs.length > 0, images: true, ocr: true });
+    pages.push({ page: k + 1, rows: formReadings(layoutPage(rules, runs, [], box.x1, box.y1, sense), sense), text: runs.length > 0, images: true, ocr: true });
     trace?.push({ page: k + 1, width: box.x1, height: box.y1, rules, runs });
   }
   return assemblePages({ pageCount: images.length, pages }, sense, 'image');

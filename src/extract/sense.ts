@@ -22,4 +22,8 @@ export interface RowSense {
   isGroupColumn(text: string): boolean;
   /** A text that belongs to no column table: it heads the goals or opens another part. */
   endsTable(text: string): boolean;
+  /** The form's label a reading of a scanned cell misses (一级指标 for -级指标), or null (see nearestLabel). */
+  label(text: string): string | null;
+  /** A header label of a column of numbers: amounts, 分值, 得分, rates. */
+  isNumericColumn(text: string): boolean;
 }

@@ -17,6 +17,9 @@ const LEVEL2_ONLY = new Set([
   '生态效益', '可持续影响', '服务对象满意度',
 ]);
 
+/** Every level name the vocabulary knows, 一级 and 二级, long and short. */
+export const LEVEL_NAMES: readonly string[] = [...LEVEL1_ONLY, ...EITHER, ...LEVEL2_ONLY];
+
 /** Remove spaces between CJK characters (vertically printed labels come out as "产 出 指 标"). */
 function compactCjk(text: string): string {
   return text.replace(/(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])/g, '');
@@ -50,6 +53,8 @@ const LEVEL2_CODES: ReadonlyArray<readonly [string, Level2Code]> = [
 
 export function level2Code(label: string | null): Level2Code | null {
   if (label === null) return null;
+  // 经济成本指标, 社会成本指标 (2021 forms' 成本指标 under 一级 成本指标) are costs, not effects.
+  if (label.includes('成本')) return 'cost';
   for (const [prefix, code] of LEVEL2_CODES) if (label.startsWith(prefix)) return code;
   if (label.includes('满意')) return 'satisfaction';
   return null;

@@ -39,9 +39,9 @@ export function isNumberCell(cell: string): boolean {
 }
 
 /** A comparator as a 指标性质 column prints it: ≥, ＞, =, 大于, 不低于, 约 … (定性 / 定量 are none). */
-export const COMPARATOR = /^([≥≤><=≈≧≦＞＜＝]+|大于|小于|等于|不低于|不高于|不少于|不多于|不超过|约)$/;
+export const COMPARATOR = /^([≥≤><=≈≧≦＞＜＝═]+|大于|小于|等于|不低于|不高于|不少于|不多于|不超过|约)$/;
 /** A value that is a number alone, perhaps after a comparator: its unit is elsewhere. */
-export const BARE_NUMBER = /^[≥≤><=≈≧≦＞＜＝]?\s*[-+]?[\d,]+(\.\d+)?$/;
+export const BARE_NUMBER = /^[≥≤><=≈≧≦＞＜＝═]?\s*[-+]?[\d,]+(\.\d+)?$/;
 
 // ── Headings, markers and sections ────────────────────────────────────────────────────────
 

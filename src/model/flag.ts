@@ -35,6 +35,7 @@ export const FlagCodeSchema = z.enum([
   // read by OCR from a scan: every value as the recogniser read it; some it was unsure of
   'ocr',
   'ocr_uncertain',
+  'ocr_corrected',
 ]);
 export type FlagCode = z.infer<typeof FlagCodeSchema>;
 

@@ -48,6 +48,11 @@ export const RowSchema = z.object({
    * a cell with nothing read). Absent where the text came from the file itself.
    */
   confidence: z.array(z.number().min(0).max(1).nullable()).optional(),
+  /**
+   * Rows read by OCR only: per cell, what the recogniser read where the cell's text was corrected
+   * to the form's label or to a number (null where it was not). Absent where nothing was corrected.
+   */
+  recognised: z.array(z.string().nullable()).optional(),
 });
 export type Row = z.infer<typeof RowSchema>;
 

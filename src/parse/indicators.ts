@@ -124,6 +124,14 @@ function placeByValue(row: Row, cells: readonly string[], state: LevelState): Pl
 
 const isLong = (label: LevelLabel) => label.base.endsWith('指标');
 
+/** A 一级指标 comes into force; the same label again (repeated atop a continuation page) keeps the 二级指标 in force. */
+function setLevel1(state: LevelState, label: LevelLabel): void {
+  const base = label.base === '' ? null : label.base;
+  if (base !== state.level1 || label.points !== state.level1Points) state.level2 = null;
+  state.level1 = base;
+  state.level1Points = label.points;
+}
+
 /**
  * Resolve the labels a row carries against the levels in force (merged cells carry down).
  * Two labels are 一级 then 二级 — except a bare 满意度指标/成本指标 under a 一级 already in force
@@ -145,11 +153,7 @@ function applyLevels(levels: Placement['levels'], state: LevelState): {
   use.forEach(({ label, col }, k) => {
     const asLevel1 = use.length >= 2 ? k === 0 : label.kind === 'level1' || (label.kind === 'either' && state.level1 === null);
     if (asLevel1) {
-      const base = label.base === '' ? null : label.base;
-      // The same label again (repeated at the top of a continuation page) keeps the 二级指标 in force.
-      if (base !== state.level1 || label.points !== state.level1Points) state.level2 = null;
-      state.level1 = base;
-      state.level1Points = label.points;
+      setLevel1(state, label);
       applied.push({ role: 'level1', col, text: label.base });
     } else {
       state.level2 = label.base;
@@ -216,6 +220,8 @@ export function parseIndicators(rows: readonly Row[], headerAt: number, isEnd: (
 
   for (const row of rows.slice(headerAt + (subHeader ? 2 : 1))) {
     if (isEnd(row) || TRAILER.test(compact(row.cells.find((c) => c !== '') ?? ''))) break;
+    // Under a table's own header, text outside the table (page furniture between its parts) is no row of it.
+    if (headerRow.positions === 'exact' && row.positions !== 'exact') continue;
     const cells = row.cells.map((c) => (isSection(c) ? '' : c));
     let values: Partial<Record<Role, string>>;
     // A table's own cells are where the header says; cells of a text export may have slid, and
@@ -255,14 +261,10 @@ export function parseIndicators(rows: readonly Row[], headerAt: number, isEnd: (
         if (target !== '') values.target = target;
         else delete values.target;
       }
-      const levelCells: Placement['levels'] = [];
-      for (const role of ['level1', 'level2'] as const) {
-        const text = values[role];
-        if (text === undefined) continue;
-        const label = parseLevelLabel(text);
-        levelCells.push({ label: label ?? { base: text, points: null, kind: role }, col: ranges.index.get(role)![0] });
-      }
-      applyLevels(levelCells, state);
+      // Read where the header says, a level cell is the level of its column, under whatever name
+      // the form prints (满意度指标 as 一级, 服务对象满意度指标等 as 二级): classes come from the names later.
+      if (values.level1 !== undefined) setLevel1(state, parseLevelLabel(values.level1) ?? { base: values.level1.trim(), points: null, kind: 'level1' });
+      if (values.level2 !== undefined) state.level2 = parseLevelLabel(values.level2)?.base ?? values.level2.trim();
     }
     const kept = ['name', 'target', 'actual', 'weight', 'score', 'deviation'] as const;
     if (kept.every((role) => values[role] === undefined)) continue; // a row that only carries level labels

@@ -52,9 +52,11 @@ function fieldOf(block: ParsedBlock, row: Row, at: number): { name: string; seq:
 }
 
 /**
- * A block read by OCR says so (`ocr`), and every cell the recogniser was unsure of says which
- * field it went into and what was read (`ocr_uncertain`) — a misread digit is then for the form's
- * own arithmetic (validate) to catch, and for a reader to check; nothing is corrected here.
+ * A block read by OCR says so (`ocr`), every cell the recogniser was unsure of says which field it
+ * went into and what was read (`ocr_uncertain`), and every cell the OCR reader corrected to the
+ * form's label or to a number of its numeric column says what was read (`ocr_corrected`) — a
+ * misread digit is then for the form's own arithmetic (validate) to catch, and for a reader to
+ * check; nothing is corrected here.
  */
 export function ocrFlags(block: ParsedBlock, rows: readonly Row[]): Flag[] {
   const read = rows.filter((r) => r.confidence !== undefined);
@@ -62,9 +64,17 @@ export function ocrFlags(block: ParsedBlock, rows: readonly Row[]): Flag[] {
   const pages = [...new Set(read.map((r) => r.page).filter((p): p is number => p !== null))];
   const where = pages.length === 0 ? 'a scanned image' : pages.length === 1 ? `scanned page ${pages[0]}` : `scanned pages ${pages[0]}–${pages[pages.length - 1]}`;
   const uncertain: Flag[] = [];
+  const corrected: Flag[] = [];
   let labels = 0;
   for (const row of read) {
     row.cells.forEach((cell, i) => {
+      const raw = row.recognised?.[i];
+      if (raw !== null && raw !== undefined) {
+        const field = fieldOf(block, row, i);
+        const what = /\d/.test(cell) && !/[\u3400-\u9fff]/.test(cell) ? 'a number in a numeric column' : "the form's label";
+        corrected.push(flag('ocr_corrected', 'info',
+          `line ${row.line}: OCR read ${quote(raw, 40)}${field ? ` for ${field.name}` : ''}, taken as ${what}: ${quote(cell, 40)}`, field?.seq ?? null));
+      }
       const confidence = row.confidence![i];
       if (confidence === null || confidence === undefined || confidence >= UNCERTAIN_OCR_CONFIDENCE || cell.trim() === '') return;
       const field = fieldOf(block, row, i);
@@ -76,5 +86,6 @@ export function ocrFlags(block: ParsedBlock, rows: readonly Row[]): Flag[] {
     });
   }
   const unsureLabels = labels === 0 ? '' : `; ${labels} other cell(s) read unsure (labels, columns not read)`;
-  return [flag('ocr', 'info', `read by OCR from ${where}: every value is as the recogniser read it${unsureLabels}`), ...uncertain];
+  const note = corrected.length === 0 ? 'every value is as the recogniser read it' : 'every value is as the recogniser read it but the cells flagged ocr_corrected';
+  return [flag('ocr', 'info', `read by OCR from ${where}: ${note}${unsureLabels}`), ...uncertain, ...corrected];
 }

@@ -5,6 +5,17 @@ import { headingText, isClosingRow, isFormHeaderRow, isInstructionsRow, isTotalR
 
 /** How far below a heading the form's 项目名称/项目编码 row may start. */
 const HEADER_LOOKAHEAD = 6;
+/** Lines of page furniture (a running head, a footer) a table may have between its part on one page and the next. */
+const PAGE_FURNITURE_LINES = 3;
+
+/** The free text from `at` on is page furniture: within a few lines, a table row on a later page than `last` follows. */
+function continuesAfter(rows: readonly Row[], at: number, last: Row): boolean {
+  for (let i = at; i < Math.min(rows.length, at + PAGE_FURNITURE_LINES + 1); i++) {
+    const row = rows[i]!;
+    if (row.positions === 'exact') return row.page !== null && last.page !== null && row.page > last.page;
+  }
+  return false;
+}
 
 function confirmedForm(rows: readonly Row[], from: number): boolean {
   for (let i = from; i < Math.min(rows.length, from + HEADER_LOOKAHEAD); i++) {
@@ -44,14 +55,25 @@ export function segment(doc: ExtractedDocument): Block[] {
     let end = i + 1; // exclusive
     let sawFormHeader = !opensWithHeading;
     let sawIndicators = false;
+    let lastTableRow: Row | null = null; // the indicator table's last row so far, when it is a table's own
     while (end < rows.length) {
       const row = rows[end]!;
       if (isInstructionsRow(row) || headingText(row) !== null) break;
+      if (lastTableRow !== null) {
+        // A form's indicator table ends with the table: what the page prints after it (an
+        // article's issuer, date, attachments, links, the site's footer) is none of its rows —
+        // but for a line or two of page furniture between a table and its continuation on the next page.
+        if (row.positions === 'exact') lastTableRow = row;
+        else if (!continuesAfter(rows, end, lastTableRow)) break;
+      }
       if (isFormHeaderRow(row)) {
         if (sawFormHeader) break; // a second form without a heading of its own
         sawFormHeader = true;
       }
-      sawIndicators ||= isIndicatorHeader(row.cells);
+      if (!sawIndicators && isIndicatorHeader(row.cells)) {
+        sawIndicators = true;
+        if (row.positions === 'exact') lastTableRow = row;
+      }
       end++;
       // 总分 closes a form; so does 合计 once its indicators have begun (above them it is a funding line).
       if (isTotalRow(row) || (sawIndicators && isClosingRow(row))) break;

@@ -6,7 +6,7 @@ import { recognise } from './recognizer.js';
 import { findRules } from './ruling.js';
 import { OCR_SETTINGS as S } from './settings.js';
 import { removeSpeckle } from './specks.js';
-import { textLines, type LinePixels } from './text-lines.js';
+import { splitLines, textLines, type LinePixels, type TextPiece } from './text-lines.js';
 
 /** What OCR read off one page image, in the page's points (top-left origin), as the PDF reader gives them. */
 export interface ScannedPage {
@@ -36,6 +36,36 @@ function glyphAliases(text: string, inkWidth: number, inkHeight: number, dashWid
   if (/[oO]/.test(t) && LOOKS_NUMERIC.test(t) && (/\d/.test(t) || t.length === 1)) return { text: t.replace(/[oO]/g, '0').replace(/[ilI]/g, '1'), sure: false };
   if (/[ilI]/.test(t) && LOOKS_NUMERIC.test(t) && /\d/.test(t)) return { text: t.replace(/[ilI]/g, '1'), sure: false };
   return { text, sure: false, ...(/^[A-Za-z]$/.test(t) ? { doubtful: true } : {}) };
+}
+
+/**
+ * The page's usual height of a line of text: a high percentile of its pieces' heights, as digits
+ * (most cells of a form) stand shorter than Chinese characters and few pieces hold two lines.
+ */
+const LINE_HEIGHT_PERCENTILE = 0.8;
+
+/** The value a share `q` of the values lie at or below (0 for none). */
+function percentile(values: number[], q: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
+}
+
+/**
+ * A crop as the recogniser is given it: rows outside `own` (when set) painted paper, and
+ * `after` columns of paper added after the ink — a wrapped line often ends in a full-width
+ * comma, which is not read at the crop's very edge (and the cell's own pixels there may hold
+ * what is left of a rule).
+ */
+function onPaper(image: Gray, after: number, own: { y0: number; y1: number } | null): Gray {
+  if (after <= 0 && own === null) return image;
+  let paper = 0;
+  for (let i = 0; i < image.data.length; i++) paper = Math.max(paper, image.data[i]!);
+  const width = image.width + Math.max(0, after);
+  const data = new Uint8Array(width * image.height).fill(paper);
+  const [from, to] = own === null ? [0, image.height] : [Math.max(0, own.y0), Math.min(image.height, own.y1)];
+  for (let y = from; y < to; y++) data.set(image.data.subarray(y * image.width, (y + 1) * image.width), y * width);
+  return { width, height: image.height, data };
 }
 
 /** Box-filter downscale by an integer factor. */
@@ -94,56 +124,71 @@ export async function readScannedPage(source: Gray, box: Box): Promise<ScannedPa
     minHeight: px(S.minTextHeight), minDashWidth: px(S.minDashWidth),
     maxHeight: px(S.maxTextHeight), pieceGapLines: S.pieceGapLines,
   };
-  const runs: TextRun[] = [];
-  const read = async (ink: Uint8Array, area: PixelBox) => {
-    for (const line of textLines(ink, width, area, linePx)) {
-      const height = line.y1 - line.y0;
-      const across = Math.max(2, Math.round(height * S.cropPadSide));
-      const pad = Math.max(2, Math.round(height * S.cropPadLines));
-      for (const piece of line.pieces) {
-        // Smaller than any character every way: a speck by others, not text.
-        if (piece.x1 - piece.x0 < linePx.minHeight && height < linePx.minHeight) continue;
-        const cut: PixelBox = {
-          x0: Math.max(area.x0, piece.x0 - across), x1: Math.min(area.x1, piece.x1 + across),
-          y0: Math.max(area.y0, line.y0 - pad), y1: Math.min(area.y1, line.y1 + pad),
-        };
-        const pixels = crop(image, cut);
-        if (pixels.width < 2 || pixels.height < 2) continue;
-        const seen = await recognise(pixels);
-        // Marks alone that the recogniser is unsure of are dirt read as + or ·, not text.
-        if (seen.text.trim() === '' || (!/[\p{L}\p{N}]/u.test(seen.text) && Math.min(...seen.confidences) < DIRT_CONFIDENCE && !STROKES.test(seen.text.trim()))) continue;
-        const alias = glyphAliases(seen.text, piece.x1 - piece.x0, height, linePx.minDashWidth);
-        // A text layer's run box is the font's em box, a little taller than the ink: so is this one.
-        const em = height * S.emOverInk;
-        const [x0, y0] = toPt(piece.x0, line.y0 - em);
-        const [x1, y1] = toPt(piece.x1, line.y1 + em);
-        runs.push({
-          text: alias.text, x0, y0, x1, y1, size: Math.max(1, y1 - y0),
-          ...(alias.text === seen.text ? { centres: seen.centres.map((c) => toPt(Math.floor(cut.x0) + c, 0)[0]) } : {}),
-          confidence: alias.sure ? 1 : Math.min(alias.doubtful ? DOUBTFUL : 1, ...seen.confidences),
-        });
-      }
-    }
-  };
   const tables = findTables(rules);
   // A box on the page (points) → pixels, grown by `by` pixels on every side (shrunk when negative).
   const toPx = (b: Box, by: number): PixelBox => ({
     x0: (b.x0 - box.x0) * pxPerPt - by, y0: (b.y0 - box.y0) * pxPerPt - by, x1: (b.x1 - box.x0) * pxPerPt + by, y1: (b.y1 - box.y0) * pxPerPt + by,
   });
   const inset = 1;
+  // Every piece of text to read, in reading order: each cell's inside, then the free text — the
+  // page with its tables blanked out. The grid decides the cells.
+  // `wraps`: a piece of a cell's line that its text goes on below (a wrapped line).
+  const pieces: Array<{ piece: TextPiece; area: PixelBox; ink: Uint8Array; wraps: boolean }> = [];
+  const collect = (ink: Uint8Array, area: PixelBox, cell: boolean) => {
+    const lines = textLines(ink, width, area, linePx);
+    lines.forEach((line, k) => line.pieces.forEach((piece) => pieces.push({ piece, area, ink, wraps: cell && k + 1 < lines.length })));
+  };
   for (const table of tables) {
     for (const region of table.regions) {
       const cell = { x0: table.xs[region.c0]!, y0: table.ys[region.r0]!, x1: table.xs[region.c1 + 1]!, y1: table.ys[region.r1 + 1]! };
-      await read(mask, toPx(cell, -inset));
+      collect(mask, toPx(cell, -inset), true);
     }
   }
-  // The free text: the page with its tables blanked out.
   const free = new Uint8Array(mask);
   for (const t of tables) {
     const area = toPx(t, inset);
     const [x0, x1] = [Math.max(0, Math.floor(area.x0)), Math.min(width, Math.ceil(area.x1))];
     for (let y = Math.max(0, Math.floor(area.y0)); y < Math.min(image.height, Math.ceil(area.y1)); y++) free.fill(0, y * width + x0, y * width + x1);
   }
-  await read(free, { x0: 0, y0: 0, x1: width, y1: image.height });
+  collect(free, { x0: 0, y0: 0, x1: width, y1: image.height }, false);
+  // Lines whose ink touches (tight leading) come as one piece: cut at the page's usual line height.
+  const lineHeight = percentile(pieces.map(({ piece }) => piece.y1 - piece.y0).filter((h) => h >= linePx.minHeight), LINE_HEIGHT_PERCENTILE);
+  const runs: TextRun[] = [];
+  for (const { piece: whole, area, ink, wraps } of pieces) {
+    const parts = splitLines(ink, width, whole, lineHeight);
+    for (const [k, piece] of parts.entries()) {
+      const height = piece.y1 - piece.y0;
+      // Smaller than any character every way: a speck by others, not text.
+      if (piece.x1 - piece.x0 < linePx.minHeight && height < linePx.minHeight) continue;
+      const across = Math.max(2, Math.round(height * S.cropPadSide));
+      const pad = Math.max(2, Math.round(height * S.cropPadLines));
+      const cut: PixelBox = {
+        x0: Math.max(area.x0, piece.x0 - across), x1: Math.min(area.x1, piece.x1 + across),
+        y0: Math.max(area.y0, piece.y0 - pad), y1: Math.min(area.y1, piece.y1 + pad),
+      };
+      const wrapped = wraps || k + 1 < parts.length;
+      // A line cut from touching lines keeps to its own rows: the others' ink is painted out.
+      const own = parts.length > 1 ? { y0: piece.y0 - Math.floor(cut.y0), y1: piece.y1 - Math.floor(cut.y0) } : null;
+      const pixels = onPaper(crop(image, cut), wrapped ? Math.round(height * S.paperAfter) : 0, own);
+      if (pixels.width < 2 || pixels.height < 2) continue;
+      const seen = await recognise(pixels);
+      // Marks alone that the recogniser is unsure of are dirt read as + or ·, not text; so is a
+      // lone Latin letter it is unsure of (a speck read as T), as no form prints one.
+      const unsure = Math.min(...seen.confidences) < DIRT_CONFIDENCE;
+      const t = seen.text.trim();
+      if (t === '' || (unsure && ((!/[\p{L}\p{N}]/u.test(t) && !STROKES.test(t)) || /^[A-Za-z]$/.test(t)))) continue;
+      const alias = glyphAliases(seen.text, piece.x1 - piece.x0, height, linePx.minDashWidth);
+      // A text layer's run box is the font's em box, a little taller than the ink: so is this one.
+      const em = height * S.emOverInk;
+      const [x0, y0] = toPt(piece.x0, piece.y0 - em);
+      const [x1, y1] = toPt(piece.x1, piece.y1 + em);
+      runs.push({
+        text: alias.text, x0, y0, x1, y1, size: Math.max(1, y1 - y0),
+        ...(alias.text === seen.text ? { centres: seen.centres.map((c) => toPt(Math.floor(cut.x0) + c, 0)[0]) } : {}),
+        ...(alias.text === seen.text && seen.digits ? { digits: seen.digits.text } : {}),
+        confidence: alias.sure ? 1 : Math.min(alias.doubtful ? DOUBTFUL : 1, ...seen.confidences),
+      });
+    }
+  }
   return { rules, runs };
 }

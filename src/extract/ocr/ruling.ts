@@ -90,23 +90,23 @@ export function findRules(mask: Uint8Array, width: number, height: number, px: R
   const lines = (horizontal: boolean) => (horizontal ? height : width);
   // A rule is one solid line with paper on both sides; runs through a line of text (strokes of
   // neighbouring characters bridged) have ink beside them along much of their length.
-  const isRule = (horizontal: boolean, g: Group) => {
+  const isRule = (horizontal: boolean, g: Group, from = g.from, to = g.to) => {
     if (g.last - g.first + 1 - 2 > px.maxThickness) return false;
     let solid = 0;
     for (let line = g.first; line <= Math.max(g.first, g.last - 1); line++) { // two lines at a time: a line blurred over two pixels
       const next = Math.min(line + 1, g.last);
       let n = 0;
-      for (let k = g.from; k < g.to; k++) n += at(horizontal, line, k) | at(horizontal, next, k);
-      solid = Math.max(solid, n / (g.to - g.from));
+      for (let k = from; k < to; k++) n += at(horizontal, line, k) | at(horizontal, next, k);
+      solid = Math.max(solid, n / (to - from));
     }
     if (solid < px.solid) return false;
     let beside = 0;
-    for (let k = g.from; k < g.to; k++) {
+    for (let k = from; k < to; k++) {
       const above = g.first - 2 >= 0 && at(horizontal, g.first - 2, k) === 1;
       const below = g.last + 2 < lines(horizontal) && at(horizontal, g.last + 2, k) === 1;
       if (above || below) beside++;
     }
-    return beside / (g.to - g.from) <= px.beside;
+    return beside / (to - from) <= px.beside;
   };
   for (const g of group(longRuns(mask, width, height, true, px.minHorizontal, px.gap), px.gap)) {
     if (!isRule(true, g)) continue;
@@ -116,12 +116,19 @@ export function findRules(mask: Uint8Array, width: number, height: number, px: R
   const horizontals = [...rules];
   const meets = (x: number, y: number) => horizontals.some((h) => Math.abs(h.y0 - y) <= px.meet && x >= h.x0 - px.meet && x <= h.x1 + px.meet);
   for (const g of group(longRuns(mask, width, height, false, px.minVerticalBetween, px.gap), px.gap)) {
-    if (!isRule(false, g)) continue;
     const x = centre(g);
-    const long = g.to - g.from >= px.minVertical;
-    if (!long && !(meets(x, g.from) && meets(x, g.to))) continue;
-    rules.push({ x0: x, x1: x, y0: g.from, y1: g.to, horizontal: false });
-    drawn.push({ horizontal: false, ...g });
+    // A vertical run bridged across a horizontal rule into the next row, through a character's
+    // upright stroke that stands in line with it, is no divider of that row: where the run's end
+    // beyond its last (or first) crossing is not solid on its own, the rule ends at the crossing.
+    const crossings = horizontals.filter((h) => h.y0 > g.from && h.y0 < g.to && x >= h.x0 - px.meet && x <= h.x1 + px.meet).map((h) => Math.round(h.y0));
+    let [from, to] = [g.from, g.to];
+    while (crossings.length > 0 && crossings[0]! - from >= px.minVerticalBetween && !isRule(false, g, from, crossings[0]!)) from = crossings.shift()!;
+    while (crossings.length > 0 && to - crossings[crossings.length - 1]! >= px.minVerticalBetween && !isRule(false, g, crossings[crossings.length - 1]!, to)) to = crossings.pop()!;
+    if (!isRule(false, g, from, to)) continue;
+    const long = to - from >= px.minVertical;
+    if (!long && !(meets(x, from) && meets(x, to))) continue;
+    rules.push({ x0: x, x1: x, y0: from, y1: to, horizontal: false });
+    drawn.push({ horizontal: false, ...g, from, to });
   }
   for (const d of drawn) {
     for (let line = d.first; line <= d.last; line++) {

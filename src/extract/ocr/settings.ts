@@ -56,6 +56,8 @@ export interface OcrSettings {
    */
   cropPadLines: number;
   cropPadSide: number;
+  /** Paper added after a wrapped line's ink, in line heights: a comma ending it is not read at the crop's very edge. */
+  paperAfter: number;
   /** A crop narrower than this many times its height (a lone digit or dash) is widened with paper to it. */
   minCropAspect: number;
 }
@@ -83,5 +85,6 @@ export const OCR_SETTINGS: OcrSettings = {
   pieceGapLines: 1.2,
   cropPadLines: 0.4,
   cropPadSide: 0.1,
+  paperAfter: 0.4,
   minCropAspect: 2,
 };

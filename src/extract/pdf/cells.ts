@@ -60,6 +60,15 @@ export function confidences(cells: ReadonlyArray<readonly TextRun[]>): { confide
   return values.some((v) => v !== null) ? { confidence: values } : {};
 }
 
+/**
+ * Per cell, the numeric-alphabet reading of a cell that is one run read by OCR with one (see
+ * TextRun.digits) — or nothing for a row without any.
+ */
+export function digitReadings(cells: ReadonlyArray<readonly TextRun[]>): { digits?: Array<string | null> } {
+  const values = cells.map((runs) => (runs.length === 1 ? runs[0]!.digits ?? null : null));
+  return values.some((v) => v !== null) ? { digits: values } : {};
+}
+
 /** Rough advance of a character in ems: CJK and full-width characters are square, others about half. */
 const advance = (ch: string) => (CJK.test(ch) ? 1 : 0.55);
 
@@ -129,6 +138,10 @@ export interface LaidOutRow {
   grid?: CellSpan[];
   /** Per cell, for text read by OCR: the recogniser's lowest character confidence (null: nothing read there). */
   confidence?: Array<number | null>;
+  /** Per cell, for text read by OCR: its reading in the numeric alphabet, where that differs (null: none). */
+  digits?: Array<string | null>;
+  /** Per cell, for text read by OCR and corrected to the form's label or number: what the recogniser read (null: not corrected). */
+  recognised?: Array<string | null>;
   /** The page's table the grid belongs to (its index on the page). */
   table?: number;
   /**

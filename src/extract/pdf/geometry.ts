@@ -37,4 +37,6 @@ export interface TextRun extends Box {
   clip?: Box | null;
   /** Read by OCR: the recogniser's lowest confidence among its characters (0–1). */
   confidence?: number;
+  /** Read by OCR, with digits in it: the same crop read in the numeric alphabet, where that differs (see Recognised). */
+  digits?: string;
 }

@@ -1,6 +1,6 @@
 import type { CellSpan } from '../../model/table.js';
 import type { TextRun } from './geometry.js';
-import { cellText, confidences, indexIn, inside, LABEL_LIKE, PAGE_NUMBER, range, splitRun, type LaidOutRow } from './cells.js';
+import { cellText, confidences, digitReadings, indexIn, inside, LABEL_LIKE, PAGE_NUMBER, range, splitRun, type LaidOutRow } from './cells.js';
 import { findTables, type Table } from './lattice.js';
 import type { TableStrategy } from './strategy.js';
 
@@ -68,7 +68,7 @@ function tableRows(table: Table, runs: readonly TextRun[], index: number): LaidO
     }
     if (!cells.some((c) => c !== '')) continue;
     rows.push({
-      top: table.ys[r]!, cells, ruled: true, spans, grid, table: index, ...confidences(read),
+      top: table.ys[r]!, cells, ruled: true, spans, grid, table: index, ...confidences(read), ...digitReadings(read),
       ...(r === 0 ? { openAbove } : {}),
       ...(r === last ? { bottom } : {}),
     });

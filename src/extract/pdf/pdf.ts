@@ -5,6 +5,7 @@ import type { LaidOutRow } from './cells.js';
 import type { Matrix, Rule, TextRun } from './geometry.js';
 import { readGraphics, type Ops, type PageView, type PaintedImage } from './graphics.js';
 import { readScannedPage } from '../ocr/page.js';
+import { formReadings } from '../ocr/readings.js';
 import { pdfImageGray } from '../ocr/pdf-image.js';
 import { layoutPage } from './layout.js';
 import { TableStitcher } from './page-break.js';
@@ -146,7 +147,8 @@ export async function readPdfPages(bytes: Uint8Array, sense: RowSense, range?: P
         ({ rules, runs } = await readScannedPage(pixels, scan.box));
         clipped = [];
       }
-      pages.push({ page: p, rows: layoutPage(rules, runs, clipped, view.width, view.height, sense), text: runs.length > 0, images: graphics.hasImages, ocr: pixels !== null });
+      const laid = layoutPage(rules, runs, clipped, view.width, view.height, sense);
+      pages.push({ page: p, rows: pixels === null ? laid : formReadings(laid, sense), text: runs.length > 0, images: graphics.hasImages, ocr: pixels !== null });
       trace?.push({ page: p, width: view.width, height: view.height, rules, runs });
       page.cleanup();
     }
@@ -179,6 +181,7 @@ export function assemblePages({ pageCount, pages }: PdfPages, sense: RowSense, f
       rows.push({
         line: rows.length + 1, page: p, cells: row.cells, positions: exact ? 'exact' : 'inferred', spans: row.grid ?? null, table,
         ...(row.confidence ? { confidence: row.confidence } : {}),
+        ...(row.recognised ? { recognised: row.recognised } : {}),
       });
     }
   }
