@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fundingColumn, fundingLine, indicatorColumn, normalizeHeader } from '../src/form/columns.js';
+import { nearestLabel } from '../src/form/labels.js';
 import { goalHeading, moneyUnitIn } from '../src/form/vocabulary.js';
 
 describe('headers read by meaning', () => {
@@ -39,5 +40,22 @@ describe('headers read by meaning', () => {
   it('reads the money unit wherever a label prints it, never from a value', () => {
     expect(['项目资金 （万元）', '项目资金\n(元)', '单位：万元', '金额单位：万元', '全年预算数（万元）', '万元', '≤118万元', '596.74万'].map(moneyUnitIn))
       .toEqual(['万元', '元', '万元', '万元', '万元', '万元', null, null]);
+  });
+});
+
+describe("a scanned cell's reading matched against the form's labels", () => {
+  it.each([
+    ['-级指标', '一级指标'], ['预期自标', '预期目标'], ['项自名称', '项目名称'], ['效盘指标', '效益指标'], ['产指标(50分)', '产出指标(50分)'],
+    ['产出指标(50别', '产出指标(50分)'], ['“质量指标', '质量指标'], ['数量指标.', '数量指标'], ['部门颜算项目支出绩效自评表', '部门预算项目支出绩效自评表'],
+  ])('%s is the label %s', (reading, label) => {
+    expect(nearestLabel(reading)).toBe(label);
+  });
+
+  it.each([
+    ['产出指标（50分)', 'a label already, its points readable'], ['社会效益', "a 2022-style label"], ['服务对象满意度指标等', 'what the form prints (no character read is dropped)'],
+    ['实际完成情', 'as near to 实际完成值 as to 实际完成情况'], ['资金情况完)', 'too far from 资金情况（万元）'], ['数量', 'too short to match'],
+    ['日常养护里程', 'free text'], ['工作质量', 'free text'],
+  ])('%s is left as read: %s', (reading) => {
+    expect(nearestLabel(reading)).toBeNull();
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseIndicatorValue } from '../src/normalize/indicator-value.js';
 import { parseMoneyCell, parseNumberCell } from '../src/normalize/numbers.js';
 import { parseRate } from '../src/normalize/rate.js';
+import { processDocument } from '../src/pipeline/process.js';
 import { DOCS, indicatorAt, evaluationsOf } from './helpers.js';
 
 describe('money', () => {
@@ -110,5 +111,64 @@ describe('indicator values', () => {
       'output/cost', 'output/quality', 'output/quantity', 'output/timeliness',
       'satisfaction/satisfaction',
     ]);
+  });
+});
+
+describe('the money unit, tested by the form\'s own numbers', () => {
+  /** A one-indicator form in the Shenzhen layout, its funding label, amounts and cost target given. */
+  const form = (label: string, amount: string, executed: string, cost: string) => Buffer.from([
+    '项目支出绩效自评表',
+    `项目名称\t测试项目\t\t\t项目金额\t${amount}`,
+    '主管部门\t某局\t\t\t实施单位\t某中心',
+    `${label}\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分`,
+    `\t年度资金总额\t${amount}\t${amount}\t${executed}\t10\t98.21%\t9.82`,
+    '年度总体目标\t预期目标\t\t实际完成情况',
+    '\t完成抽查\t\t已完成',
+    '年度绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施',
+    `\t产出指标\t成本指标\t项目成本控制\t${cost}\t${executed}\t90\t89\t`,
+    '总分\t100\t98.82',
+  ].join('\n'));
+  const unitOf = async (...args: Parameters<typeof form>) => {
+    const [e] = (await processDocument(form(...args), 'form.txt')).evaluations;
+    return { e: e!, unit: e!.flags.filter((f) => f.code.startsWith('unit_')) };
+  };
+
+  it('a printed unit the numbers agree with is sure and says nothing', async () => {
+    const { e, unit } = await unitOf('项目资金（万元）', '9.48', '9.31', '≤9.48万元');
+    expect([e.moneyUnit, e.moneyUnitSource, e.moneyUnitConfidence, e.projectAmountYuan, e.confidence]).toEqual(['万元', 'side_label', 'high', 94800, 'high']);
+    expect(unit).toEqual([]);
+  });
+
+  it('a printed unit the numbers contradict is an error with the evidence, amounts kept as printed', async () => {
+    const { e, unit } = await unitOf('项目资金（元）', '9.48', '9.31', '≤9.48万元');
+    expect([e.moneyUnit, e.moneyUnitConfidence, e.projectAmountYuan, e.confidence]).toEqual(['元', 'low', 9.48, 'low']);
+    expect(unit).toEqual([expect.objectContaining({ code: 'unit_contradicted', severity: 'error' })]);
+    expect(unit[0]!.message).toBe('money is printed in 元 (side label "项目资金（元）") but the form\'s own numbers say 万元: indicator "项目成本控制" 年度指标值 "≤9.48万元" is 项目金额 9.48 in 万元; 项目金额 9.48 would be 9.48 元, and no project\'s budget is a few 元; amounts stored in 元');
+  });
+
+  it('万元 printed over amounts no project has in 万元 is contradicted too', async () => {
+    const { e, unit } = await unitOf('项目资金（万元）', '31254700.00', '30012000.00', '≤31254700元');
+    expect(unit).toEqual([expect.objectContaining({ code: 'unit_contradicted', severity: 'error' })]);
+    expect(unit[0]!.message).toContain('would be 3125.47 亿元');
+    expect(e.moneyUnit).toBe('万元');
+  });
+
+  it('an unreadable unit label is found from the numbers, with a warning naming the label', async () => {
+    const { e, unit } = await unitOf('资金情况完)', '9.48', '9.31', '≤9.48万元');
+    expect([e.moneyUnit, e.moneyUnitSource, e.moneyUnitConfidence, e.projectAmountYuan]).toEqual(['万元', 'inferred', 'medium', 94800]);
+    expect(unit).toEqual([expect.objectContaining({ code: 'unit_inferred', severity: 'warn' })]);
+    expect(unit[0]!.message).toMatch(/^no money unit could be read from "资金情况完\)"; the form's own numbers say 万元: /);
+  });
+
+  it('no unit printed and 元 figures that say so: 元, inferred', async () => {
+    const { e, unit } = await unitOf('项目资金', '94800', '93100', '≤94800元');
+    expect([e.moneyUnit, e.moneyUnitSource, e.projectAmountYuan]).toEqual(['元', 'inferred', 94800]);
+    expect(unit.map((f) => f.code)).toEqual(['unit_inferred']);
+  });
+
+  it('no unit printed and nothing to test one: 元 assumed, and said', async () => {
+    const { e, unit } = await unitOf('项目资金', '1454200', '1454200', '≤18台');
+    expect([e.moneyUnit, e.moneyUnitSource, e.moneyUnitConfidence, e.confidence]).toEqual(['元', 'default', 'low', 'medium']);
+    expect(unit).toEqual([expect.objectContaining({ code: 'unit_assumed', severity: 'warn', message: 'the form prints no money unit: 元 assumed, and nothing on the form tests it' })]);
   });
 });

@@ -5,7 +5,11 @@ import { DocumentError } from '../src/extract/errors.js';
 import { decodeImage } from '../src/extract/image.js';
 import { skewAngle } from '../src/extract/ocr/deskew.js';
 import { inkMask, inkThresholds, rotate, type Gray } from '../src/extract/ocr/raster.js';
+import { formReadings } from '../src/extract/ocr/readings.js';
 import { findRules } from '../src/extract/ocr/ruling.js';
+import { signShape } from '../src/extract/ocr/signs.js';
+import type { LaidOutRow } from '../src/extract/pdf/cells.js';
+import { FORM_SENSE } from '../src/form/sense.js';
 import { textLines } from '../src/extract/ocr/text-lines.js';
 import type { ValidatedEvaluation } from '../src/model/evaluation.js';
 import { processDocument } from '../src/pipeline/process.js';
@@ -79,7 +83,7 @@ describe('scanned PDFs go through the same pipeline', () => {
   });
 
   it.each([
-    ['region-sichuan.scanned.pdf', 'region-sichuan.writer.pdf', 0.88], // another region's layout (Writer: grey hairline rules; signs alone in a cell misread)
+    ['region-sichuan.scanned.pdf', 'region-sichuan.writer.pdf', 0.96], // another region's layout (Writer: grey hairline rules; ⩾ alone in a cell, read by its shape)
     ['other-issuer.scanned.pdf', 'other-issuer.pdf', 0.98],
     ['004_7f468a29561a31e4.blocks-8-8.scanned.pdf', '004_7f468a29561a31e4.blocks-8-8.chromium.pdf', 0.95], // a form over two pages, turned 1.8°
     ['other-issuer.stamped-scan.pdf', 'other-issuer.pdf', 0.98], // a CMS's stamp and page number laid over the scan as text
@@ -100,9 +104,10 @@ describe('scanned PDFs go through the same pipeline', () => {
       expect(f.message).toMatch(/^OCR is unsure of .+: read ".*" \(confidence 0\.\d\d\)$/);
       if (f.indicatorSeq !== null) expect(f.message).toContain(`indicator ${f.indicatorSeq} ("${e!.indicators[f.indicatorSeq - 1]!.name}")`);
     }
-    // ⩾ alone is read as a V: a lone Latin letter is doubtful however sure the recogniser is; the
-    // parser reads no 指标性质 column, so the cell is counted, not named.
-    expect(e!.flags.find((f) => f.code === 'ocr')!.message).toMatch(/; \d+ other cell\(s\) read unsure \(labels, columns not read\)$/);
+    // ⩾ alone is read as a V and taken as ≥ by its shape — doubtful all the same, and named with
+    // the target it went into; what was read is said.
+    expect(unsure.find((f) => f.message.startsWith('OCR is unsure of indicator 1 ("补助设备台数") 年度指标值: read "≥"'))).toBeDefined();
+    expect(e!.flags.find((f) => f.code === 'ocr_corrected' && f.message.includes('OCR read "V"'))?.message).toMatch(/^line \d+: OCR read "V" for indicator 1 \("补助设备台数"\) 年度指标值, corrected to "≥"$/);
     expect(e!.confidence).toBe('medium');
   });
 
@@ -189,5 +194,49 @@ describe('raster steps', () => {
     // What is left is the text: one line in the first cell.
     const lines = textLines(mask, page.width, { x0: 101, y0: 101, x1: 399, y1: 159 }, { minHeight: 5, minDashWidth: 10, maxHeight: 80, pieceGapLines: 1.2 });
     expect(lines).toEqual([{ y0: 120, y1: 140, pieces: [{ x0: 130, x1: 265, y0: 120, y1: 140 }] }]);
+  });
+});
+
+describe('reading knowing the form', () => {
+  const span = (col: number, cols = 1) => ({ col, cols, rows: 1, continued: false, openTop: false, openBottom: false, box: null });
+  const row = (cells: string[], extra: Partial<LaidOutRow> = {}): LaidOutRow => ({
+    top: 0, cells, ruled: true, spans: cells.map(() => 'own' as const), grid: cells.map((_, i) => span(i)), table: 0, confidence: cells.map(() => 0.9), ...extra,
+  });
+
+  it('reads a numeric column\'s cells in the numeric alphabet, a decimal comma as a point, a stroke as a dash; text as read', () => {
+    const rows = formReadings([
+      row(['三级指标', '年度指标值', '分值', '得分']),
+      row(['培训人次', '1O人次', '1O', '0,00'], { digits: [null, '10', '10', null] }),
+      row(['验收合格率', '不适用', '一', '9.5']),
+    ], FORM_SENSE);
+    expect(rows[1]!.cells).toEqual(['培训人次', '1O人次', '10', '0.00']);
+    expect(rows[1]!.recognised).toEqual([null, null, '1O', '0,00']);
+    expect(rows[2]!.cells).toEqual(['验收合格率', '不适用', '—', '9.5']);
+  });
+
+  it('takes a misread label for the label, unless the recogniser was sure of a reading as long as it', () => {
+    const rows = formReadings([row(['-级指标', '二级指标', '经济效益指数'], { confidence: [0.47, 1, 1] })], FORM_SENSE);
+    expect(rows[0]!.cells).toEqual(['一级指标', '二级指标', '经济效益指数']);
+    expect(rows[0]!.recognised).toEqual(['-级指标', null, null]);
+  });
+
+  /** A glyph drawn from rows of # and ., in a mask of its own. */
+  const glyph = (...lines: string[]) => {
+    const width = lines[0]!.length;
+    const mask = new Uint8Array(width * lines.length);
+    lines.forEach((l, y) => { for (let x = 0; x < width; x++) mask[y * width + x] = l[x] === '#' ? 1 : 0; });
+    return signShape(mask, width, { x0: 0, x1: width, y0: 0, y1: lines.length });
+  };
+
+  it('reads comparison signs by their shape', () => {
+    const chevron = ['##......', '.###....', '...###..', '.....###', '...###..', '.###....', '##......'];
+    const slanted = ['##.........', '####.......', '..#####....', '.....#####.', '.......####', '......####.', '...####....', '.####...###', '###...####.', '....####...', '.####......', '###........'];
+    expect(glyph(...chevron)).toBe('>');
+    expect(glyph(...chevron.map((l) => [...l].reverse().join('')))).toBe('<');
+    expect(glyph(...chevron.slice(0, 6), '##......', '........', '########')).toBe('≥');
+    expect(glyph(...slanted)).toBe('≥'); // ⩾, the bar beneath it slanted
+    expect(glyph(...slanted.map((l) => [...l].reverse().join('')))).toBe('≤');
+    expect(glyph('#########', '#########', '.........', '.........', '#########')).toBe('=');
+    expect(glyph('....##....', '...####...', '..##..##..', '.##....##.', '##......##')).toBeNull(); // a caret (^), no comparator
   });
 });

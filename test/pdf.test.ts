@@ -50,6 +50,16 @@ describe('PDFs of corpus document 004, printed from its values by test/fixtures/
     expect(result.evaluations[8]!.indicators.filter((i) => i.level1 === '产出指标')).toHaveLength(18);
   });
 
+  it('LibreOffice Calc\'s default page style (portrait, the sheet\'s name atop every page): running heads are no text of the forms, and a label wrapped in a narrow merged cell over a break is read once, its lines in order', async () => {
+    const result = await run('004_7f468a29561a31e4.calc-default.pdf');
+    expect(result.document.pages).toBe(29);
+    expect(result.evaluations).toHaveLength(24);
+    result.evaluations.forEach((e, b) => expect(fields(e), `block ${b}`).toEqual(fields(text[b]!)));
+    // Block 10's 效益指标 (40分) is cut by the break between pages 16 and 17; its goals follow a page head.
+    expect(result.evaluations[10]!.indicators.filter((i) => i.level1 === '效益指标').map((i) => i.level1Points)).toEqual([40, 40, 40, 40]);
+    expect(result.evaluations[10]!.goalExpected).toMatch(/^1\.开展2021年大鹏新区政府在线网站日常运维工作/);
+  });
+
   it('Chromium, block 8 alone: a tall goals row split over two pages is one row again', async () => {
     const [e] = (await run('004_7f468a29561a31e4.blocks-8-8.chromium.pdf')).evaluations;
     expect(e!.goalExpected).toMatch(/确保档案归档整理准确规范，提高档案管理制度健全性/);

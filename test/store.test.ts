@@ -76,7 +76,9 @@ describe('Store', () => {
 });
 
 /** What version 4 added besides the wider documents.format: the runs column and the judgement views. */
-const V4_ADDITIONS = 'ALTER TABLE runs DROP COLUMN documents_unchanged; DROP VIEW evaluation_judgements; DROP VIEW shortfalls; DROP VIEW judgements;';
+/** What schema 6 added: where each evaluation's money unit came from, and how sure it is. */
+const V6_ADDITIONS = 'ALTER TABLE evaluations DROP COLUMN money_unit_source; ALTER TABLE evaluations DROP COLUMN money_unit_confidence;';
+const V4_ADDITIONS = `ALTER TABLE runs DROP COLUMN documents_unchanged; DROP VIEW evaluation_judgements; DROP VIEW shortfalls; DROP VIEW judgements; ${V6_ADDITIONS}`;
 
 /** SQL that gives the documents table the CHECK an older version wrote: only `formats`. */
 function narrowerDocuments(db: Database.Database, formats: readonly string[]): string {
@@ -150,7 +152,7 @@ describe('schema versions', () => {
   it('migrates a version-4 database: documents take scanned images', async () => {
     const path = await storeWith(DOCS.guihua);
     const old = new Database(path);
-    old.exec(`${narrowerDocuments(old, ['text', 'pdf', 'xlsx', 'xls', 'html', 'docx', 'doc'])} PRAGMA user_version = 4;`);
+    old.exec(`${narrowerDocuments(old, ['text', 'pdf', 'xlsx', 'xls', 'html', 'docx', 'doc'])} ${V6_ADDITIONS} PRAGMA user_version = 4;`);
     expect(() => addDocument(old, 'image')).toThrow(/CHECK/);
     old.close();
     const reopened = new Store(path);
@@ -158,6 +160,17 @@ describe('schema versions', () => {
     addDocument(reopened.db, 'image');
     expect(count(reopened.db, 'evaluations')).toBe(8);
     expect(count(reopened.db, 'shortfalls')).toBe(4);
+    reopened.close();
+  });
+
+  it('migrates a version-5 database: evaluations say where their money unit came from (unknown for rows written before)', async () => {
+    const path = await storeWith(DOCS.guihua);
+    const old = new Database(path);
+    old.exec(`${V6_ADDITIONS} PRAGMA user_version = 5;`);
+    old.close();
+    const reopened = new Store(path);
+    expect(reopened.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(reopened.db.prepare('SELECT count(*) AS n, count(money_unit_source) AS known FROM evaluations').get()).toEqual({ n: 8, known: 0 });
     reopened.close();
   });
 });

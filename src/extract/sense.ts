@@ -26,4 +26,6 @@ export interface RowSense {
   label(text: string): string | null;
   /** A header label of a column of numbers: amounts, 分值, 得分, rates. */
   isNumericColumn(text: string): boolean;
+  /** A line a page of forms may repeat that belongs to the forms: a heading, a year or unit line, a label. */
+  isFormText(text: string): boolean;
 }

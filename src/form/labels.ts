@@ -42,7 +42,9 @@ const STRAY = /^[“”‘’'"`·.,，、]+|[“”‘’'"`·.,，、]+$/g;
 const LOOK_ALIKE: readonly string[] = ['-—一－_', '目自', '日曰', '未末', '土士', '己已巳', '于干', '人入', '二三', '0O〇o', '1lI|', '(（', ')）', '.。·'];
 const alike = (a: string, b: string) => LOOK_ALIKE.some((group) => group.includes(a) && group.includes(b));
 
-/** Edits (insert, delete, substitute one character; a look-alike half) from `a` to `b`, stopping past `most`. */
+const CJK = /[\u3400-\u9fff]/;
+
+/** Edits (insert, delete, substitute one character; a look-alike half) from the reading `a` to the label `b`, stopping past `most`. */
 function distance(a: readonly string[], b: readonly string[], most: number): number {
   if (Math.abs(a.length - b.length) > most) return most + 1;
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -51,7 +53,10 @@ function distance(a: readonly string[], b: readonly string[], most: number): num
     let best = i;
     for (let j = 1; j <= b.length; j++) {
       const change = a[i - 1] === b[j - 1] ? 0 : alike(a[i - 1]!, b[j - 1]!) ? 0.5 : 1;
-      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + change);
+      // A Chinese character read is never dropped: the recogniser misses strokes, it does not
+      // invent characters — 服务对象满意度指标等 is printed so, not a misread label.
+      const drop = CJK.test(a[i - 1]!) ? Infinity : 1;
+      row[j] = Math.min(previous[j]! + drop, row[j - 1]! + 1, previous[j - 1]! + change);
       best = Math.min(best, row[j]!);
     }
     if (best > most) return most + 1;
@@ -65,6 +70,9 @@ const allowed = (length: number) => (length < 4 ? 0 : length < 6 ? 1 : length < 
 
 const BY_CHARS = LABELS.map((label) => ({ label, chars: Array.from(label) }));
 const KNOWN = new Set(LABELS);
+
+/** A label the form prints, as printed (whitespace dropped). */
+export const isKnownLabel = (text: string): boolean => KNOWN.has(compact(text));
 
 /** The label nearest to `base` within the edits its length allows, when no other is as near. */
 function nearest(base: string): string | null {

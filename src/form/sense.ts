@@ -1,8 +1,8 @@
 import type { RowSense } from '../extract/sense.js';
 import { fundingColumn, indicatorColumn, isFundingHeader, isIndicatorHeader } from './columns.js';
-import { nearestLabel } from './labels.js';
+import { isKnownLabel, nearestLabel } from './labels.js';
 import { rememberedByText } from './memo.js';
-import { compact, goalHeading, isNumberCell, PART_START, SUB_ROW, TABLE_BREAK, TOTAL } from './vocabulary.js';
+import { compact, goalHeading, HEADING, HEADING_PREFIX, HEADING_SUFFIX, INSTRUCTIONS, isNumberCell, moneyUnitIn, PART_START, SUB_ROW, TABLE_BREAK, TOTAL, YEAR_LINE } from './vocabulary.js';
 
 const first = (cells: readonly string[]) => compact(cells.find((c) => c !== '') ?? '');
 
@@ -20,6 +20,11 @@ export const FORM_SENSE: RowSense = {
   isGroupColumn: (text) => ['level1', 'level2'].includes(indicatorColumn(text) ?? '') && compact(text).length <= 6,
   endsTable: (text) => TABLE_BREAK.test(text),
   label: rememberedByText(nearestLabel),
+  isFormText: (text) => {
+    const t = compact(text);
+    return HEADING.test(t.replace(HEADING_PREFIX, '').replace(HEADING_SUFFIX, '')) || YEAR_LINE.test(t) || moneyUnitIn(t) !== null
+      || PART_START.test(t) || INSTRUCTIONS.test(t) || nearestLabel(t) !== null || isKnownLabel(t);
+  },
   isNumericColumn: (text) => {
     const funding = fundingColumn(text);
     const indicator = indicatorColumn(text);

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { ConfidenceSchema, FlagSchema } from './flag.js';
-import { FundingLineCodeSchema } from './parsed.js';
+import { FundingLineCodeSchema, MoneyUnitSourceSchema as PrintedUnitSourceSchema } from './parsed.js';
+
+/** Where an evaluation's money unit came from: printed (a side label, a header cell, a 单位： line), found from the form's numbers, or assumed. */
+export const MoneyUnitSourceSchema = z.enum([...PrintedUnitSourceSchema.options, 'inferred', 'default']);
+export type MoneyUnitSource = z.infer<typeof MoneyUnitSourceSchema>;
 
 /** Comparators of a quantitative indicator value; ≈ is "左右/约" (about). */
 export const ComparatorSchema = z.enum(['≥', '≤', '>', '<', '=', '≈']);
@@ -63,6 +67,9 @@ export const EvaluationSchema = z.object({
   budgetUnit: z.string().nullable(),
   year: z.number().int().nullable(),
   moneyUnit: z.enum(['元', '万元']),
+  moneyUnitSource: MoneyUnitSourceSchema,
+  /** How sure the unit is: high (printed, and nothing on the form contradicts it), medium (read unsure, or found from the numbers), low (assumed, or contradicted). */
+  moneyUnitConfidence: ConfidenceSchema,
   goalExpected: z.string().nullable(),
   goalActual: z.string().nullable(),
   totalWeight: z.number().finite().nullable(),

@@ -30,6 +30,10 @@ export const FlagCodeSchema = z.enum([
   'required_field_missing',
   'number_unreadable',
   'budget_withdrawn',
+  // the money unit: not read (assumed, or found from the numbers), or contradicted by them
+  'unit_assumed',
+  'unit_inferred',
+  'unit_contradicted',
   // the text itself
   'text_garbled',
   // read by OCR from a scan: every value as the recogniser read it; some it was unsure of

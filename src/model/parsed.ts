@@ -9,6 +9,21 @@ import { FlagSchema } from './flag.js';
 export const FundingLineCodeSchema = z.enum(['total', 'appropriation', 'special', 'unit', 'carryover', 'other']);
 export type FundingLineCode = z.infer<typeof FundingLineCodeSchema>;
 
+/** Where a form prints its money unit: beside the funding lines, in a header cell, on a 单位：万元 line. */
+export const MoneyUnitSourceSchema = z.enum(['side_label', 'header_cell', 'unit_line']);
+
+/** The money unit as read off the form, before the form's own numbers test it (normalize). */
+export const MoneyUnitReadingSchema = z.object({
+  /** 元 or 万元; null when the form prints none that could be read. */
+  unit: z.enum(['元', '万元']).nullable(),
+  source: MoneyUnitSourceSchema.nullable(),
+  /** The cell it was read from — or, with no unit, a funding label that seems to hold one, as read (资金情况完)). */
+  label: z.string().nullable(),
+  /** Read by OCR with a character the recogniser was unsure of. */
+  unsure: z.boolean(),
+});
+export type MoneyUnitReading = z.infer<typeof MoneyUnitReadingSchema>;
+
 export const ParsedFundingLineSchema = z.object({
   line: FundingLineCodeSchema,
   label: z.string(),
@@ -55,8 +70,8 @@ export const ParsedBlockSchema = z.object({
     budgetUnit: z.string().nullable(),
     year: z.string().nullable(),
   }),
-  /** 元 or 万元, from "项目资金 (元)" or "单位:万元". */
-  moneyUnit: z.enum(['元', '万元']),
+  /** The money unit as the form prints it (see MoneyUnitReadingSchema). */
+  moneyUnit: MoneyUnitReadingSchema,
   /** True when the funding header prints 执行率 (%). */
   ratePercentHeader: z.boolean(),
   funding: z.array(ParsedFundingLineSchema),

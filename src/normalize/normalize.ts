@@ -6,6 +6,7 @@ import { BARE_NUMBER } from '../form/vocabulary.js';
 import { parseIndicatorValue, type QuantitativeValue } from './indicator-value.js';
 import { parseMoneyCell, parseNumberCell, type Parsed } from './numbers.js';
 import { parseRate } from './rate.js';
+import { moneyUnitOf } from './unit.js';
 
 /** Collects the cells that should have been numbers and were not. */
 class Unreadable {
@@ -17,14 +18,14 @@ class Unreadable {
   }
 }
 
-function normalizeFunding(block: ParsedBlock, bad: Unreadable): Funding[] {
+function normalizeFunding(block: ParsedBlock, unit: '元' | '万元', bad: Unreadable): Funding[] {
   return block.funding.map((line) => {
     const where = `资金 ${line.label}`;
-    const fullYearYuan = bad.take(parseMoneyCell(line.fullYear, block.moneyUnit), `${where} 全年预算数`);
-    const executedYuan = bad.take(parseMoneyCell(line.executed, block.moneyUnit), `${where} 全年执行数`);
+    const fullYearYuan = bad.take(parseMoneyCell(line.fullYear, unit), `${where} 全年预算数`);
+    const executedYuan = bad.take(parseMoneyCell(line.executed, unit), `${where} 全年执行数`);
     return {
       line: line.line,
-      initialYuan: bad.take(parseMoneyCell(line.initial, block.moneyUnit), `${where} 年初预算数`),
+      initialYuan: bad.take(parseMoneyCell(line.initial, unit), `${where} 年初预算数`),
       fullYearYuan,
       executedYuan,
       weight: bad.take(parseNumberCell(line.weight), `${where} 分值`),
@@ -88,7 +89,8 @@ function normalizeIndicator(ind: ParsedIndicator, seq: number, bad: Unreadable, 
 export function normalize(block: ParsedBlock): Evaluation {
   const bad = new Unreadable();
   const repairs: Flag[] = [];
-  const funding = normalizeFunding(block, bad);
+  const money = moneyUnitOf(block);
+  const funding = normalizeFunding(block, money.unit, bad);
   const indicators = block.indicators.map((ind, i) => normalizeIndicator(ind, i + 1, bad, repairs));
   const totalScore = parseNumberCell(block.totalScore);
   const year = block.header.year === null ? null : Number.parseInt(block.header.year, 10);
@@ -97,12 +99,14 @@ export function normalize(block: ParsedBlock): Evaluation {
     title: block.title,
     projectName: block.header.projectName,
     projectCode: block.header.projectCode,
-    projectAmountYuan: bad.take(parseMoneyCell(block.header.projectAmount, block.moneyUnit), '项目金额'),
+    projectAmountYuan: bad.take(parseMoneyCell(block.header.projectAmount, money.unit), '项目金额'),
     supervisingDept: block.header.supervisingDept,
     implementingUnit: block.header.implementingUnit,
     budgetUnit: block.header.budgetUnit,
     year: year !== null && Number.isFinite(year) ? year : null,
-    moneyUnit: block.moneyUnit,
+    moneyUnit: money.unit,
+    moneyUnitSource: money.source,
+    moneyUnitConfidence: money.confidence,
     goalExpected: block.goalExpected,
     goalActual: block.goalActual,
     totalWeight: bad.take(parseNumberCell(block.totalWeight), '总分 分值'),
@@ -115,6 +119,6 @@ export function normalize(block: ParsedBlock): Evaluation {
     lineEnd: block.lineEnd,
     funding,
     indicators,
-    flags: [...block.flags, ...repairs, ...bad.flags],
+    flags: [...block.flags, ...money.flags, ...repairs, ...bad.flags],
   };
 }

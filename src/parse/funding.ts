@@ -1,8 +1,8 @@
 import { fundingColumn, fundingLine, isFundingHeader, type FundingColumn } from '../form/columns.js';
 import { moneyUnitIn } from '../form/vocabulary.js';
 import { flag, type Flag } from '../model/flag.js';
-import type { ParsedFundingLine } from '../model/parsed.js';
-import type { Row } from '../model/table.js';
+import type { MoneyUnitReading, ParsedFundingLine } from '../model/parsed.js';
+import { UNCERTAIN_OCR_CONFIDENCE, type Row } from '../model/table.js';
 import { columnAt, emptyRanges, measureFor, placed, setRange, type Ranges } from './grid.js';
 import { quote, textValue } from './text.js';
 
@@ -15,19 +15,40 @@ const STANDARD_COLUMNS: readonly ValueColumn[] = ['initial', 'fullYear', 'execut
 export interface FundingSection {
   lines: ParsedFundingLine[];
   ratePercentHeader: boolean;
-  moneyUnit: '元' | '万元';
+  moneyUnit: MoneyUnitReading;
   flags: Flag[];
 }
 
-/** 元 or 万元, wherever the rows above the indicators print it (side label, header cell, 单位：万元 line). */
-function parseMoneyUnit(rows: readonly Row[]): '元' | '万元' {
+/** A funding section's label that should hold its unit, by its words (资金情况完: a misread 资金情况（万元）). */
+const UNIT_LABEL = /(资金|预算|金额)/;
+const BRACKET = /[（(）)]/;
+
+/**
+ * 元 or 万元, wherever the rows above the indicators print it — a side label beside the funding
+ * lines (项目资金（万元）), a header cell (项目资金（万元） over the line labels, 全年预算数（万元）), a
+ * 单位：万元 line — and where: unit null when the form prints none that can be read, with the label
+ * that seems to hold one (a misread 资金情况完)) when there is such a label.
+ */
+function parseMoneyUnit(rows: readonly Row[]): MoneyUnitReading {
+  let unreadable: string | null = null;
   for (const row of rows) {
-    for (const cell of row.cells) {
+    const header = isFundingHeader(row.cells);
+    const first = row.cells.findIndex((c) => c !== '');
+    for (const [i, cell] of row.cells.entries()) {
       const unit = moneyUnitIn(cell);
-      if (unit !== null) return unit;
+      if (unit === null) {
+        if (unreadable === null && BRACKET.test(cell) && UNIT_LABEL.test(cell) && cell.length <= 16 && (header || i === first)) unreadable = cell;
+        continue;
+      }
+      const lone = row.cells.filter((c) => c !== '').length === 1;
+      const spansDown = (row.spans?.[i]?.rows ?? 1) > 1;
+      const source = /单位/.test(cell) || (lone && !header) ? 'unit_line'
+        : header && !spansDown && (row.positions === 'exact' || i !== first) ? 'header_cell' : 'side_label';
+      const confidence = row.confidence?.[i];
+      return { unit, source, label: cell, unsure: confidence !== undefined && confidence !== null && confidence < UNCERTAIN_OCR_CONFIDENCE };
     }
   }
-  return '元';
+  return { unit: null, source: null, label: unreadable, unsure: false };
 }
 
 interface Header {

@@ -42,6 +42,8 @@ function fieldOf(block: ParsedBlock, row: Row, at: number): { name: string; seq:
   }
   const header = (Object.keys(HEADER_FIELD_NAMES) as HeaderField[]).find((f) => holds(block.header[f], text));
   if (header) return { name: HEADER_FIELD_NAMES[header], seq: null };
+  // The cell the money unit was read from: a misread one would store every amount 10,000× off.
+  if (block.moneyUnit.label !== null && compact(block.moneyUnit.label) === text) return { name: 'the money unit', seq: null };
   if (holds(block.goalExpected, text)) return { name: '预期目标', seq: null };
   if (holds(block.goalActual, text)) return { name: '实际完成情况', seq: null };
   if (seq < 0) {
@@ -53,8 +55,9 @@ function fieldOf(block: ParsedBlock, row: Row, at: number): { name: string; seq:
 
 /**
  * A block read by OCR says so (`ocr`), every cell the recogniser was unsure of says which field it
- * went into and what was read (`ocr_uncertain`), and every cell the OCR reader corrected to the
- * form's label or to a number of its numeric column says what was read (`ocr_corrected`) — a
+ * went into and what was read (`ocr_uncertain`), and every cell the OCR reader corrected — to the
+ * form's label, a number of its numeric column, a sign read by its shape — says what was read
+ * (`ocr_corrected`) — a
  * misread digit is then for the form's own arithmetic (validate) to catch, and for a reader to
  * check; nothing is corrected here.
  */
@@ -71,9 +74,7 @@ export function ocrFlags(block: ParsedBlock, rows: readonly Row[]): Flag[] {
       const raw = row.recognised?.[i];
       if (raw !== null && raw !== undefined) {
         const field = fieldOf(block, row, i);
-        const what = /\d/.test(cell) && !/[\u3400-\u9fff]/.test(cell) ? 'a number in a numeric column' : "the form's label";
-        corrected.push(flag('ocr_corrected', 'info',
-          `line ${row.line}: OCR read ${quote(raw, 40)}${field ? ` for ${field.name}` : ''}, taken as ${what}: ${quote(cell, 40)}`, field?.seq ?? null));
+        corrected.push(flag('ocr_corrected', 'info', `line ${row.line}: OCR read ${quote(raw, 40)}${field ? ` for ${field.name}` : ''}, corrected to ${quote(cell, 40)}`, field?.seq ?? null));
       }
       const confidence = row.confidence![i];
       if (confidence === null || confidence === undefined || confidence >= UNCERTAIN_OCR_CONFIDENCE || cell.trim() === '') return;

@@ -1,7 +1,8 @@
+import { MoneyUnitSourceSchema } from '../model/evaluation.js';
 import { DocumentFormatSchema } from '../model/table.js';
 
 /** The dataset's schema (see README "Dataset schema"); user_version tells which one a file has. */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** Attachments found by `zipin crawl`: what was fetched, when, and what it produced. */
 const sourcesTable = (name: string) => `
@@ -53,6 +54,7 @@ CREATE TABLE IF NOT EXISTS locks (
 `;
 
 const FORMATS = DocumentFormatSchema.options.map((f) => `'${f}'`).join(', ');
+const UNIT_SOURCES = MoneyUnitSourceSchema.options.map((f) => `'${f}'`).join(', ');
 
 /** The documents table (its formats widened in versions 3, 4 and 5). */
 const documents = (name: string) => `CREATE TABLE ${name} (
@@ -180,6 +182,10 @@ INSERT INTO sources_v5 SELECT * FROM sources;
 DROP TABLE sources;
 ALTER TABLE sources_v5 RENAME TO sources;
 CREATE INDEX IF NOT EXISTS sources_document ON sources (document_id);`,
+  // Where each evaluation's money unit came from and how sure it is (null: written before zipin recorded it).
+  6: `
+ALTER TABLE evaluations ADD COLUMN money_unit_source TEXT CHECK (money_unit_source IN (${UNIT_SOURCES}));
+ALTER TABLE evaluations ADD COLUMN money_unit_confidence TEXT CHECK (money_unit_confidence IN ('high', 'medium', 'low'));`,
 };
 
 export const SCHEMA = `
@@ -200,6 +206,8 @@ CREATE TABLE IF NOT EXISTS evaluations (
   budget_unit         TEXT,
   year                INTEGER,
   money_unit          TEXT NOT NULL CHECK (money_unit IN ('元', '万元')),
+  money_unit_source   TEXT CHECK (money_unit_source IN (${UNIT_SOURCES})),
+  money_unit_confidence TEXT CHECK (money_unit_confidence IN ('high', 'medium', 'low')),
   goal_expected       TEXT,
   goal_actual         TEXT,
   total_weight        REAL,

@@ -127,9 +127,9 @@ export class Store {
         pipeline_version = @pipelineVersion, status = @status, error = @error, url = coalesce(@url, url), current = 1 WHERE id = @id`),
       deleteEvaluations: db.prepare('DELETE FROM evaluations WHERE document_id = ?'),
       insertEvaluation: db.prepare(`INSERT INTO evaluations (document_id, block_index, title, project_name, project_code,
-        project_amount_yuan, supervising_dept, implementing_unit, budget_unit, year, money_unit, goal_expected, goal_actual,
-        total_weight, total_score, total_score_raw, page_start, page_end, line_start, line_end, confidence)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        project_amount_yuan, supervising_dept, implementing_unit, budget_unit, year, money_unit, money_unit_source, money_unit_confidence,
+        goal_expected, goal_actual, total_weight, total_score, total_score_raw, page_start, page_end, line_start, line_end, confidence)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       insertFunding: db.prepare(`INSERT INTO funding (evaluation_id, line, initial_yuan, full_year_yuan, executed_yuan, weight, rate, rate_raw, score)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       insertIndicator: db.prepare(`INSERT INTO indicators (evaluation_id, seq, level1, level1_points, level1_code, level2, level2_code,
@@ -203,7 +203,7 @@ export class Store {
     for (const e of evaluations) {
       const evaluationId = Number(s.insertEvaluation.run(
         documentId, e.blockIndex, e.title, e.projectName, e.projectCode, e.projectAmountYuan, e.supervisingDept,
-        e.implementingUnit, e.budgetUnit, e.year, e.moneyUnit, e.goalExpected, e.goalActual, e.totalWeight, e.totalScore,
+        e.implementingUnit, e.budgetUnit, e.year, e.moneyUnit, e.moneyUnitSource, e.moneyUnitConfidence, e.goalExpected, e.goalActual, e.totalWeight, e.totalScore,
         e.totalScoreRaw, e.pageStart, e.pageEnd, e.lineStart, e.lineEnd, e.confidence,
       ).lastInsertRowid);
       for (const f of e.funding) {

@@ -2,10 +2,11 @@ import type { Box, Rule, TextRun } from '../pdf/geometry.js';
 import { findTables } from '../pdf/lattice.js';
 import { skewAngle } from './deskew.js';
 import { crop, inkMask, inkThresholds, rotate, type Gray, type PixelBox } from './raster.js';
-import { recognise } from './recognizer.js';
+import { recognise, type Recognised } from './recognizer.js';
 import { findRules } from './ruling.js';
 import { OCR_SETTINGS as S } from './settings.js';
 import { removeSpeckle } from './specks.js';
+import { firstGlyph, signShape } from './signs.js';
 import { splitLines, textLines, type LinePixels, type TextPiece } from './text-lines.js';
 
 /** What OCR read off one page image, in the page's points (top-left origin), as the PDF reader gives them. */
@@ -66,6 +67,32 @@ function onPaper(image: Gray, after: number, own: { y0: number; y1: number } | n
   const [from, to] = own === null ? [0, image.height] : [Math.max(0, own.y0), Math.min(image.height, own.y1)];
   for (let y = from; y < to; y++) data.set(image.data.subarray(y * image.width, (y + 1) * image.width), y * width);
   return { width, height: image.height, data };
+}
+
+/**
+ * A reading that may be a comparison sign the recogniser does not know — a lone letter or sign
+ * (⩾ read V), a letter or a dash before a number (≥90% read M90%, ═100% read -100%), or a number
+ * whose first glyph the recogniser passed over (≥90% read 90%) — as the sign its ink draws; null when it is none
+ * (see signShape). `at` is where the crop starts on the page, for the characters' places.
+ */
+function signRead(seen: Recognised, at: number, mask: Uint8Array, width: number, piece: TextPiece): string | null {
+  const t = seen.text.trim();
+  if (/^[A-Za-z<>=＜＞＝≥≤]$/.test(t)) {
+    const sign = signShape(mask, width, piece);
+    return sign !== null && sign !== t ? sign : null;
+  }
+  const glyph = firstGlyph(mask, width, piece);
+  if (/^[A-Za-z](?=[\d.])/.test(t)) {
+    const sign = signShape(mask, width, glyph);
+    return sign === null ? null : `${sign}${t.slice(1)}`;
+  }
+  // Two bars read as one (═100% as -100%): a minus sign has one.
+  if (/^[-—一－](?=\d)/.test(t)) return signShape(mask, width, glyph) === '=' ? `=${t.slice(1)}` : null;
+  if (/^\d/.test(t) && at + seen.centres[0]! > glyph.x1 + 1) {
+    const sign = signShape(mask, width, glyph);
+    return sign === null ? null : `${sign}${t}`;
+  }
+  return null;
 }
 
 /** Box-filter downscale by an integer factor. */
@@ -177,7 +204,8 @@ export async function readScannedPage(source: Gray, box: Box): Promise<ScannedPa
       const unsure = Math.min(...seen.confidences) < DIRT_CONFIDENCE;
       const t = seen.text.trim();
       if (t === '' || (unsure && ((!/[\p{L}\p{N}]/u.test(t) && !STROKES.test(t)) || /^[A-Za-z]$/.test(t)))) continue;
-      const alias = glyphAliases(seen.text, piece.x1 - piece.x0, height, linePx.minDashWidth);
+      const sign = signRead(seen, Math.floor(cut.x0), ink, width, piece);
+      const alias = sign === null ? glyphAliases(seen.text, piece.x1 - piece.x0, height, linePx.minDashWidth) : { text: sign, sure: false, doubtful: true };
       // A text layer's run box is the font's em box, a little taller than the ink: so is this one.
       const em = height * S.emOverInk;
       const [x0, y0] = toPt(piece.x0, piece.y0 - em);
@@ -186,6 +214,7 @@ export async function readScannedPage(source: Gray, box: Box): Promise<ScannedPa
         text: alias.text, x0, y0, x1, y1, size: Math.max(1, y1 - y0),
         ...(alias.text === seen.text ? { centres: seen.centres.map((c) => toPt(Math.floor(cut.x0) + c, 0)[0]) } : {}),
         ...(alias.text === seen.text && seen.digits ? { digits: seen.digits.text } : {}),
+        ...(sign !== null ? { recognised: seen.text } : {}),
         confidence: alias.sure ? 1 : Math.min(alias.doubtful ? DOUBTFUL : 1, ...seen.confidences),
       });
     }

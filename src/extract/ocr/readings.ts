@@ -50,10 +50,11 @@ export function formReadings(rows: readonly LaidOutRow[], sense: RowSense): Laid
   return rows.map((row) => {
     if (row.confidence === undefined) return row;
     const cells = [...row.cells];
-    const recognised: Array<string | null> = cells.map(() => null);
+    // A sign taken by its shape when the page was read already says what the recogniser read.
+    const recognised: Array<string | null> = cells.map((_, i) => row.recognised?.[i] ?? null);
     const correct = (i: number, text: string | null) => {
       if (text === null || text === cells[i]) return;
-      recognised[i] = cells[i]!;
+      recognised[i] ??= cells[i]!;
       cells[i] = text;
     };
     cells.forEach((text, i) => {
@@ -72,7 +73,7 @@ export function formReadings(rows: readonly LaidOutRow[], sense: RowSense): Laid
         });
       } else {
         cells.forEach((text, i) => {
-          if (text === '' || row.confidence![i] === null || recognised[i] !== null) return;
+          if (text === '' || row.confidence![i] === null) return;
           const span = grid[i]!;
           let numeric = true;
           for (let c = span.col; c < span.col + span.cols; c++) numeric &&= columns.get(c) === true;

@@ -161,7 +161,7 @@ function decode(probabilities: Float32Array, steps: number, classes: number, cha
 
 const CJK = /[\u3400-\u9fff]/;
 /** Marks a speck of dirt beside a line is read as. */
-const SPECK_MARKS = /^[.,·'`"、。:;：；，‘’．]$/;
+const SPECK_MARKS = /^[.,·'`"、。:;：；，‘’“”．]$/;
 /** Below this confidence, such a mark at either end of a line is dirt, not punctuation (real marks are read sure). */
 const SPECK_CONFIDENCE = 0.6;
 /** At or above this, a mark that opens a line is kept: the recogniser is sure of it. */
@@ -174,10 +174,10 @@ function withoutSpecks(read: Reading): Reading {
   let to = chars.length;
   // Sure or not, a Latin stop, comma, quote or a middle dot at the end of Chinese text is dirt (Chinese text ends with 。，).
   const latinByCjk = (i: number) => /^[.,'`"·’．]$/.test(chars[i]!) && CJK.test(chars[i === from ? i + 1 : i - 1] ?? '');
-  // A number does not end in a stop (nor wraps at one), and no line ends in an opening quote:
+  // A number (a percentage) does not end in a stop (nor wraps at one), and no line ends in an opening quote:
   // such marks at a line's end are dirt, however sure.
   const before = (i: number) => chars.slice(0, i).join('').trimEnd().slice(-1);
-  const endsWrong = (i: number) => i === to - 1 && ((chars[i] === '.' && /[\d.]/.test(before(i))) || chars[i] === '‘');
+  const endsWrong = (i: number) => i === to - 1 && ((chars[i] === '.' && /[\d.%]/.test(before(i))) || chars[i] === '‘');
   const speck = (i: number) => SPECK_MARKS.test(chars[i]!) && (read.confidences[i]! < SPECK_CONFIDENCE || latinByCjk(i) || endsWrong(i));
   // No line of Chinese text begins with a stop, a comma or a colon (typesetting forbids it): dirt,
   // unless the recogniser is sure of it (a form's text may begin with 、 all the same).

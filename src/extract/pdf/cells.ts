@@ -61,12 +61,14 @@ export function confidences(cells: ReadonlyArray<readonly TextRun[]>): { confide
 }
 
 /**
- * Per cell, the numeric-alphabet reading of a cell that is one run read by OCR with one (see
- * TextRun.digits) — or nothing for a row without any.
+ * Per cell read by OCR: the numeric-alphabet reading of a cell that is one run with one (see
+ * TextRun.digits), and what the recogniser read of a cell some run of which was taken as
+ * something else (TextRun.recognised) — each left out for a row without any.
  */
-export function digitReadings(cells: ReadonlyArray<readonly TextRun[]>): { digits?: Array<string | null> } {
-  const values = cells.map((runs) => (runs.length === 1 ? runs[0]!.digits ?? null : null));
-  return values.some((v) => v !== null) ? { digits: values } : {};
+export function ocrReadings(cells: ReadonlyArray<readonly TextRun[]>): { digits?: Array<string | null>; recognised?: Array<string | null> } {
+  const digits = cells.map((runs) => (runs.length === 1 ? runs[0]!.digits ?? null : null));
+  const recognised = cells.map((runs) => (runs.some((r) => r.recognised !== undefined) ? cellText(runs.map((r) => ({ ...r, text: r.recognised ?? r.text }))) : null));
+  return { ...(digits.some((v) => v !== null) ? { digits } : {}), ...(recognised.some((v) => v !== null) ? { recognised } : {}) };
 }
 
 /** Rough advance of a character in ems: CJK and full-width characters are square, others about half. */

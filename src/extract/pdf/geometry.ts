@@ -39,4 +39,6 @@ export interface TextRun extends Box {
   confidence?: number;
   /** Read by OCR, with digits in it: the same crop read in the numeric alphabet, where that differs (see Recognised). */
   digits?: string;
+  /** Read by OCR and taken as something else (a sign read by its shape): what the recogniser read. */
+  recognised?: string;
 }

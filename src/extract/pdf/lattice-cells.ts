@@ -1,6 +1,6 @@
 import type { CellSpan } from '../../model/table.js';
 import type { TextRun } from './geometry.js';
-import { cellText, confidences, digitReadings, indexIn, inside, LABEL_LIKE, PAGE_NUMBER, range, splitRun, type LaidOutRow } from './cells.js';
+import { cellText, confidences, indexIn, inside, LABEL_LIKE, ocrReadings, PAGE_NUMBER, range, splitRun, type LaidOutRow } from './cells.js';
 import { findTables, type Table } from './lattice.js';
 import type { TableStrategy } from './strategy.js';
 
@@ -68,7 +68,7 @@ function tableRows(table: Table, runs: readonly TextRun[], index: number): LaidO
     }
     if (!cells.some((c) => c !== '')) continue;
     rows.push({
-      top: table.ys[r]!, cells, ruled: true, spans, grid, table: index, ...confidences(read), ...digitReadings(read),
+      top: table.ys[r]!, cells, ruled: true, spans, grid, table: index, ...confidences(read), ...ocrReadings(read),
       ...(r === 0 ? { openAbove } : {}),
       ...(r === last ? { bottom } : {}),
     });
@@ -146,10 +146,14 @@ export const lattice: TableStrategy = {
       if (r >= 0 && c >= 0) filled[t]!.add(table.regionAt[r]![c]!);
     }
     const blockers = new Set(free.filter((r) => !PAGE_NUMBER.test(r.text.trim())));
+    // Runs going into one empty edge cell, by table, row and column: moved into it as one run,
+    // its lines in their order (a label wrapped in a narrow cell keeps 效益指标 before (40分)).
+    const overflowing = new Map<string, { table: number; row: number; runs: TextRun[] }>();
     const place = (run: TextRun, overflow: { table: number; row: number }) => {
-      const table = tables[overflow.table]!;
-      const y = (table.ys[overflow.row]! + table.ys[overflow.row + 1]!) / 2; // into the empty edge cell
-      owned[overflow.table]!.push({ ...run, y0: y - run.size / 2, y1: y + run.size / 2 });
+      const key = `${overflow.table}:${overflow.row}:${indexIn(tables[overflow.table]!.xs, (run.x0 + run.x1) / 2)}`;
+      const into = overflowing.get(key) ?? { ...overflow, runs: [] };
+      into.runs.push(run);
+      overflowing.set(key, into);
     };
     for (const run of clipped) {
       const overflow = overflowOf(run, tables, filled, blockers);
@@ -164,6 +168,13 @@ export const lattice: TableStrategy = {
       if (!overflow) continue;
       place(run, overflow);
       blockers.delete(run);
+    }
+    for (const { table: t, row, runs: into } of overflowing.values()) {
+      const table = tables[t]!;
+      const y = (table.ys[row]! + table.ys[row + 1]!) / 2;
+      const size = Math.max(...into.map((r) => r.size));
+      const text = cellText(into);
+      owned[t]!.push({ ...into[0]!, text, centres: undefined, x0: Math.min(...into.map((r) => r.x0)), x1: Math.max(...into.map((r) => r.x1)), y0: y - size / 2, y1: y + size / 2, size });
     }
     const rest = free.filter((run) => blockers.has(run) || PAGE_NUMBER.test(run.text.trim()));
     return { rows: tables.flatMap((table, i) => tableRows(table, owned[i]!, i)), rest };

@@ -158,8 +158,35 @@ export async function readPdfPages(bytes: Uint8Array, sense: RowSense, range?: P
   }
 }
 
+/** Free text printed at the same height on two pages is the same line again when their tops differ by this little (points). */
+const SAME_PLACE = 3;
+
 /**
- * Laid-out pages → the table model: page numbers and repeated headers go, and a table that
+ * Running heads and feet: a line of free text printed at the same place on two pages or more
+ * that means nothing to the form (the sheet's name Calc prints atop every page, a report's title
+ * in its header) — not a form's heading, year line or unit line, which a page of forms repeats.
+ */
+function runningText(pages: readonly LaidPage[], sense: RowSense): Set<LaidOutRow> {
+  const byText = new Map<string, Array<{ page: number; row: LaidOutRow }>>();
+  for (const { page, rows } of pages) {
+    for (const row of rows) {
+      if (row.grid !== undefined) continue;
+      const text = row.cells.join('\t');
+      byText.set(text, [...(byText.get(text) ?? []), { page, row }]);
+    }
+  }
+  const running = new Set<LaidOutRow>();
+  for (const [text, seen] of byText) {
+    if (seen.length < 2 || sense.isFormText(text)) continue;
+    for (const a of seen) {
+      if (seen.some((b) => b.page !== a.page && Math.abs(b.row.top - a.row.top) <= SAME_PLACE)) running.add(a.row);
+    }
+  }
+  return running;
+}
+
+/**
+ * Laid-out pages → the table model: page numbers, running heads and repeated headers go, and a table that
  * continues on the next page simply continues (see TableStitcher); tables are numbered through
  * the document. Pages read by OCR (a PDF's scanned pages, image files) go the same way.
  */
@@ -171,10 +198,11 @@ export function assemblePages({ pageCount, pages }: PdfPages, sense: RowSense, f
   const rows: Row[] = [];
   const stitcher = new TableStitcher(sense);
   const tableIds = new Map<string, number>();
+  const running = runningText(pages, sense);
   for (const { page: p, rows: laid } of pages) {
     stitcher.newPage(p);
     for (const row of laid) {
-      if (!stitcher.accept(row)) continue;
+      if (running.has(row) || !stitcher.accept(row)) continue;
       const exact = row.grid !== undefined && row.table !== undefined;
       // Tables are numbered through the document: each page's tables have grids of their own.
       const table = exact ? tableIds.get(`${p}:${row.table}`) ?? tableIds.set(`${p}:${row.table}`, tableIds.size).size - 1 : null;
