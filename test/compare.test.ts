@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compare } from '../src/query/compare.js';
+import { sqliteReader } from '../src/store/reader.js';
 import { Store } from '../src/store/store.js';
 import { PACKAGE_ROOT } from '../src/version.js';
 import { buildCorpusDb, tempDir } from './helpers.js';
@@ -16,38 +17,38 @@ beforeAll(async () => {
   db = new Database(dbPath, { readonly: true });
 });
 
-const rowsOf = (by: 'department' | 'unit' | 'year', sort: 'rate' | 'score' | 'gap' = 'rate', year?: number) =>
-  compare(db, { by, sort, ...(year === undefined ? {} : { year }) }).rows;
-const byGroup = (group: string) => rowsOf('department').find((r) => r.group === group)!;
+const rowsOf = async (by: 'department' | 'unit' | 'year', sort: 'rate' | 'score' | 'gap' = 'rate', year?: number) =>
+  (await compare(sqliteReader(db), { by, sort, ...(year === undefined ? {} : { year }) })).rows;
+const byGroup = async (group: string) => (await rowsOf('department')).find((r) => r.group === group)!;
 
 describe('compare (figures checked by hand against the source documents)', () => {
-  it('深圳市规划和自然资源局: 8 projects, all money spent, 4 short-falls none with full marks', () => {
+  it('深圳市规划和自然资源局: 8 projects, all money spent, 4 short-falls none with full marks', async () => {
     // Σ 全年预算数 = 1454200 + 417935.14 + 1199813.57 + 3843597 + 3616591.48 + 1414709 + 3180102 + 3240000
     // 总分: 100, 98, 100, 100, 100, 97, 100, 100. Short-falls: 巡检服务 12次→10次 (9/10),
     // 满意度 100%→98% (19/20), 软件运维及时性 90%→81% (9/10), 用户满意度 100%→90% (18/20).
-    expect(byGroup('深圳市规划和自然资源局')).toEqual({
+    expect(await byGroup('深圳市规划和自然资源局')).toEqual({
       group: '深圳市规划和自然资源局', projects: 8, withdrawn: 0, fallback_projects: 0, budget_yuan: 18366948.19, executed_yuan: 18366948.19,
       execution_rate: 1, mean_score: 99.38, min_score: 97, shortfall_indicators: 4, shortfall_full_marks: 0, shortfall_full_marks_share: 0,
       low_confidence_share: 0,
     });
   });
 
-  it('0101011: 11 projects; 5 of its 6 short-falling indicators still scored full marks', () => {
+  it('0101011: 11 projects; 5 of its 6 short-falling indicators still scored full marks', async () => {
     // Short-falls: 年接待次数 ≥30次→27次 (15/15); 门亭安保改造完工验收通过率 100%→80% (5/5); 同心圆工程
     // 网络公益活动次数 13次→10次 (5/5), 阵地建设个数 2个→1个 (3/3), 互联网行业培训次数 18次→10次 (3/3),
     // 构建互联网行业自律体系完成率 100%→98% (2/5). Executed 66419086.47 of 67346565.00. Its 主管部门 is
     // printed as a code.
-    expect(byGroup('0101011')).toEqual({
+    expect(await byGroup('0101011')).toEqual({
       group: '0101011', projects: 11, withdrawn: 0, fallback_projects: 0, budget_yuan: 67346565, executed_yuan: 66419086.47,
       execution_rate: 0.986228, mean_score: 98.64, min_score: 94.3, shortfall_indicators: 6, shortfall_full_marks: 5,
       shortfall_full_marks_share: 0.8333, low_confidence_share: 0,
     });
   });
 
-  it('大鹏新区: three withdrawn budgets counted apart, out of the mean; a target <2小时 met by <2小时 is no short-fall', () => {
+  it('大鹏新区: three withdrawn budgets counted apart, out of the mean; a target <2小时 met by <2小时 is no short-fall', async () => {
     // 公务接待费, 新区对口支援专项资金, 预算准备金: 年初预算 > 0, 全年预算 0.00, 总分 0. The other 21 总分
     // add up to 2066.16: mean 98.39 (was 86.09 with the zeros). Its one short-fall: 接入网络设备数量 ≥80台→51台 (5/5).
-    expect(byGroup('深圳市大鹏新区政务服务数据管理局')).toMatchObject({
+    expect(await byGroup('深圳市大鹏新区政务服务数据管理局')).toMatchObject({
       projects: 24, withdrawn: 3, mean_score: 98.39, min_score: 70, shortfall_indicators: 1, shortfall_full_marks: 1,
     });
     const withdrawn = db.prepare(`SELECT e.project_name, f.message, e.confidence FROM flags f JOIN evaluations e ON e.id = f.evaluation_id
@@ -60,7 +61,7 @@ describe('compare (figures checked by hand against the source documents)', () =>
     expect(lessThan).toEqual({ judgement: 'met', why: 'actual <2小时 lies within target <2小时' });
   });
 
-  it('the shortfalls view names exactly the 14 short-falls read off the forms, and compare counts them', () => {
+  it('the shortfalls view names exactly the 14 short-falls read off the forms, and compare counts them', async () => {
     const listed = db.prepare(`SELECT coalesce(e.supervising_dept, e.budget_unit) AS dept, s.name, s.target, s.actual, s.full_marks
       FROM shortfalls s JOIN evaluations e ON e.id = s.evaluation_id ORDER BY dept, s.name`).all();
     expect(listed).toEqual([
@@ -79,28 +80,28 @@ describe('compare (figures checked by hand against the source documents)', () =>
       { dept: '深圳市规划和自然资源局', name: '用户满意度', target: '100%', actual: '90%', full_marks: 0 },
       { dept: '深圳市规划和自然资源局', name: '软件运维及时性', target: '90%', actual: '81%', full_marks: 0 },
     ]);
-    const rows = rowsOf('department');
+    const rows = await rowsOf('department');
     expect(rows.reduce((n, r) => n + r.shortfall_indicators, 0)).toBe(14);
     expect(rows.reduce((n, r) => n + r.shortfall_full_marks, 0)).toBe(7);
     expect((db.prepare('SELECT count(*) AS n FROM shortfalls WHERE full_marks = 1').get() as { n: number }).n).toBe(7);
   });
 
-  it('groups 2022-style forms (no 主管部门) under their 一级预算单位, and sorts by execution rate', () => {
-    expect(rowsOf('department').map((r) => [r.group, r.projects, r.fallback_projects])).toEqual([
+  it('groups 2022-style forms (no 主管部门) under their 一级预算单位, and sorts by execution rate', async () => {
+    expect((await rowsOf('department')).map((r) => [r.group, r.projects, r.fallback_projects])).toEqual([
       ['深圳市政务服务数据管理局', 15, 6], ['0101011', 11, 0], ['深圳市大鹏新区政务服务数据管理局', 24, 0], ['深圳市规划和自然资源局', 8, 0],
     ]);
-    expect(byGroup('深圳市政务服务数据管理局').low_confidence_share).toBe(0.0667); // the #REF! form
-    const units = compare(db, { by: 'unit', sort: 'rate' });
+    expect((await byGroup('深圳市政务服务数据管理局')).low_confidence_share).toBe(0.0667); // the #REF! form
+    const units = await compare(sqliteReader(db), { by: 'unit', sort: 'rate' });
     expect([units.fallback, units.evaluations]).toEqual([28, 58]); // 28 forms name no 实施单位
   });
 
-  it('filters by year and groups by year', () => {
+  it('filters by year and groups by year', async () => {
     // Mean 总分: 2022 forms 594.14 / 6 = 99.0233; forms without a year 2672.08 / 27 = 98.9659 (one #REF!); 2021: 21 forms, 98.39.
-    expect(rowsOf('year', 'score').map((r) => [r.group, r.projects, r.mean_score])).toEqual([
+    expect((await rowsOf('year', 'score')).map((r) => [r.group, r.projects, r.mean_score])).toEqual([
       ['2022', 6, 99.02], ['(unknown)', 28, 98.97], ['2021', 24, 98.39],
     ]);
-    expect(rowsOf('department', 'rate', 2022).map((r) => [r.group, r.projects])).toEqual([['深圳市政务服务数据管理局', 6]]);
-    expect(compare(db, { by: 'department', sort: 'rate', year: 2030 })).toMatchObject({ rows: [], years: [2021, 2022] });
+    expect((await rowsOf('department', 'rate', 2022)).map((r) => [r.group, r.projects])).toEqual([['深圳市政务服务数据管理局', 6]]);
+    expect(await compare(sqliteReader(db), { by: 'department', sort: 'rate', year: 2030 })).toMatchObject({ rows: [], years: [2021, 2022] });
   });
 });
 
@@ -123,7 +124,7 @@ describe('the judgements view: actual and target as intervals', () => {
   ] as const)('target %j, actual %j: %s', (target, actual, expected) => {
     expect(judge([...target], [...actual])).toBe(expected);
   });
-  it('does not judge different units', () => {
+  it('does not judge different units', async () => {
     expect(judge(['≥', 30], ['=', 27], ['次', '个'])).toBe('not judged');
   });
 });
@@ -131,7 +132,7 @@ describe('the judgements view: actual and target as intervals', () => {
 describe('zipin compare on the command line', () => {
   const run = (...args: string[]) => spawnSync(process.execPath, [join(PACKAGE_ROOT, 'dist/src/cli/main.js'), 'compare', '--db', dbPath, ...args], { encoding: 'utf8' });
 
-  it('prints JSON with exactly the documented keys', () => {
+  it('prints JSON with exactly the documented keys', async () => {
     const r = run('--format', 'json', '--sort', 'gap');
     expect(r.status).toBe(0);
     const rows = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
@@ -140,7 +141,7 @@ describe('zipin compare on the command line', () => {
     expect(rows.map((x) => x.group)).toEqual(['深圳市大鹏新区政务服务数据管理局', '0101011', '深圳市政务服务数据管理局', '深圳市规划和自然资源局']);
   });
 
-  it('prints an aligned table with Chinese text measured as two columns', () => {
+  it('prints an aligned table with Chinese text measured as two columns', async () => {
     const screenWidth = (text: string) => [...text].reduce((w, ch) => w + (/[\u3000-\u9fff\uff00-\uffef]/.test(ch) ? 2 : 1), 0);
     const lines = run().stdout.split('\n\n')[0]!.trimEnd().split('\n').filter((l) => !l.startsWith('─'));
     expect(lines).toHaveLength(5);
@@ -149,14 +150,14 @@ describe('zipin compare on the command line', () => {
     expect(new Set(ends).size).toBe(1);
   });
 
-  it('prints CSV with a BOM', () => {
+  it('prints CSV with a BOM', async () => {
     const r = run('--format', 'csv');
     expect(r.stdout.startsWith('\uFEFFgroup,projects,withdrawn,fallback_projects,budget_yuan')).toBe(true);
     const parsed = Papa.parse<Record<string, string>>(r.stdout.slice(1).trim(), { header: true });
     expect(parsed.data.find((x) => x.group === '0101011')!.budget_yuan).toBe('67346565');
   });
 
-  it('says under the table what the columns leave out and which rows are grouped by the fallback column', () => {
+  it('says under the table what the columns leave out and which rows are grouped by the fallback column', async () => {
     const r = run('--by', 'unit');
     expect(r.stdout).toContain('满分占比');
     expect(r.stdout).toContain('*N: 28 of 58 forms name no 实施单位: grouped under their 主管部门 (or 一级预算单位)');
@@ -164,12 +165,12 @@ describe('zipin compare on the command line', () => {
     expect(r.stdout).toMatch(/\s98\.39\s+70\.00\s/); // two decimals
   });
 
-  it('says when --year matches nothing, and which years there are', () => {
+  it('says when --year matches nothing, and which years there are', async () => {
     const r = run('--year', '2030');
     expect([r.status, r.stdout, r.stderr]).toEqual([1, '', 'zipin: compare: no evaluations of 2030 in the dataset (years there: 2021, 2022)\n']);
   });
 
-  it('refuses a bad option value and a missing database', () => {
+  it('refuses a bad option value and a missing database', async () => {
     expect(run('--by', 'colour').status).toBe(2);
     const missing = spawnSync(process.execPath, [join(PACKAGE_ROOT, 'dist/src/cli/main.js'), 'compare', '--db', join(tempDir(), 'none.sqlite')], { encoding: 'utf8' });
     expect(missing.status).toBe(2);

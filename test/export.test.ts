@@ -5,6 +5,7 @@ import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { csvValue, toCsv } from '../src/export/csv.js';
 import { exportDataset } from '../src/export/export.js';
+import { sqliteReader } from '../src/store/reader.js';
 import { buildCorpusDb, DOCS, tempDir } from './helpers.js';
 
 const dbPath = join(tempDir(), 'zipin.sqlite');
@@ -23,8 +24,8 @@ const readCsv = (name: string) => {
 beforeAll(async () => {
   await buildCorpusDb(dbPath);
   const db = new Database(dbPath, { readonly: true });
-  written = await exportDataset(db, csvDir, 'csv');
-  await exportDataset(db, jsonlDir, 'jsonl');
+  written = await exportDataset(sqliteReader(db), csvDir, 'csv');
+  await exportDataset(sqliteReader(db), jsonlDir, 'jsonl');
   db.close();
 });
 
@@ -32,7 +33,8 @@ describe('export', () => {
   it('writes one file per table (crawl sources and runs too) plus indicators_flat, with every row', () => {
     expect(written.map((w) => [w.file.slice(csvDir.length + 1), w.rows])).toEqual([
       ['documents.csv', 5], ['evaluations.csv', 58], ['funding.csv', 232], ['indicators.csv', 714], ['flags.csv', 190],
-      ['judgements.csv', 406], ['sources.csv', 0], ['runs.csv', 0], ['failures.csv', 0], ['indicators_flat.csv', 714],
+      ['judgements.csv', 406], ['sources.csv', 0], ['runs.csv', 0], ['failures.csv', 0], ['forms.csv', 58], ['form_sources.csv', 58],
+      ['projects.csv', 58], ['series_links.csv', 0], ['indicators_flat.csv', 714],
     ]);
     expect(readCsv('sources')).toHaveLength(0);
     expect(Object.keys(readCsv('indicators_flat')[0]!)).toContain('judgement');

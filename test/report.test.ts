@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../src/report/report.js';
+import { sqliteReader } from '../src/store/reader.js';
 import { buildCorpusDb, DOCS, tempDir } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -20,7 +21,7 @@ const reportPath = join(dir, 'report.html');
 beforeAll(async () => {
   await buildCorpusDb(dbPath);
   const db = new Database(dbPath, { readonly: true });
-  const html = buildReport(db, new Date('2026-01-01T00:00:00Z'));
+  const html = await buildReport(sqliteReader(db), new Date('2026-01-01T00:00:00Z'));
   db.close();
   writeFileSync(reportPath, html);
 });

@@ -76,9 +76,22 @@ describe('Store', () => {
 });
 
 /** What version 4 added besides the wider documents.format: the runs column and the judgement views. */
-/** What schema 6 added: where each evaluation's money unit came from, and how sure it is. */
-const V6_ADDITIONS = 'ALTER TABLE evaluations DROP COLUMN money_unit_source; ALTER TABLE evaluations DROP COLUMN money_unit_confidence;';
-const V4_ADDITIONS = `ALTER TABLE runs DROP COLUMN documents_unchanged; DROP VIEW evaluation_judgements; DROP VIEW shortfalls; DROP VIEW judgements; ${V6_ADDITIONS}`;
+/**
+ * What schema 6 added, taken out again: the forms, and on evaluations where their money unit came
+ * from, how sure it is, their form and whether they are its counted copy (the table is rebuilt
+ * without them: SQLite drops no column a foreign key is declared on). The views go with them.
+ */
+function v6Additions(db: Database.Database): string {
+  const columns = (db.prepare("SELECT name FROM pragma_table_info('evaluations')").all() as Array<{ name: string }>).map((c) => c.name)
+    .filter((c) => !['money_unit_source', 'money_unit_confidence', 'form_id', 'counted'].includes(c));
+  const sql = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'evaluations'").get() as { sql: string }).sql.replace('evaluations', 'evaluations_old')
+    .split('\n').filter((l) => !/^\s*(money_unit_source|money_unit_confidence|form_id|counted)\s/.test(l)).join('\n');
+  db.pragma('foreign_keys = OFF');
+  return `DROP VIEW evaluation_judgements; DROP VIEW shortfalls; DROP VIEW judgements; DROP VIEW form_sources; DROP VIEW projects; DROP VIEW series_links;
+    ${sql}; INSERT INTO evaluations_old SELECT ${columns.join(', ')} FROM evaluations; DROP TABLE evaluations; ALTER TABLE evaluations_old RENAME TO evaluations;
+    DROP TABLE forms;`;
+}
+const V4_ADDITIONS = 'ALTER TABLE runs DROP COLUMN documents_unchanged;';
 
 /** SQL that gives the documents table the CHECK an older version wrote: only `formats`. */
 function narrowerDocuments(db: Database.Database, formats: readonly string[]): string {
@@ -97,7 +110,7 @@ describe('schema versions', () => {
     const path = await storeWith(DOCS.guihua);
     // Take it back to what zipin 0.1 wrote: no crawl columns, no sources table.
     const old = new Database(path);
-    old.exec(`DROP INDEX documents_url; ALTER TABLE documents DROP COLUMN url; ALTER TABLE documents DROP COLUMN current;
+    old.exec(`${v6Additions(old)} DROP INDEX documents_url; ALTER TABLE documents DROP COLUMN url; ALTER TABLE documents DROP COLUMN current;
       DROP TABLE sources; ALTER TABLE runs DROP COLUMN sources_seen; ALTER TABLE runs DROP COLUMN sources_new;
       ALTER TABLE runs DROP COLUMN sources_changed; ALTER TABLE runs DROP COLUMN sources_failed;
       DROP TABLE failures; DROP TABLE locks; ALTER TABLE runs DROP COLUMN documents_kept; ${V4_ADDITIONS} PRAGMA user_version = 1;`);
@@ -114,7 +127,7 @@ describe('schema versions', () => {
   it('migrates a version-2 database: failures, locks and runs.documents_kept are added', async () => {
     const path = await storeWith(DOCS.guihua);
     const old = new Database(path);
-    old.exec(`DROP TABLE failures; DROP TABLE locks; ALTER TABLE runs DROP COLUMN documents_kept; ${V4_ADDITIONS} PRAGMA user_version = 2;`);
+    old.exec(`${v6Additions(old)} DROP TABLE failures; DROP TABLE locks; ALTER TABLE runs DROP COLUMN documents_kept; ${V4_ADDITIONS} PRAGMA user_version = 2;`);
     old.close();
     const reopened = new Store(path);
     expect(reopened.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
@@ -134,7 +147,7 @@ describe('schema versions', () => {
     const path = await storeWith(DOCS.guihua);
     const old = new Database(path);
     // The documents table as version 3 wrote it, with its narrower CHECK.
-    old.exec(`${narrowerDocuments(old, ['text', 'pdf', 'xlsx', 'xls', 'html', 'docx'])}
+    old.exec(`${v6Additions(old)} ${narrowerDocuments(old, ['text', 'pdf', 'xlsx', 'xls', 'html', 'docx'])}
       ${V4_ADDITIONS} PRAGMA user_version = 3;`);
     expect(() => addDocument(old, 'doc')).toThrow(/CHECK/);
     old.close();
@@ -152,7 +165,7 @@ describe('schema versions', () => {
   it('migrates a version-4 database: documents take scanned images', async () => {
     const path = await storeWith(DOCS.guihua);
     const old = new Database(path);
-    old.exec(`${narrowerDocuments(old, ['text', 'pdf', 'xlsx', 'xls', 'html', 'docx', 'doc'])} ${V6_ADDITIONS} PRAGMA user_version = 4;`);
+    old.exec(`${v6Additions(old)} ${narrowerDocuments(old, ['text', 'pdf', 'xlsx', 'xls', 'html', 'docx', 'doc'])} PRAGMA user_version = 4;`);
     expect(() => addDocument(old, 'image')).toThrow(/CHECK/);
     old.close();
     const reopened = new Store(path);
@@ -163,14 +176,17 @@ describe('schema versions', () => {
     reopened.close();
   });
 
-  it('migrates a version-5 database: evaluations say where their money unit came from (unknown for rows written before)', async () => {
+  it('migrates a version-5 database: evaluations say where their money unit came from (unknown for rows written before), and are linked to their forms', async () => {
     const path = await storeWith(DOCS.guihua);
     const old = new Database(path);
-    old.exec(`${V6_ADDITIONS} PRAGMA user_version = 5;`);
+    old.exec(`${v6Additions(old)} PRAGMA user_version = 5;`);
     old.close();
     const reopened = new Store(path);
     expect(reopened.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(reopened.db.prepare('SELECT count(*) AS n, count(money_unit_source) AS known FROM evaluations').get()).toEqual({ n: 8, known: 0 });
+    expect(reopened.db.prepare('SELECT count(*) AS n, count(money_unit_source) AS known, count(form_id) AS linked, sum(counted) AS counted FROM evaluations').get())
+      .toEqual({ n: 8, known: 0, linked: 8, counted: 8 });
+    expect(count(reopened.db, 'forms')).toBe(8);
+    expect(count(reopened.db, 'judgements')).toBeGreaterThan(0);
     reopened.close();
   });
 });

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { MAX_TIMEOUT_MS } from '../pipeline/pool.js';
 import { SCHEMA_VERSION } from '../store/schema.js';
+import { sqliteReader, type Reader } from '../store/reader.js';
 import { Store } from '../store/store.js';
 
 /** A mistake in how zipin was called: exit 2 with the usage text. */
@@ -56,7 +57,7 @@ export function oneOf<T extends string>(value: string | undefined, name: string,
  * Run `fn` on an existing dataset opened read-only (a query never creates one by mistake). One
  * written by an older zipin is migrated first, so that the views queries read exist.
  */
-export async function withDataset<T>(path: string, fn: (db: Database.Database) => T | Promise<T>): Promise<T> {
+export async function withDataset<T>(path: string, fn: (db: Reader) => T | Promise<T>): Promise<T> {
   if (!existsSync(path)) throw new UsageError(`no database at ${path}: run "zipin extract" first or pass --db`);
   const probe = new Database(path, { readonly: true, fileMustExist: true });
   const version = probe.pragma('user_version', { simple: true }) as number;
@@ -64,7 +65,7 @@ export async function withDataset<T>(path: string, fn: (db: Database.Database) =
   if (version < SCHEMA_VERSION) new Store(path).close();
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    return await fn(db);
+    return await fn(sqliteReader(db));
   } finally {
     db.close();
   }

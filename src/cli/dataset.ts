@@ -21,6 +21,7 @@ scores. Short-falls are the dataset's own judgement (the judgements view). Exit 
     DB_OPTION,
     { name: 'by', value: 'department|unit|year', default: 'department', help: 'what one row stands for (unit: 实施单位, else the 主管部门)' },
     { name: 'year', value: 'YEAR', help: 'only forms of this year' },
+    { name: 'department', value: 'NAME', help: 'only forms of this 主管部门 (or 一级预算单位): with --by year, its years side by side' },
     { name: 'sort', value: 'rate|score|gap', default: 'rate', help: 'lowest execution first, highest mean self-score first, or most full marks despite short-falls first' },
     { name: 'format', value: 'table|csv|json', default: 'table', help: 'how to print the rows' },
   ],
@@ -55,9 +56,10 @@ export async function compareCommand({ values, positionals }: Parsed): Promise<n
   const sort = oneOf<SortBy>(values.sort as string | undefined, 'sort', ['rate', 'score', 'gap'], 'rate');
   const format = oneOf(values.format as string | undefined, 'format', ['table', 'csv', 'json'] as const, 'table');
   const year = values.year === undefined ? undefined : positiveInt(values.year as string, 'year', 0);
-  const comparison = await withDataset(dbOf(values), (db) => compare(db, { by, sort, ...(year === undefined ? {} : { year }) }));
+  const department = values.department as string | undefined;
+  const comparison = await withDataset(dbOf(values), (db) => compare(db, { by, sort, ...(year === undefined ? {} : { year }), ...(department === undefined ? {} : { department }) }));
   if (comparison.rows.length === 0) {
-    process.stderr.write(`zipin: compare: no evaluations${year === undefined ? '' : ` of ${year}`} in the dataset${comparison.years.length ? ` (years there: ${comparison.years.join(', ')})` : ''}\n`);
+    process.stderr.write(`zipin: compare: no evaluations${year === undefined ? '' : ` of ${year}`}${department === undefined ? '' : ` of ${department}`} in the dataset${comparison.years.length ? ` (years there: ${comparison.years.join(', ')})` : ''}\n`);
     return 1;
   }
   const label = { department: '主管部门', unit: '实施单位', year: '年度' }[by];

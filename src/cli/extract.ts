@@ -94,7 +94,7 @@ function summaryJson(s: ExtractSummary, db: string) {
   return {
     run: s.runId, database: db, documents: s.documents, ok: s.ok, noBlocks: s.noBlocks, failed: s.failed, kept: s.kept,
     unchanged: s.unchanged, duplicates: s.duplicates, skipped: s.skipped, shared: s.shared, evaluations: s.evaluations, indicators: s.indicators,
-    confidence: s.confidence, flags: s.flags,
+    confidence: s.confidence, flags: s.flags, forms: s.forms,
   };
 }
 
@@ -108,6 +108,7 @@ function formatSummary(s: ExtractSummary, db: string, verbose: boolean): string 
     ...(s.shared && verbose ? [`shared: ${s.shared} long PDF(s) read by several workers, a range of pages each`] : []),
     ...(s.kept ? [`kept: ${s.kept} failed document(s) keep the good rows an earlier run wrote for the same bytes (see the failures table)`] : []),
     `evaluations: ${s.evaluations} (confidence high ${s.confidence.high}, medium ${s.confidence.medium}, low ${s.confidence.low})`,
+    `forms: ${s.forms.forms} in the dataset (${s.forms.moreCopies} more copies of them; ${s.forms.disagreeing} whose copies disagree)`,
     `indicators: ${s.indicators}`,
     `flags: ${s.flags.error} error, ${s.flags.warn} warn, ${s.flags.info} info`,
     `database: ${db} (run ${s.runId})`,

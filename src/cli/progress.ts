@@ -7,8 +7,10 @@ export class ProgressBar {
 
   update(done: number, total: number, detail: string): void {
     const width = 30;
-    const filled = total === 0 ? width : Math.round((done / total) * width);
-    this.draw(`[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${detail}`, done >= total);
+    // An archive's members are documents of their own: more may be done than the files counted.
+    const of = Math.max(done, total);
+    const filled = of === 0 ? width : Math.round((done / of) * width);
+    this.draw(`[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${of} ${detail}`, done >= of);
   }
 
   /** Counts alone, where no total is known (a crawl finds its work as it goes). */

@@ -1,14 +1,17 @@
-import type Database from 'better-sqlite3';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import type { Reader } from '../store/reader.js';
 import { BOM, toCsv } from './csv.js';
 
 export type ExportFormat = 'csv' | 'jsonl';
 
-/** Each indicator with its evaluation and document: the one file to load into pandas or R. */
+/**
+ * Each indicator with its evaluation and document: the one file to load into pandas or R. Every
+ * copy of a form is there; `counted` = 1 keeps one row set per form (the copy the dataset counts).
+ */
 const INDICATORS_FLAT = `
 SELECT d.id AS document_id, d.source, d.sha256, d.format, d.status AS document_status,
-       e.id AS evaluation_id, e.block_index, e.title, e.project_name, e.project_code, e.supervising_dept,
+       e.form_id, e.counted, e.id AS evaluation_id, e.block_index, e.title, e.project_name, e.project_code, e.supervising_dept,
        e.implementing_unit, e.budget_unit, e.year, e.confidence, e.total_weight, e.total_score,
        e.line_start AS block_line_start, e.line_end AS block_line_end, e.page_start AS block_page_start, e.page_end AS block_page_end,
        i.seq, i.line, i.page, i.level1, i.level1_points, i.level1_code, i.level2, i.level2_code, i.name,
@@ -31,6 +34,10 @@ const TABLES: ReadonlyArray<readonly [string, string]> = [
   ['sources', 'SELECT * FROM sources ORDER BY id'],
   ['runs', 'SELECT * FROM runs ORDER BY id'],
   ['failures', 'SELECT * FROM failures ORDER BY id'],
+  ['forms', 'SELECT * FROM forms ORDER BY id'],
+  ['form_sources', 'SELECT * FROM form_sources ORDER BY form_id, evaluation_id'],
+  ['projects', 'SELECT * FROM projects ORDER BY series, year IS NULL, year, form_id'],
+  ['series_links', 'SELECT * FROM series_links ORDER BY series, year_a IS NULL, year_a, year_b IS NULL, year_b'],
   ['indicators_flat', INDICATORS_FLAT],
 ];
 
@@ -52,32 +59,24 @@ function close(stream: WriteStream): Promise<void> {
  * in memory. CSV: UTF-8 with BOM, RFC 4180 quoting, empty for null, plain decimals. JSONL: one
  * object per line. Returns the files written with their row counts.
  */
-export async function exportDataset(db: Database.Database, dir: string, format: ExportFormat): Promise<Array<{ file: string; rows: number }>> {
+export async function exportDataset(db: Reader, dir: string, format: ExportFormat): Promise<Array<{ file: string; rows: number }>> {
   mkdirSync(dir, { recursive: true });
   const written: Array<{ file: string; rows: number }> = [];
   for (const [name, sql] of TABLES) {
-    const statement = db.prepare(sql);
-    const columns = statement.columns().map((c) => c.name);
     const file = join(dir, `${name}.${format}`);
     const stream = createWriteStream(file, { encoding: 'utf8' });
     let rows = 0;
-    let batch: Array<Record<string, unknown>> = [];
-    const flush = async () => {
+    let head = true;
+    for await (const batch of db.batches(sql, BATCH)) {
       if (format === 'csv') {
-        if (rows === batch.length) await write(stream, BOM + toCsv(columns, batch));
-        else if (batch.length > 0) await write(stream, `\r\n${toCsv(columns, batch, false)}`);
-      } else {
-        await write(stream, batch.map((r) => `${JSON.stringify(r)}\n`).join(''));
+        if (head) await write(stream, BOM + toCsv(batch.columns, batch.rows));
+        else if (batch.rows.length > 0) await write(stream, `\r\n${toCsv(batch.columns, batch.rows, false)}`);
+      } else if (batch.rows.length > 0) {
+        await write(stream, batch.rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
       }
-      batch = [];
-    };
-    for (const row of statement.iterate() as Iterable<Record<string, unknown>>) {
-      batch.push(row);
-      rows++;
-      if (batch.length === BATCH) await flush();
+      head = false;
+      rows += batch.rows.length;
     }
-    if (rows === 0 && format === 'csv') await write(stream, BOM + toCsv(columns, []));
-    else await flush();
     if (format === 'csv') await write(stream, '\r\n');
     await close(stream);
     written.push({ file, rows });

@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import pLimit from 'p-limit';
 import type { DocumentResult } from '../model/document.js';
 import type { Confidence } from '../model/flag.js';
-import { Store } from '../store/store.js';
+import { Store, type FormCounts } from '../store/store.js';
 import type { InputFiles } from './files.js';
 import { createProcessor, DEFAULT_LIMITS, type Limits } from './pool.js';
 import { PIPELINE_VERSION } from '../version.js';
@@ -45,6 +45,8 @@ export interface ExtractSummary {
   indicators: number;
   confidence: Record<Confidence, number>;
   flags: Record<'info' | 'warn' | 'error', number>;
+  /** The dataset's forms once the run was written (its evaluations and the ones before, copies counted once). */
+  forms: FormCounts;
 }
 
 /** Hashes read this many files at once, ahead of the workers. */
@@ -65,7 +67,7 @@ export async function runExtract(inputs: InputFiles, options: ExtractOptions): P
     const runId = store.startRun(options.command);
     const summary: ExtractSummary = {
       runId, documents: 0, ok: 0, noBlocks: 0, failed: 0, kept: 0, skipped, unchanged: 0, duplicates: [], shared: 0, evaluations: 0, indicators: 0,
-      confidence: { high: 0, medium: 0, low: 0 }, flags: { info: 0, warn: 0, error: 0 },
+      confidence: { high: 0, medium: 0, low: 0 }, flags: { info: 0, warn: 0, error: 0 }, forms: { forms: 0, moreCopies: 0, disagreeing: 0 },
     };
     const firstWith = new Map<string, string>(); // sha256 → the input of this run that had those bytes first
     /** Whether a document's bytes need reading (and writing): not a duplicate, not already current. */
@@ -120,6 +122,7 @@ export async function runExtract(inputs: InputFiles, options: ExtractOptions): P
         await processor.close();
       }
     }
+    summary.forms = store.formCounts();
     store.finishRun(runId, {
       documentsSeen: summary.documents, documentsOk: summary.ok, documentsFailed: summary.failed, documentsKept: summary.kept,
       documentsUnchanged: summary.unchanged, evaluationsWritten: summary.evaluations,

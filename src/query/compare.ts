@@ -1,7 +1,7 @@
-import type Database from 'better-sqlite3';
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import { readRows } from '../model/stored.js';
+import type { Reader } from '../store/reader.js';
 
 export type GroupBy = 'department' | 'unit' | 'year';
 export type SortBy = 'rate' | 'score' | 'gap';
@@ -50,7 +50,7 @@ const GROUP_SQL: Record<GroupBy, { group: string; fallback: string }> = {
     group: "coalesce(e.implementing_unit, e.supervising_dept, e.budget_unit, '(unknown)')",
     fallback: 'e.implementing_unit IS NULL',
   },
-  year: { group: "coalesce(CAST(e.year AS TEXT), '(unknown)')", fallback: '0' },
+  year: { group: "coalesce(CAST(e.year AS TEXT), '(unknown)')", fallback: '1 = 0' },
 };
 
 const EvaluationRowSchema = z.object({
@@ -64,22 +64,41 @@ type EvaluationRow = z.infer<typeof EvaluationRowSchema>;
 const dec = (n: number | null) => new Decimal(n ?? 0);
 const ratio = (a: Decimal, b: Decimal, places = 6) => (b.isZero() ? null : a.dividedBy(b).toDecimalPlaces(places).toNumber());
 
+export interface CompareOptions {
+  by: GroupBy;
+  sort: SortBy;
+  /** Only forms of this year. */
+  year?: number;
+  /** Only forms of this department (主管部门, or 一级预算单位 where the form names none): with --by year, its years side by side. */
+  department?: string;
+}
+
 /**
  * Departments (or implementing units, or years) compared on what their own forms say: money
- * from each evaluation's 年度资金总额 line, self-scores from 总分, short-falls from the dataset's
- * judgements view. A withdrawn budget (0 to spend) says nothing of spending: such projects are
- * counted apart and left out of execution rates and scores.
+ * from each form's 年度资金总额 line, self-scores from 总分, short-falls from the dataset's
+ * judgements view. Forms are counted, not files: of a form found in several files, the copy the
+ * dataset counts (evaluations.counted). A withdrawn budget (0 to spend) says nothing of
+ * spending: such projects are counted apart and left out of execution rates and scores.
  */
-export function compare(db: Database.Database, options: { by: GroupBy; year?: number; sort: SortBy }): Comparison {
-  const where = options.year === undefined ? '' : 'WHERE e.year = @year';
-  const params = options.year === undefined ? {} : { year: options.year };
+export async function compare(db: Reader, options: CompareOptions): Promise<Comparison> {
+  const filters: string[] = [];
+  const params: unknown[] = [];
+  if (options.year !== undefined) {
+    filters.push('e.year = ?');
+    params.push(options.year);
+  }
+  if (options.department !== undefined) {
+    filters.push(`${GROUP_SQL.department.group} = ?`);
+    params.push(options.department);
+  }
   const { group, fallback } = GROUP_SQL[options.by];
-  const evaluations = readRows('evaluations', EvaluationRowSchema, db.prepare(`SELECT e.id, ${group} AS grp, ${fallback} AS fallback,
+  const evaluations = readRows('evaluations', EvaluationRowSchema, await db.all(`SELECT e.id, ${group} AS grp, CASE WHEN ${fallback} THEN 1 ELSE 0 END AS fallback,
       e.total_score, e.confidence, f.full_year_yuan, f.executed_yuan,
       v.withdrawn, v.shortfalls, v.shortfall_full_marks
     FROM evaluations e JOIN evaluation_judgements v ON v.evaluation_id = e.id
-    LEFT JOIN funding f ON f.evaluation_id = e.id AND f.line = 'total' ${where}`).all(params));
-  const years = (db.prepare('SELECT DISTINCT year FROM evaluations WHERE year IS NOT NULL ORDER BY year').all() as Array<{ year: number }>).map((r) => r.year);
+    LEFT JOIN funding f ON f.evaluation_id = e.id AND f.line = 'total' ${filters.length ? `WHERE ${filters.join(' AND ')}` : ''}
+    ORDER BY e.id`, ...params));
+  const years = (await db.all('SELECT DISTINCT year FROM evaluations WHERE year IS NOT NULL AND counted = 1 ORDER BY year')).map((r) => Number(r.year));
 
   const groups = new Map<string, EvaluationRow[]>();
   for (const e of evaluations) groups.set(e.grp, [...(groups.get(e.grp) ?? []), e]);

@@ -1,15 +1,15 @@
-import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { FUNDING_LINE_NAMES } from '../form/columns.js';
 import { FundingLineCodeSchema, type FundingLineCode } from '../model/parsed.js';
 import { readRows, StoredFlagRowSchema, StoredFundingRowSchema, StoredIndicatorRowSchema, type StoredFlagRow, type StoredFundingRow, type StoredIndicatorRow } from '../model/stored.js';
 import { compare, type ComparisonRow } from '../query/compare.js';
+import type { Reader } from '../store/reader.js';
 import { PIPELINE_VERSION } from '../version.js';
 import { barChart, esc, scatterPlot, type Axis, type Point } from './svg.js';
 import { REPORT_SCRIPT, REPORT_STYLE } from './assets.js';
 
 const ProjectRowSchema = z.object({
-  id: z.number().int(), project_name: z.string().nullable(), title: z.string().nullable(), dept: z.string(),
+  id: z.number().int(), form_id: z.number().int().nullable(), project_name: z.string().nullable(), title: z.string().nullable(), dept: z.string(),
   implementing_unit: z.string().nullable(), year: z.number().int().nullable(), total_weight: z.number().nullable(),
   total_score: z.number().nullable(), total_score_raw: z.string().nullable(), confidence: z.string(), source: z.string(),
   line_start: z.number().int(), line_end: z.number().int(), page_start: z.number().int().nullable(), page_end: z.number().int().nullable(),
@@ -20,6 +20,12 @@ const ProjectRowSchema = z.object({
 type ProjectRow = z.infer<typeof ProjectRowSchema>;
 const JudgementRowSchema = z.object({ evaluation_id: z.number().int(), seq: z.number().int(), judgement: z.string(), full_marks: z.number().int(), why: z.string() });
 type JudgementRow = z.infer<typeof JudgementRowSchema>;
+/** One copy of a form (keyed by its form, as evaluation_id, for groupBy). */
+const SourceRowSchema = z.object({
+  evaluation_id: z.number().int(), source: z.string(), format: z.string().nullable(), counted: z.number().int(), current: z.number().int(),
+  page_start: z.number().int().nullable(), page_end: z.number().int().nullable(), line_start: z.number().int(), line_end: z.number().int(),
+});
+type SourceRow = z.infer<typeof SourceRowSchema>;
 
 const money = (n: number | null) => (n === null ? '—' : n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
 const pct = (n: number | null, places = 2) => (n === null ? '—' : `${(n * 100).toFixed(places)}%`);
@@ -61,6 +67,28 @@ function departmentCharts(rows: readonly ComparisonRow[]): string {
   ].join('\n');
 }
 
+/**
+ * Each department year by year: its forms' execution rate and mean self-score in each year the
+ * dataset holds (compare --by year --department), so that a department's years stand side by side.
+ */
+async function yearView(db: Reader): Promise<string> {
+  const { rows: departments, years } = await compare(db, { by: 'department', sort: 'rate' });
+  const columns = [...years.map(String), '(unknown)'];
+  const cells = await Promise.all(departments.map(async (d) => {
+    const { rows } = await compare(db, { by: 'year', sort: 'rate', department: d.group });
+    return new Map(rows.map((r) => [r.group, r]));
+  }));
+  const used = columns.filter((y) => cells.some((c) => c.has(y)));
+  const head = used.map((y) => `<th>${y === '(unknown)' ? '年度不详' : `${esc(y)} 年`}</th>`).join('');
+  const body = departments.map((d, k) => `<tr><td>${esc(d.group)}</td>${used.map((y) => {
+    const r = cells[k]!.get(y);
+    return r === undefined ? '<td class="num">—</td>'
+      : `<td class="num" data-year="${esc(y)}">${pct(r.execution_rate)}<br><small>均分 ${score(r.mean_score)} · ${r.projects} 项</small></td>`;
+  }).join('')}</tr>`).join('');
+  return `<div class="scroll"><table id="year-table"><thead><tr><th>主管部门</th>${head}</tr></thead><tbody>${body}</tbody></table></div>
+<p class="note">每格：该年各表“年度资金总额”行的 Σ全年执行数 ÷ Σ全年预算数，自评总分的平均值与项目数；同一张表见于多个文件时只计一次。</p>`;
+}
+
 /** Self-score against the share of missed quantitative targets: high and right is "full marks while missing targets". */
 function scoreCharts(projects: readonly ProjectRow[], departments: readonly string[]): string {
   const plotted = projects.filter((p) => p.withdrawn === 0 && p.judged > 0 && p.total_score !== null && p.total_weight);
@@ -82,9 +110,19 @@ function scoreCharts(projects: readonly ProjectRow[], departments: readonly stri
   return `${main}<p class="note">未画出 ${left} 个项目：没有可判定的定量指标，或预算撤回，或总分无法读取。</p><div class="small-multiples">${small}</div>`;
 }
 
+const placeOf = (r: { page_start: number | null; page_end: number | null; line_start: number; line_end: number }) =>
+  (r.page_start !== null ? `第 ${r.page_start}–${r.page_end} 页` : `第 ${r.line_start}–${r.line_end} 行`);
+
+/** Every file the form was found in: the copy counted first, then the others (a crawled file's older versions marked). */
+function sourceList(sources: readonly SourceRow[]): string {
+  if (sources.length <= 1) return '';
+  const items = sources.map((s) => `<li><code>${esc(s.source)}</code>（${esc(s.format ?? '?')}，${placeOf(s)}）${s.counted === 1 ? ' <b>计入</b>' : s.current === 1 ? ' 副本' : ' 旧版本'}</li>`);
+  return `<p class="source">同一张表见于 ${sources.length} 个文件，只计一次：</p><ul class="sources">${items.join('')}</ul>`;
+}
+
 function projectDetail(p: ProjectRow, funding: readonly StoredFundingRow[], indicators: readonly StoredIndicatorRow[],
-  judgements: ReadonlyMap<number, JudgementRow>, flags: readonly StoredFlagRow[]): string {
-  const where = p.page_start !== null ? `第 ${p.page_start}–${p.page_end} 页` : `第 ${p.line_start}–${p.line_end} 行`;
+  judgements: ReadonlyMap<number, JudgementRow>, flags: readonly StoredFlagRow[], sources: readonly SourceRow[]): string {
+  const where = placeOf(p);
   const fundingRows = funding.map((f) => `<tr><td>${esc(lineName(f.line))}</td><td class="num">${money(f.initial_yuan)}</td>`
     + `<td class="num">${money(f.full_year_yuan)}</td><td class="num">${money(f.executed_yuan)}</td><td class="num">${show(f.weight)}</td>`
     + `<td class="num">${pct(f.rate)}</td><td class="num">${show(f.score)}</td></tr>`).join('');
@@ -102,6 +140,7 @@ function projectDetail(p: ProjectRow, funding: readonly StoredFundingRow[], indi
     : flags.map((f) => `<li class="sev-${esc(f.severity)}"><b>${esc(f.severity)}</b> ${esc(f.code)}${f.indicator_seq === null ? '' : `（#${f.indicator_seq}）`}：${esc(f.message)}</li>`).join('');
   return `<div class="detail-body">
 <p class="source">来源：<code>${esc(p.source)}</code>，${where} · 表题：${show(p.title)} · 实施单位：${show(p.implementing_unit)}</p>
+${sourceList(sources)}
 <p><b>预期目标</b> ${show(p.goal_expected)}</p><p><b>实际完成情况</b> ${show(p.goal_actual)}</p>
 <div class="scroll"><table class="inner"><thead><tr><th>资金</th><th>年初预算数(元)</th><th>全年预算数(元)</th><th>全年执行数(元)</th><th>分值</th><th>执行率</th><th>得分</th></tr></thead><tbody>${fundingRows}</tbody></table></div>
 <div class="scroll"><table class="inner"><thead><tr><th>#</th><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>年度指标值</th><th>实际完成值</th><th>分值</th><th>得分</th><th>偏差原因分析</th><th>出处</th></tr></thead><tbody>${indicatorRows}</tbody></table></div>
@@ -115,20 +154,25 @@ function projectDetail(p: ProjectRow, funding: readonly StoredFundingRow[], indi
  * differences), and who scored themselves full marks while missing targets (a chart of self-score
  * against missed targets, per project and per department, and a table column with its filter).
  */
-export function buildReport(db: Database.Database, generatedAt = new Date()): string {
-  const { rows: departments } = compare(db, { by: 'department', sort: 'rate' });
-  const projects = readRows('evaluations', ProjectRowSchema, db.prepare(`SELECT e.id, e.project_name, e.title, coalesce(e.supervising_dept, e.budget_unit, '(unknown)') AS dept,
+export async function buildReport(db: Reader, generatedAt = new Date()): Promise<string> {
+  const { rows: departments } = await compare(db, { by: 'department', sort: 'rate' });
+  const projects = readRows('evaluations', ProjectRowSchema, await db.all(`SELECT e.id, e.form_id, e.project_name, e.title, coalesce(e.supervising_dept, e.budget_unit, '(unknown)') AS dept,
       e.implementing_unit, e.year, e.total_weight, e.total_score, e.total_score_raw, e.confidence, d.source, e.line_start, e.line_end,
       e.page_start, e.page_end, e.goal_expected, e.goal_actual, f.full_year_yuan, f.executed_yuan, f.rate,
       v.withdrawn, v.judged, v.shortfalls, v.shortfall_full_marks
     FROM evaluations e JOIN documents d ON d.id = e.document_id JOIN evaluation_judgements v ON v.evaluation_id = e.id
     LEFT JOIN funding f ON f.evaluation_id = e.id AND f.line = 'total'
-    ORDER BY dept, e.project_name`).all());
+    ORDER BY dept, e.project_name, e.id`));
   const order = FundingLineCodeSchema.options.map((line, i) => `WHEN '${line}' THEN ${i}`).join(' ');
-  const funding = groupBy(readRows('funding', StoredFundingRowSchema, db.prepare(`SELECT * FROM funding ORDER BY evaluation_id, CASE line ${order} END`).all()));
-  const indicators = groupBy(readRows('indicators', StoredIndicatorRowSchema, db.prepare('SELECT * FROM indicators ORDER BY evaluation_id, seq').all()));
-  const judgements = groupBy(readRows('judgements', JudgementRowSchema, db.prepare('SELECT evaluation_id, seq, judgement, full_marks, why FROM judgements').all()));
-  const flags = groupBy(readRows('flags', StoredFlagRowSchema, db.prepare('SELECT evaluation_id, indicator_seq, code, severity, message FROM flags ORDER BY evaluation_id, id').all()));
+  // Only the counted copies' rows: a form found in several files is one project.
+  const counted = 'evaluation_id IN (SELECT id FROM evaluations WHERE counted = 1)';
+  const funding = groupBy(readRows('funding', StoredFundingRowSchema, await db.all(`SELECT * FROM funding WHERE ${counted} ORDER BY evaluation_id, CASE line ${order} END`)));
+  const indicators = groupBy(readRows('indicators', StoredIndicatorRowSchema, await db.all(`SELECT * FROM indicators WHERE ${counted} ORDER BY evaluation_id, seq`)));
+  const judgements = groupBy(readRows('judgements', JudgementRowSchema, await db.all('SELECT evaluation_id, seq, judgement, full_marks, why FROM judgements ORDER BY evaluation_id, seq')));
+  const flags = groupBy(readRows('flags', StoredFlagRowSchema, await db.all(`SELECT evaluation_id, indicator_seq, code, severity, message FROM flags WHERE ${counted} ORDER BY evaluation_id, id`)));
+  const sources = groupBy(readRows('form_sources', SourceRowSchema, await db.all(`SELECT s.form_id AS evaluation_id, s.source, s.format, s.counted, s.current,
+      s.page_start, s.page_end, s.line_start, s.line_end FROM form_sources s WHERE s.form_id IS NOT NULL ORDER BY s.form_id, s.counted DESC, s.evaluation_id`)));
+  const years = await yearView(db);
   const flagged = projects.filter((p) => p.shortfall_full_marks > 0).length;
 
   const bodies = projects.map((p) => {
@@ -146,7 +190,7 @@ export function buildReport(db: Database.Database, generatedAt = new Date()): st
 <td data-sort="${{ high: 0, medium: 1, low: 2 }[p.confidence] ?? 3}"><span class="conf conf-${esc(p.confidence)}">${{ high: '高', medium: '中', low: '低' }[p.confidence] ?? esc(p.confidence)}</span></td>
 </tr>
 <tr class="detail" hidden><td colspan="9">${projectDetail(p, funding.get(p.id) ?? [], indicators.get(p.id) ?? [],
-      new Map((judgements.get(p.id) ?? []).map((j) => [j.seq, j])), flags.get(p.id) ?? [])}</td></tr>
+      new Map((judgements.get(p.id) ?? []).map((j) => [j.seq, j])), flags.get(p.id) ?? [], p.form_id === null ? [] : sources.get(p.form_id) ?? [])}</td></tr>
 </tbody>`;
   }).join('\n');
 
@@ -158,6 +202,7 @@ export function buildReport(db: Database.Database, generatedAt = new Date()): st
 <p>${projects.length} 个项目，${departments.length} 个部门 · 生成于 <time datetime="${esc(generatedAt.toISOString())}">${esc(date(generatedAt))}</time>（北京时间）· zipin ${esc(PIPELINE_VERSION)}。
 金额单位：元；执行率 = 各表“年度资金总额”行的 Σ全年执行数 ÷ Σ全年预算数；“未达标”指实际完成值未达到可比的定量年度指标值（数据集中的 judgements 视图）。</p></header>
 <section id="departments"><h2>各部门：谁的预算执行得最少</h2>${departmentCharts(departments)}</section>
+<section id="years"><h2>各部门逐年对比</h2>${years}</section>
 <section id="scores"><h2>谁给自己打了高分却没有完成目标</h2>${scoreCharts(projects, departments.map((d) => d.group))}</section>
 <section id="projects"><h2>全部项目</h2>
 <div class="controls"><label>搜索 <input id="search" type="search" placeholder="项目名称、部门、文件…" autocomplete="off"></label>

@@ -94,6 +94,58 @@ const funding = (name: string) => `CREATE TABLE ${name} (
 );`;
 
 /**
+ * The forms (one per evaluation found in however many files): its identity, the series it
+ * belongs to across years, how many copies the dataset holds, and where they disagree. Each
+ * evaluation names its form and whether it is the copy counted (evaluations.form_id, counted).
+ */
+const FORMS = `
+CREATE TABLE IF NOT EXISTS forms (
+  id                INTEGER PRIMARY KEY,
+  identity          TEXT NOT NULL UNIQUE,
+  series            TEXT NOT NULL,
+  place             TEXT NOT NULL,
+  code              TEXT,
+  year              INTEGER,
+  department        TEXT,
+  implementing_unit TEXT,
+  project_code      TEXT,
+  project_name      TEXT,
+  copies            INTEGER NOT NULL,
+  disagreement      TEXT
+);
+CREATE INDEX IF NOT EXISTS forms_series ON forms (series);
+CREATE INDEX IF NOT EXISTS forms_code ON forms (place, code);
+`;
+
+/** Evaluations written before forms (schema 6) are linked to theirs when the dataset is opened. */
+export const FORMS_SINCE = 6;
+
+/**
+ * Forms as a researcher reads them: each form's sources (every copy, where it was read and
+ * whether it is the one counted); one row per project and year (its counted copy's figures); and
+ * the series the name rule linked although their printed names differ, to check them.
+ */
+const FORM_VIEWS = `
+DROP VIEW IF EXISTS form_sources;
+DROP VIEW IF EXISTS projects;
+DROP VIEW IF EXISTS series_links;
+CREATE VIEW form_sources AS
+SELECT e.form_id, e.id AS evaluation_id, e.counted, d.id AS document_id, d.source, d.format, d.url, d.current,
+  e.page_start, e.page_end, e.line_start, e.line_end, e.confidence
+FROM evaluations e JOIN documents d ON d.id = e.document_id;
+CREATE VIEW projects AS
+SELECT f.series, f.year, f.department, f.implementing_unit, f.project_code, f.project_name, f.id AS form_id, e.id AS evaluation_id,
+  t.full_year_yuan AS budget_yuan, t.executed_yuan, CASE WHEN t.full_year_yuan > 0 THEN t.executed_yuan / t.full_year_yuan END AS execution_rate,
+  e.total_score, e.confidence, f.copies, f.disagreement
+FROM forms f JOIN evaluations e ON e.form_id = f.id AND e.counted = 1
+LEFT JOIN funding t ON t.evaluation_id = e.id AND t.line = 'total';
+CREATE VIEW series_links AS
+SELECT a.series, a.year AS year_a, a.project_name AS name_a, b.year AS year_b, b.project_name AS name_b,
+  CASE WHEN a.code IS NOT NULL AND a.code = b.code THEN 'same 项目编码' ELSE 'same name but for spaces, punctuation, width and years' END AS rule
+FROM forms a JOIN forms b ON b.series = a.series AND b.id > a.id
+WHERE a.project_name <> b.project_name;`;
+
+/**
  * The dataset's one judgement of each quantitative indicator: does its actual value meet its
  * target? Both are intervals — a target `≥95%` is [95, ∞), `<2小时` is (−∞, 2); an actual `98%` is
  * the point 98, an actual `<2小时` is (−∞, 2) again. Met when the actual's interval lies inside the
@@ -111,7 +163,8 @@ WITH pairs AS (
   SELECT evaluation_id, seq, name, target, actual, weight, score, target_value AS t, target_op AS top,
     actual_value AS a, coalesce(actual_op, '=') AS aop
   FROM indicators
-  WHERE target_value IS NOT NULL AND actual_value IS NOT NULL AND target_unit IS actual_unit
+  WHERE evaluation_id IN (SELECT id FROM evaluations WHERE counted = 1)
+    AND target_value IS NOT NULL AND actual_value IS NOT NULL AND target_unit IS actual_unit
     AND target_op IN ('≥', '>', '=', '≤', '<') AND coalesce(actual_op, '=') IN ('≥', '>', '=', '≤', '<')
 ), judged AS (
   SELECT *, CASE WHEN top IN ('≥', '>', '=') THEN
@@ -141,7 +194,9 @@ SELECT e.id AS evaluation_id,
   count(CASE WHEN j.judgement = 'short' THEN 1 END) AS shortfalls,
   count(CASE WHEN j.judgement = 'short' AND j.full_marks = 1 THEN 1 END) AS shortfall_full_marks
 FROM evaluations e LEFT JOIN judgements j ON j.evaluation_id = e.id
-GROUP BY e.id;`;
+WHERE e.counted = 1
+GROUP BY e.id;
+${FORM_VIEWS}`;
 
 /**
  * Steps from one schema version to the next, for databases written by older zipin. They run with
@@ -171,10 +226,10 @@ INSERT INTO sources_v3 SELECT id, url, kind, found_on, first_seen, last_checked,
 DROP TABLE sources;
 ALTER TABLE sources_v3 RENAME TO sources;
 CREATE INDEX IF NOT EXISTS sources_document ON sources (document_id);`,
+  // (and the views, made anew by version 6)
   4: `
 ALTER TABLE runs ADD COLUMN documents_unchanged INTEGER NOT NULL DEFAULT 0;
-${rebuildDocuments('documents_v4')}
-${VIEWS}`,
+${rebuildDocuments('documents_v4')}`,
   5: `
 ${rebuildDocuments('documents_v5')}
 ${sourcesTable('sources_v5')}
@@ -183,13 +238,20 @@ DROP TABLE sources;
 ALTER TABLE sources_v5 RENAME TO sources;
 CREATE INDEX IF NOT EXISTS sources_document ON sources (document_id);`,
   // Where each evaluation's money unit came from and how sure it is (null: written before zipin recorded it).
+  // and the forms its evaluations are copies of (linked by the store once migrated).
   6: `
 ALTER TABLE evaluations ADD COLUMN money_unit_source TEXT CHECK (money_unit_source IN (${UNIT_SOURCES}));
-ALTER TABLE evaluations ADD COLUMN money_unit_confidence TEXT CHECK (money_unit_confidence IN ('high', 'medium', 'low'));`,
+ALTER TABLE evaluations ADD COLUMN money_unit_confidence TEXT CHECK (money_unit_confidence IN ('high', 'medium', 'low'));
+${FORMS}
+ALTER TABLE evaluations ADD COLUMN form_id INTEGER REFERENCES forms (id) ON DELETE SET NULL;
+ALTER TABLE evaluations ADD COLUMN counted INTEGER NOT NULL DEFAULT 1 CHECK (counted IN (0, 1));
+CREATE INDEX IF NOT EXISTS evaluations_form ON evaluations (form_id);
+${VIEWS}`,
 };
 
 export const SCHEMA = `
 ${documents('IF NOT EXISTS documents')}
+${FORMS}
 CREATE INDEX IF NOT EXISTS documents_source ON documents (source);
 CREATE INDEX IF NOT EXISTS documents_url ON documents (url);
 
@@ -218,8 +280,11 @@ CREATE TABLE IF NOT EXISTS evaluations (
   line_start          INTEGER NOT NULL,
   line_end            INTEGER NOT NULL,
   confidence          TEXT NOT NULL CHECK (confidence IN ('high', 'medium', 'low')),
+  form_id             INTEGER REFERENCES forms (id) ON DELETE SET NULL,
+  counted             INTEGER NOT NULL DEFAULT 1 CHECK (counted IN (0, 1)),
   UNIQUE (document_id, block_index)
 );
+CREATE INDEX IF NOT EXISTS evaluations_form ON evaluations (form_id);
 CREATE INDEX IF NOT EXISTS evaluations_dept ON evaluations (supervising_dept);
 CREATE INDEX IF NOT EXISTS evaluations_budget_unit ON evaluations (budget_unit);
 CREATE INDEX IF NOT EXISTS evaluations_year ON evaluations (year);

@@ -204,6 +204,9 @@ export async function readScannedPage(source: Gray, box: Box): Promise<ScannedPa
       const unsure = Math.min(...seen.confidences) < DIRT_CONFIDENCE;
       const t = seen.text.trim();
       if (t === '' || (unsure && ((!/[\p{L}\p{N}]/u.test(t) && !STROKES.test(t)) || /^[A-Za-z]$/.test(t)))) continue;
+      // A piece thinner than any line of text was read for a dash: anything else in it (a rule's
+      // remnant read as 1, which would make 0.00 into 0.001) is dirt.
+      if (height < linePx.minHeight && !STROKES.test(t)) continue;
       const sign = signRead(seen, Math.floor(cut.x0), ink, width, piece);
       const alias = sign === null ? glyphAliases(seen.text, piece.x1 - piece.x0, height, linePx.minDashWidth) : { text: sign, sure: false, doubtful: true };
       // A text layer's run box is the font's em box, a little taller than the ink: so is this one.

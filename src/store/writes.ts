@@ -1,0 +1,209 @@
+import type { LinkKind } from '../crawl/links.js';
+import type { DocumentRecord } from '../model/document.js';
+import type { ValidatedEvaluation } from '../model/evaluation.js';
+import { linkForms, reconcileForm, type Linked } from './forms.js';
+import { row, rows, run, type Steps } from './sql.js';
+
+/**
+ * Every write the dataset takes, as statements both engines run (see sql.ts): one document with
+ * everything found in it, a crawled source, a run's row. Each is run in one transaction by the
+ * engine's store.
+ */
+
+/** What a crawl learnt about one attachment URL. */
+export interface SourceUpdate {
+  url: string;
+  /** By the link (`page`: an article page holding a form). */
+  kind: LinkKind;
+  foundOn?: string | null;
+  checkedAt: string;
+  /** The bytes differ from what this URL served before (or it is new). */
+  changed: boolean;
+  status: 'new' | 'changed' | 'unchanged' | 'failed' | 'unsupported' | 'disallowed';
+  etag?: string | null;
+  lastModified?: string | null;
+  sha256?: string | null;
+  bytes?: number | null;
+  httpStatus?: number | null;
+  contentType?: string | null;
+  error?: string | null;
+}
+
+export interface StoredSource {
+  url: string;
+  sha256: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  documentId: number | null;
+  status: string;
+  error: string | null;
+}
+
+export interface RunCounts {
+  documentsSeen: number;
+  documentsOk: number;
+  documentsFailed: number;
+  /** Failed documents whose earlier good rows (same bytes) were kept. */
+  documentsKept?: number;
+  /** Files skipped because their bytes were already read by this pipeline version. */
+  documentsUnchanged?: number;
+  evaluationsWritten: number;
+  sourcesSeen?: number;
+  sourcesNew?: number;
+  sourcesChanged?: number;
+  sourcesFailed?: number;
+}
+
+/** What writing one document did. */
+export interface Written {
+  documentId: number;
+  /** The document failed, and the good rows its bytes gave before were kept instead. */
+  kept: boolean;
+}
+
+/** Whether these bytes were already read well (ok or no_blocks) by this pipeline version: reading them again would write the same rows. */
+export function* hasCurrent(sha256: string, pipelineVersion: string): Steps<boolean> {
+  return (yield* row(`SELECT id FROM documents WHERE sha256 = ? AND pipeline_version = ? AND status IN ('ok', 'no_blocks')`, sha256, pipelineVersion)) !== undefined;
+}
+
+/**
+ * One document and everything found in it, replacing what the same bytes wrote before — but a
+ * failure never replaces good rows: it is recorded in `failures` for `runId`, and those stay.
+ * Each evaluation is linked to its form, and the forms it joined or left are reconciled.
+ */
+export function* writeDocument(document: DocumentRecord, evaluations: readonly ValidatedEvaluation[], runId: number | null): Steps<Written> {
+  const existing = document.sha256 !== null
+    ? yield* row<{ id: number; status: string }>('SELECT id, status FROM documents WHERE sha256 = ?', document.sha256)
+    : yield* row<{ id: number; status: string }>('SELECT id, status FROM documents WHERE sha256 IS NULL AND source = ?', document.source);
+  const failed = document.status === 'failed';
+  const keep = failed && existing !== undefined && existing.status !== 'failed';
+  if (failed && runId !== null) {
+    yield* run('INSERT INTO failures (run_id, source, sha256, error, kept_document_id) VALUES (?, ?, ?, ?, ?)',
+      runId, document.source, document.sha256, document.error ?? 'failed', keep ? existing.id : null);
+  }
+  if (keep) return { documentId: existing.id, kept: true };
+  let documentId: number;
+  const left: number[] = [];
+  if (existing) {
+    documentId = existing.id;
+    left.push(...(yield* rows<{ form_id: number }>('SELECT DISTINCT form_id FROM evaluations WHERE document_id = ? AND form_id IS NOT NULL', documentId)).map((r) => r.form_id));
+    yield* run(`UPDATE documents SET source = ?, format = ?, pages = ?, extracted_at = ?, pipeline_version = ?, status = ?, error = ?,
+      url = coalesce(?, url), current = 1 WHERE id = ?`, document.source, document.format, document.pages, document.extractedAt,
+    document.pipelineVersion, document.status, document.error, document.url, documentId);
+    yield* run('DELETE FROM evaluations WHERE document_id = ?', documentId);
+  } else {
+    documentId = (yield* row<{ id: number }>(`INSERT INTO documents (sha256, source, format, pages, extracted_at, pipeline_version, status, error, url, current)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`, document.sha256, document.source, document.format, document.pages, document.extractedAt,
+    document.pipelineVersion, document.status, document.error, document.url))!.id;
+  }
+  const linked: Linked[] = [];
+  for (const e of evaluations) {
+    const evaluationId = (yield* row<{ id: number }>(`INSERT INTO evaluations (document_id, block_index, title, project_name, project_code,
+        project_amount_yuan, supervising_dept, implementing_unit, budget_unit, year, money_unit, money_unit_source, money_unit_confidence,
+        goal_expected, goal_actual, total_weight, total_score, total_score_raw, page_start, page_end, line_start, line_end, confidence)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    documentId, e.blockIndex, e.title, e.projectName, e.projectCode, e.projectAmountYuan, e.supervisingDept, e.implementingUnit, e.budgetUnit,
+    e.year, e.moneyUnit, e.moneyUnitSource, e.moneyUnitConfidence, e.goalExpected, e.goalActual, e.totalWeight, e.totalScore, e.totalScoreRaw,
+    e.pageStart, e.pageEnd, e.lineStart, e.lineEnd, e.confidence))!.id;
+    for (const f of e.funding) {
+      yield* run(`INSERT INTO funding (evaluation_id, line, initial_yuan, full_year_yuan, executed_yuan, weight, rate, rate_raw, score)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, evaluationId, f.line, f.initialYuan, f.fullYearYuan, f.executedYuan, f.weight, f.rate, f.rateRaw, f.score);
+    }
+    for (const i of e.indicators) {
+      yield* run(`INSERT INTO indicators (evaluation_id, seq, level1, level1_points, level1_code, level2, level2_code, name, target, target_op,
+        target_value, target_unit, actual, actual_op, actual_value, actual_unit, weight, score, deviation, line, page)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, evaluationId, i.seq, i.level1, i.level1Points, i.level1Code,
+      i.level2, i.level2Code, i.name, i.target, i.targetOp, i.targetValue, i.targetUnit, i.actual, i.actualOp, i.actualValue, i.actualUnit,
+      i.weight, i.score, i.deviation, i.line, i.page);
+    }
+    for (const f of e.flags) {
+      yield* run('INSERT INTO flags (evaluation_id, indicator_seq, code, severity, message) VALUES (?, ?, ?, ?, ?)', evaluationId, f.indicatorSeq, f.code, f.severity, f.message);
+    }
+    linked.push({ id: evaluationId, ...e });
+  }
+  const gained = yield* linkForms(linked, document.sha256 ?? document.source);
+  for (const formId of new Set([...left, ...gained])) yield* reconcileForm(formId);
+  return { documentId, kept: false };
+}
+
+/**
+ * What `crawl` writes for one fetched attachment: its documents (one, or an archive's members)
+ * and their evaluations — current for its URL; earlier versions from that URL stay, no longer
+ * current, and their forms count the new copies instead — and the source row.
+ */
+export function* writeCrawled(source: SourceUpdate, results: ReadonlyArray<{ document: DocumentRecord; evaluations: readonly ValidatedEvaluation[] }>, runId: number): Steps<void> {
+  const superseded = (yield* rows<{ form_id: number }>(`SELECT DISTINCT e.form_id FROM evaluations e JOIN documents d ON d.id = e.document_id
+    WHERE d.url = ? AND d.current = 1 AND e.form_id IS NOT NULL`, source.url)).map((r) => r.form_id);
+  yield* run('UPDATE documents SET current = 0 WHERE url = ?', source.url);
+  const ids: number[] = [];
+  for (const r of results) ids.push((yield* writeDocument(r.document, r.evaluations, runId)).documentId);
+  for (const formId of superseded) yield* reconcileForm(formId);
+  yield* updateSource(source, ids[0] ?? null);
+}
+
+/** A source seen (its row added or brought up to date), and the document its current bytes produced. */
+export function* updateSource(source: SourceUpdate, documentId: number | null): Steps<void> {
+  const s = { etag: null, lastModified: null, sha256: null, bytes: null, httpStatus: null, contentType: null, error: null, foundOn: null, ...source };
+  const changed = s.changed ? 1 : 0;
+  yield* run(`INSERT INTO sources (url, kind, found_on, first_seen, last_checked, last_changed, etag, last_modified, sha256, bytes,
+      http_status, content_type, status, error, document_id)
+    VALUES (?, ?, ?, ?, ?, CASE WHEN ? = 1 THEN ? END, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (url) DO UPDATE SET kind = excluded.kind, found_on = coalesce(excluded.found_on, sources.found_on),
+      last_checked = excluded.last_checked,
+      last_changed = CASE WHEN ? = 1 THEN excluded.last_checked ELSE sources.last_changed END,
+      etag = coalesce(excluded.etag, sources.etag), last_modified = coalesce(excluded.last_modified, sources.last_modified),
+      sha256 = coalesce(excluded.sha256, sources.sha256), bytes = coalesce(excluded.bytes, sources.bytes),
+      http_status = excluded.http_status, content_type = coalesce(excluded.content_type, sources.content_type),
+      status = excluded.status, error = excluded.error, document_id = coalesce(excluded.document_id, sources.document_id)`,
+  s.url, s.kind, s.foundOn, s.checkedAt, s.checkedAt, changed, s.checkedAt, s.etag, s.lastModified, s.sha256, s.bytes, s.httpStatus, s.contentType,
+  s.status, s.error, documentId, changed);
+}
+
+/** The stored state of a source, for conditional requests and change detection. */
+export function* source(url: string): Steps<StoredSource | undefined> {
+  return yield* row<StoredSource>(`SELECT url, sha256, etag, last_modified AS "lastModified", document_id AS "documentId", status, error
+    FROM sources WHERE url = ?`, url);
+}
+
+export function* startRun(command: string): Steps<number> {
+  return (yield* row<{ id: number }>('INSERT INTO runs (started_at, command) VALUES (?, ?) RETURNING id', new Date().toISOString(), command))!.id;
+}
+
+export function* finishRun(id: number, counts: RunCounts): Steps<void> {
+  const c = { documentsKept: 0, documentsUnchanged: 0, sourcesSeen: 0, sourcesNew: 0, sourcesChanged: 0, sourcesFailed: 0, ...counts };
+  yield* run(`UPDATE runs SET finished_at = ?, documents_seen = ?, documents_ok = ?, documents_failed = ?, documents_kept = ?, documents_unchanged = ?,
+    evaluations_written = ?, sources_seen = ?, sources_new = ?, sources_changed = ?, sources_failed = ? WHERE id = ?`,
+  new Date().toISOString(), c.documentsSeen, c.documentsOk, c.documentsFailed, c.documentsKept, c.documentsUnchanged, c.evaluationsWritten,
+  c.sourcesSeen, c.sourcesNew, c.sourcesChanged, c.sourcesFailed, id);
+}
+
+/** The dataset's forms: how many, how many copies of them beyond the first, and how many whose copies disagree. */
+export interface FormCounts {
+  forms: number;
+  moreCopies: number;
+  disagreeing: number;
+}
+
+export function* formCounts(): Steps<FormCounts> {
+  const r = (yield* row<{ forms: number; copies: number | null; disagreeing: number }>('SELECT count(*) AS forms, sum(copies) AS copies, count(disagreement) AS disagreeing FROM forms'))!;
+  return { forms: Number(r.forms), moreCopies: Number(r.copies ?? 0) - Number(r.forms), disagreeing: Number(r.disagreeing) };
+}
+
+/** Link evaluations written before forms were recorded (a migrated dataset) to their forms, document by document. */
+export function* linkUnlinked(): Steps<number> {
+  const documents = yield* rows<{ document_id: number; sha256: string | null; source: string }>(`SELECT DISTINCT e.document_id, d.sha256, d.source
+    FROM evaluations e JOIN documents d ON d.id = e.document_id WHERE e.form_id IS NULL ORDER BY e.document_id`);
+  const touched = new Set<number>();
+  for (const d of documents) {
+    const unlinked = yield* rows<{ id: number; block_index: number; year: number | null; supervising_dept: string | null; budget_unit: string | null;
+      implementing_unit: string | null; project_code: string | null; project_name: string | null }>(`SELECT id, block_index, year, supervising_dept,
+      budget_unit, implementing_unit, project_code, project_name FROM evaluations WHERE document_id = ? ORDER BY block_index`, d.document_id);
+    const gained = yield* linkForms(unlinked.map((e) => ({
+      id: e.id, blockIndex: e.block_index, year: e.year, supervisingDept: e.supervising_dept, budgetUnit: e.budget_unit,
+      implementingUnit: e.implementing_unit, projectCode: e.project_code, projectName: e.project_name,
+    })), d.sha256 ?? d.source);
+    for (const f of gained) touched.add(f);
+  }
+  for (const formId of touched) yield* reconcileForm(formId);
+  return documents.length;
+}

@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { processFile } from '../src/pipeline/process.js';
+import { Store } from '../src/store/store.js';
+import { CORPUS, corpusFile, DOCS, FIXTURES, queryDb, tempDir, zipinSync } from './helpers.js';
+
+/**
+ * One form, one row. The corpus published again as .xlsx, .doc and web pages (corpus-copies.zip,
+ * test/fixtures/src/make-copies.mjs), a copy with one figure changed, a scan beside its text
+ * layer, and a form of the next year: each form is counted once, lists its sources, and says
+ * where its copies disagree; a project is followed across years.
+ */
+
+/** Files written into one dataset the way `extract` writes them (archives member by member). */
+async function dataset(files: ReadonlyArray<readonly [bytes: Buffer, source: string]>): Promise<string> {
+  const path = join(tempDir(), 'zipin.sqlite');
+  const store = new Store(path);
+  for (const [bytes, source] of files) for (const r of await processFile(bytes, source)) store.writeDocument(r.document, r.evaluations);
+  store.close();
+  return path;
+}
+
+const corpus = Object.values(DOCS).map((name) => [readFileSync(corpusFile(name)), `corpus/${name}`] as const);
+const copies = [readFileSync(join(FIXTURES, 'corpus-copies.zip')), 'corpus-copies.zip'] as const;
+const compareOut = (db: string, ...args: string[]) => zipinSync('compare', '--db', db, ...args).stdout;
+
+describe('the corpus together with the same forms as .xlsx, .doc and web pages', () => {
+  let alone: string;
+  let both: string;
+  beforeAll(async () => {
+    [alone, both] = [await dataset(corpus), await dataset([...corpus, copies])];
+  }, 120_000);
+
+  it('holds four copies of each of the 58 forms, and counts each form once', () => {
+    expect(queryDb(both, 'SELECT count(*) AS forms, sum(copies) AS copies, count(disagreement) AS disagreeing FROM forms')).toEqual([{ forms: 58, copies: 232, disagreeing: 0 }]);
+    expect(queryDb(both, 'SELECT count(*) AS n FROM evaluations WHERE counted = 1')).toEqual([{ n: 58 }]);
+    expect(queryDb(both, 'SELECT DISTINCT copies FROM forms')).toEqual([{ copies: 4 }]);
+  });
+
+  it('compare prints exactly the figures of the corpus alone, in every format and grouping', () => {
+    for (const args of [['--sort', 'gap'], ['--by', 'unit', '--format', 'json'], ['--by', 'year', '--format', 'csv'], ['--year', '2022']]) {
+      expect(compareOut(both, ...args), args.join(' ')).toBe(compareOut(alone, ...args));
+    }
+    // 深圳市规划和自然资源局 (003): 8 projects and 18,366,948.19 元, not twice that.
+    expect(compareOut(both)).toMatch(/深圳市规划和自然资源局\s+8\s+0\s+18,366,948\.19/);
+  });
+
+  it('every form lists its sources: the text file, the spreadsheet, the Word file and the web page, one of them counted', () => {
+    const sources = queryDb(both, `SELECT f.project_name, group_concat(s.format || ':' || s.counted, ' ') AS sources FROM forms f
+      JOIN form_sources s ON s.form_id = f.id WHERE f.project_name = '不动产及房地产业务运维' GROUP BY f.id`);
+    expect(sources).toEqual([{ project_name: '不动产及房地产业务运维', sources: expect.any(String) }]);
+    // The text export's cells were put back in their columns (repairs); a table's own cells were not: one of those is counted.
+    expect(String(sources[0]!.sources).split(' ').map((s) => s.split(':')[0]).sort()).toEqual(['doc', 'html', 'text', 'xlsx']);
+    expect(String(sources[0]!.sources)).not.toContain('text:1');
+    expect(String(sources[0]!.sources).split(' ').filter((s) => s.endsWith(':1'))).toHaveLength(1);
+    expect(queryDb(both, "SELECT count(*) AS n FROM form_sources WHERE source LIKE 'corpus-copies.zip!/%'")).toEqual([{ n: 174 }]);
+  });
+
+  it('the judgements views and the projects view count forms', () => {
+    for (const view of ['judgements', 'shortfalls', 'evaluation_judgements', 'projects']) {
+      expect(queryDb(both, `SELECT count(*) AS n FROM ${view}`), view).toEqual(queryDb(alone, `SELECT count(*) AS n FROM ${view}`));
+    }
+  });
+
+  it('export writes the forms, their sources and the projects, and marks the copy counted in every row', () => {
+    const dir = tempDir();
+    const r = zipinSync('export', '--db', both, '--out', dir);
+    expect(r.stdout).toContain(`${join(dir, 'forms.csv')}: 58 rows`);
+    expect(r.stdout).toContain(`${join(dir, 'form_sources.csv')}: 232 rows`);
+    expect(r.stdout).toContain(`${join(dir, 'indicators_flat.csv')}: 2856 rows`);
+    const flat = readFileSync(join(dir, 'indicators_flat.csv'), 'utf8').split('\r\n');
+    expect(flat[0]).toMatch(/^\uFEFFdocument_id,source,sha256,format,document_status,form_id,counted,/);
+  });
+
+  it('the extract summary counts the forms of the dataset beside the evaluations it wrote', () => {
+    const dir = tempDir();
+    const r = zipinSync('extract', CORPUS, join(FIXTURES, 'corpus-copies.zip'), '--db', join(dir, 'z.sqlite'));
+    expect(r.stdout).toContain('evaluations: 232 (confidence');
+    expect(r.stdout).toContain('forms: 58 in the dataset (174 more copies of them; 0 whose copies disagree)');
+  });
+});
+
+describe('copies that differ', () => {
+  // Corpus 003's first form again, its 全年执行数 corrected: 1454200.00 → 1453200.00 (a re-publication).
+  const text = readFileSync(corpusFile(DOCS.guihua), 'utf8');
+  const changed = Buffer.from(text.replace('\t年度资金总额\t1454200.00\t1454200.00\t1454200.00\t', '\t年度资金总额\t1454200.00\t1454200.00\t1453200.00\t'));
+
+  it('are flagged copies_disagree on the form with both values, each copy keeping its own', async () => {
+    expect(changed.toString()).not.toBe(text);
+    const db = await dataset([[Buffer.from(text), 'corpus/003.txt'], [changed, 'republished/003.txt']]);
+    const flags = queryDb(db, "SELECT f.evaluation_id, f.severity, f.message FROM flags f WHERE f.code = 'copies_disagree'");
+    expect(flags).toHaveLength(1);
+    expect(flags[0]!.severity).toBe('warn');
+    expect(flags[0]!.message).toMatch(/^2 copies of this form give different figures — 年度资金总额 全年执行数: (1454200|1453200) in .+, (1453200|1454200) in .+; counted: /);
+    expect(String(flags[0]!.message)).toContain('corpus/003.txt (text, lines 3–');
+    expect(String(flags[0]!.message)).toContain('republished/003.txt (text, lines 3–');
+    // Nothing averaged: each copy holds what it printed; the form is counted from one of them.
+    expect(queryDb(db, `SELECT d.source, f.executed_yuan, e.counted, e.confidence FROM funding f JOIN evaluations e ON e.id = f.evaluation_id
+      JOIN documents d ON d.id = e.document_id WHERE f.line = 'total' AND e.block_index = 0 ORDER BY d.source`)).toEqual([
+      { source: 'corpus/003.txt', executed_yuan: 1454200, counted: expect.any(Number), confidence: expect.any(String) },
+      { source: 'republished/003.txt', executed_yuan: 1453200, counted: expect.any(Number), confidence: expect.any(String) },
+    ]);
+    const counted = queryDb(db, "SELECT e.id, e.confidence FROM evaluations e JOIN forms f ON f.id = e.form_id WHERE e.counted = 1 AND f.disagreement IS NOT NULL");
+    expect(counted).toEqual([{ id: flags[0]!.evaluation_id, confidence: 'medium' }]);
+    expect(queryDb(db, 'SELECT count(*) AS forms, sum(copies) AS copies, count(disagreement) AS disagreeing FROM forms')).toEqual([{ forms: 8, copies: 16, disagreeing: 1 }]);
+  });
+
+  it('a text layer is counted over a scan of the same form, and the figures OCR misread are said', async () => {
+    const db = await dataset([[readFileSync(join(FIXTURES, 'other-issuer.scan.png')), 'scan.png'], [readFileSync(join(FIXTURES, 'other-issuer.pdf')), 'form.pdf']]);
+    expect(queryDb(db, `SELECT d.format, e.counted FROM evaluations e JOIN documents d ON d.id = e.document_id ORDER BY d.format`)).toEqual([
+      { format: 'image', counted: 0 }, { format: 'pdf', counted: 1 },
+    ]);
+    expect(queryDb(db, 'SELECT copies FROM forms')).toEqual([{ copies: 2 }]);
+  }, 60_000);
+
+  it('when the counted copy goes (its file read again to nothing), the other is counted and the form agrees again', async () => {
+    const path = join(tempDir(), 'zipin.sqlite');
+    const store = new Store(path);
+    for (const [bytes, source] of [[Buffer.from(text), 'corpus/003.txt'], [changed, 'republished/003.txt']] as const) {
+      for (const r of await processFile(bytes, source)) store.writeDocument(r.document, r.evaluations);
+    }
+    const [first] = queryDb(path, "SELECT d.sha256 FROM evaluations e JOIN documents d ON d.id = e.document_id WHERE e.counted = 1 AND e.block_index = 0");
+    // The same bytes read again by a version that finds no form in them: its evaluations go.
+    store.writeDocument({ sha256: String(first!.sha256), source: 'x.txt', format: 'text', pages: null, extractedAt: '', pipelineVersion: 'next', status: 'no_blocks', error: null, url: null }, []);
+    store.close();
+    expect(queryDb(path, 'SELECT count(*) AS forms, sum(copies) AS copies, count(disagreement) AS disagreeing FROM forms')).toEqual([{ forms: 8, copies: 8, disagreeing: 0 }]);
+    expect(queryDb(path, "SELECT count(*) AS n FROM flags WHERE code = 'copies_disagree'")).toEqual([{ n: 0 }]);
+    expect(queryDb(path, 'SELECT count(*) AS n FROM evaluations WHERE counted = 1')).toEqual([{ n: 8 }]);
+  });
+});
+
+describe('one project across years', () => {
+  // Corpus 004's first form, and the same project's form of the next year: another heading, other figures.
+  const text = readFileSync(corpusFile(DOCS.dapeng), 'utf8');
+  const form2021 = text.slice(0, text.indexOf('填报说明'));
+  const form2022 = form2021.replaceAll('2021年', '2022年').replace('3578500.00\t3578251.66', '3800000.00\t3650000.00').replace('99.99\t10', '96.05\t9.61');
+  // A 2022-style form of corpus 002 and its next year's, the project renamed but its 项目编码 the same.
+  const juesuan = readFileSync(corpusFile(DOCS.juesuan), 'utf8');
+  const start = juesuan.indexOf('项目编码:\t440300211311500026154');
+  const coded = juesuan.slice(juesuan.lastIndexOf('项目支出绩效自评表', start), juesuan.indexOf('\n', juesuan.indexOf('\n总分', start) + 1));
+  const renamed = coded.replace('政务数据管理', '政务数据管理服务').replace('绩效自评年度:\t2022', '绩效自评年度:\t2023');
+
+  it('is one series with a row per year: its execution rate and scores year over year', async () => {
+    const db = await dataset([[Buffer.from(form2021), 'y2021.txt'], [Buffer.from(form2022), 'y2022.txt']]);
+    const rows = queryDb(db, 'SELECT series, year, project_name, budget_yuan, executed_yuan, total_score FROM projects ORDER BY year');
+    expect(rows.map((r) => [r.year, r.project_name, r.budget_yuan, r.executed_yuan])).toEqual([[2021, '大厅运营事务', 3578500, 3578251.66], [2022, '大厅运营事务', 3800000, 3650000]]);
+    expect(new Set(rows.map((r) => r.series)).size).toBe(1);
+    const years = JSON.parse(zipinSync('compare', '--db', db, '--by', 'year', '--department', '深圳市大鹏新区政务服务数据管理局', '--format', 'json').stdout) as Array<{ group: string; execution_rate: number }>;
+    expect(years.map((y) => [y.group, y.execution_rate])).toEqual([['2022', 0.960526], ['2021', 0.999931]]);
+  });
+
+  it('links a renamed project by its 项目编码, and lists the link for checking', async () => {
+    const db = await dataset([[Buffer.from(coded), 'y2022.txt'], [Buffer.from(renamed), 'y2023.txt']]);
+    expect(queryDb(db, 'SELECT year, project_name FROM projects ORDER BY year')).toEqual([{ year: 2022, project_name: '政务数据管理' }, { year: 2023, project_name: '政务数据管理服务' }]);
+    expect(queryDb(db, 'SELECT year_a, name_a, year_b, name_b, rule FROM series_links')).toEqual([
+      { year_a: 2022, name_a: '政务数据管理', year_b: 2023, name_b: '政务数据管理服务', rule: 'same 项目编码' },
+    ]);
+  });
+});
