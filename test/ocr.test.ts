@@ -5,7 +5,9 @@ import { DocumentError } from '../src/extract/errors.js';
 import { decodeImage } from '../src/extract/image.js';
 import { skewAngle } from '../src/extract/ocr/deskew.js';
 import { inkMask, inkThresholds, rotate, type Gray } from '../src/extract/ocr/raster.js';
+import { readScannedPage } from '../src/extract/ocr/page.js';
 import { formReadings } from '../src/extract/ocr/readings.js';
+import { batches, BATCHING } from '../src/extract/ocr/recognizer.js';
 import { findRules } from '../src/extract/ocr/ruling.js';
 import { signShape } from '../src/extract/ocr/signs.js';
 import type { LaidOutRow } from '../src/extract/pdf/cells.js';
@@ -194,6 +196,35 @@ describe('raster steps', () => {
     // What is left is the text: one line in the first cell.
     const lines = textLines(mask, page.width, { x0: 101, y0: 101, x1: 399, y1: 159 }, { minHeight: 5, minDashWidth: 10, maxHeight: 80, pieceGapLines: 1.2 });
     expect(lines).toEqual([{ y0: 120, y1: 140, pieces: [{ x0: 130, x1: 265, y0: 120, y1: 140 }] }]);
+  });
+});
+
+describe('batched recognition', () => {
+  it('reads every crop of the checked-in scans as reading each alone does (crops of one width a batch)', { timeout: 120_000 }, async () => {
+    const readAll = async () => {
+      const out: string[] = [];
+      for (const [name, kind] of [['other-issuer.scan.png', 'png'], ['000_53bb5e2acbd336ec.blocks-4-5.scan.tif', 'tiff'], ['regions/region-jiangsu.scan.jpg', 'jpeg']] as const) {
+        for (const image of await decodeImage(readFileSync(fixture(name)), kind)) {
+          const { runs } = await readScannedPage(image, { x0: 0, y0: 0, x1: 595.28, y1: (595.28 * image.height) / image.width });
+          out.push(...runs.map((r) => `${name} ${r.text} ${r.confidence?.toFixed(4)} ${r.x0.toFixed(1)} ${r.y0.toFixed(1)}`));
+        }
+      }
+      return out;
+    };
+    const batched = await readAll();
+    const { maxCrops } = BATCHING;
+    BATCHING.maxCrops = 1;
+    try {
+      expect(batched).toEqual(await readAll());
+    } finally {
+      BATCHING.maxCrops = maxCrops;
+    }
+    expect(batched.length).toBeGreaterThan(300);
+  });
+
+  it('groups crops of one width, in batches of at most the size set', () => {
+    expect(batches([96, 120, 96, 96, 300, 120], { maxCrops: 2, maxPad: 0, maxColumns: 8000 })).toEqual([[0, 2], [3], [1, 5], [4]]);
+    expect(batches([96, 100, 110], { maxCrops: 8, maxPad: 0.1, maxColumns: 8000 })).toEqual([[0, 1], [2]]);
   });
 });
 

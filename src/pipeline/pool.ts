@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -135,8 +136,8 @@ class WorkerPool implements Processor {
   shared = 0;
   private readonly watchdog: NodeJS.Timeout;
 
-  constructor(private readonly script: string, size: number, private readonly limits: Limits, private readonly preloadPdf: boolean) {
-    for (let i = 0; i < size; i++) this.slots.push({ child: this.spawn(i), job: null, timer: null });
+  constructor(private readonly script: string, private readonly slotCount: number, private readonly limits: Limits, private readonly preloadPdf: boolean) {
+    for (let i = 0; i < slotCount; i++) this.slots.push({ child: this.spawn(i), job: null, timer: null });
     this.watchdog = setInterval(() => this.checkMemory(), MEMORY_POLL_MS);
     this.watchdog.unref();
   }
@@ -144,7 +145,8 @@ class WorkerPool implements Processor {
   private spawn(slot: number): ChildProcess {
     const child = fork(this.script, [], {
       execArgv: [`--max-old-space-size=${this.limits.memoryMb}`],
-      env: { ...process.env, ZIPIN_PRELOAD_PDF: this.preloadPdf ? '1' : '' },
+      // The recogniser's threads: the cores this worker has, so that the pool's workers do not crowd them.
+      env: { ZIPIN_OCR_THREADS: String(Math.max(1, Math.floor(availableParallelism() / this.slotCount))), ...process.env, ZIPIN_PRELOAD_PDF: this.preloadPdf ? '1' : '' },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       serialization: 'advanced',
     });

@@ -2,7 +2,7 @@ import type { Box, Rule, TextRun } from '../pdf/geometry.js';
 import { findTables } from '../pdf/lattice.js';
 import { skewAngle } from './deskew.js';
 import { crop, inkMask, inkThresholds, rotate, type Gray, type PixelBox } from './raster.js';
-import { recognise, type Recognised } from './recognizer.js';
+import { recogniseAll, type Recognised } from './recognizer.js';
 import { findRules } from './ruling.js';
 import { OCR_SETTINGS as S } from './settings.js';
 import { removeSpeckle } from './specks.js';
@@ -180,7 +180,8 @@ export async function readScannedPage(source: Gray, box: Box): Promise<ScannedPa
   collect(free, { x0: 0, y0: 0, x1: width, y1: image.height }, false);
   // Lines whose ink touches (tight leading) come as one piece: cut at the page's usual line height.
   const lineHeight = percentile(pieces.map(({ piece }) => piece.y1 - piece.y0).filter((h) => h >= linePx.minHeight), LINE_HEIGHT_PERCENTILE);
-  const runs: TextRun[] = [];
+  // Each piece (each line of it) cut out as the recogniser is given it; then all read at once.
+  const crops: Array<{ piece: TextPiece; ink: Uint8Array; cut: PixelBox; pixels: Gray }> = [];
   for (const { piece: whole, area, ink, wraps } of pieces) {
     const parts = splitLines(ink, width, whole, lineHeight);
     for (const [k, piece] of parts.entries()) {
@@ -197,30 +198,35 @@ export async function readScannedPage(source: Gray, box: Box): Promise<ScannedPa
       // A line cut from touching lines keeps to its own rows: the others' ink is painted out.
       const own = parts.length > 1 ? { y0: piece.y0 - Math.floor(cut.y0), y1: piece.y1 - Math.floor(cut.y0) } : null;
       const pixels = onPaper(crop(image, cut), wrapped ? Math.round(height * S.paperAfter) : 0, own);
-      if (pixels.width < 2 || pixels.height < 2) continue;
-      const seen = await recognise(pixels);
-      // Marks alone that the recogniser is unsure of are dirt read as + or ·, not text; so is a
-      // lone Latin letter it is unsure of (a speck read as T), as no form prints one.
-      const unsure = Math.min(...seen.confidences) < DIRT_CONFIDENCE;
-      const t = seen.text.trim();
-      if (t === '' || (unsure && ((!/[\p{L}\p{N}]/u.test(t) && !STROKES.test(t)) || /^[A-Za-z]$/.test(t)))) continue;
-      // A piece thinner than any line of text was read for a dash: anything else in it (a rule's
-      // remnant read as 1, which would make 0.00 into 0.001) is dirt.
-      if (height < linePx.minHeight && !STROKES.test(t)) continue;
-      const sign = signRead(seen, Math.floor(cut.x0), ink, width, piece);
-      const alias = sign === null ? glyphAliases(seen.text, piece.x1 - piece.x0, height, linePx.minDashWidth) : { text: sign, sure: false, doubtful: true };
-      // A text layer's run box is the font's em box, a little taller than the ink: so is this one.
-      const em = height * S.emOverInk;
-      const [x0, y0] = toPt(piece.x0, piece.y0 - em);
-      const [x1, y1] = toPt(piece.x1, piece.y1 + em);
-      runs.push({
-        text: alias.text, x0, y0, x1, y1, size: Math.max(1, y1 - y0),
-        ...(alias.text === seen.text ? { centres: seen.centres.map((c) => toPt(Math.floor(cut.x0) + c, 0)[0]) } : {}),
-        ...(alias.text === seen.text && seen.digits ? { digits: seen.digits.text } : {}),
-        ...(sign !== null ? { recognised: seen.text } : {}),
-        confidence: alias.sure ? 1 : Math.min(alias.doubtful ? DOUBTFUL : 1, ...seen.confidences),
-      });
+      if (pixels.width >= 2 && pixels.height >= 2) crops.push({ piece, ink, cut, pixels });
     }
   }
+  const readings = await recogniseAll(crops.map((c) => c.pixels));
+  const runs: TextRun[] = [];
+  crops.forEach(({ piece, ink, cut }, i) => {
+    const seen = readings[i]!;
+    const height = piece.y1 - piece.y0;
+    // Marks alone that the recogniser is unsure of are dirt read as + or ·, not text; so is a
+    // lone Latin letter it is unsure of (a speck read as T), as no form prints one.
+    const unsure = Math.min(...seen.confidences) < DIRT_CONFIDENCE;
+    const t = seen.text.trim();
+    if (t === '' || (unsure && ((!/[\p{L}\p{N}]/u.test(t) && !STROKES.test(t)) || /^[A-Za-z]$/.test(t)))) return;
+    // A piece thinner than any line of text was read for a dash: anything else in it (a rule's
+    // remnant read as 1, which would make 0.00 into 0.001) is dirt.
+    if (height < linePx.minHeight && !STROKES.test(t)) return;
+    const sign = signRead(seen, Math.floor(cut.x0), ink, width, piece);
+    const alias = sign === null ? glyphAliases(seen.text, piece.x1 - piece.x0, height, linePx.minDashWidth) : { text: sign, sure: false, doubtful: true };
+    // A text layer's run box is the font's em box, a little taller than the ink: so is this one.
+    const em = height * S.emOverInk;
+    const [x0, y0] = toPt(piece.x0, piece.y0 - em);
+    const [x1, y1] = toPt(piece.x1, piece.y1 + em);
+    runs.push({
+      text: alias.text, x0, y0, x1, y1, size: Math.max(1, y1 - y0),
+      ...(alias.text === seen.text ? { centres: seen.centres.map((c) => toPt(Math.floor(cut.x0) + c, 0)[0]) } : {}),
+      ...(alias.text === seen.text && seen.digits ? { digits: seen.digits.text } : {}),
+      ...(sign !== null ? { recognised: seen.text } : {}),
+      confidence: alias.sure ? 1 : Math.min(alias.doubtful ? DOUBTFUL : 1, ...seen.confidences),
+    });
+  });
   return { rules, runs };
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Gray } from './raster.js';
 
@@ -59,9 +60,8 @@ let loading: Promise<Engine> | null = null;
 function engine(): Promise<Engine> {
   loading ??= (async () => {
     const ort = await import('onnxruntime-node');
-    // One thread: the pool runs one worker per core already.
     const session = await ort.InferenceSession.create(join(MODELS, 'ch_PP-OCRv4_rec_infer.onnx'), {
-      intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all',
+      intraOpNumThreads: ocrThreads(), interOpNumThreads: 1, graphOptimizationLevel: 'all',
     });
     // The dictionary, then the space the model was trained with as its last class.
     const characters = [...readFileSync(join(MODELS, 'ppocr_keys_v1.txt'), 'utf8').split('\n').filter((c) => c !== ''), ' '];
@@ -187,18 +187,105 @@ function withoutSpecks(read: Reading): Reading {
   return { text: chars.slice(from, to).join(''), confidences: read.confidences.slice(from, to), centres: read.centres.slice(from, to) };
 }
 
-/** One line of text cut from the page (grey, paper around the ink) → what it says. */
-export async function recognise(crop: Gray): Promise<Recognised> {
-  const { ort, session, characters, numeric } = await engine();
-  const { data, width, scale } = tensorData(crop);
-  const input = new ort.Tensor('float32', data, [1, 3, INPUT_HEIGHT, width]);
-  const result = await session.run({ [session.inputNames[0]!]: input });
-  const output = result[session.outputNames[0]!]!;
-  const [, steps, classes] = output.dims as [number, number, number];
-  const probabilities = output.data as Float32Array;
-  const read = withoutSpecks(decode(probabilities, steps, classes, characters, width / steps / scale));
-  const digits = /\d/.test(read.text) ? withoutSpecks(decode(probabilities, steps, classes, characters, width / steps / scale, numeric)) : null;
-  output.dispose();
-  return digits === null || digits.text === read.text ? read : { ...read, digits };
+/**
+ * How crops are run through the model together: sorted by width, a batch takes crops whose
+ * widths stay within `maxPad` of its widest (the rest of each padded with zeros, as PaddleOCR
+ * pads its batches), at most `maxCrops` of them and `maxColumns` input columns in all.
+ */
+export interface Batching {
+  maxCrops: number;
+  maxPad: number;
+  maxColumns: number;
 }
 
+/**
+ * Chosen by measurement (npm run bench; README, "Scanned forms"): crops of one width only — the
+ * recogniser mixes what it sees across a line (SVTR), so padding one crop to another's width
+ * changes what it reads; of one width, every reading is the one it has read alone — eight at a
+ * time (more gains nothing). ZIPIN_OCR_BATCH sets the count (1: one crop a run, as zipin 0.2 did).
+ */
+export const BATCHING: Batching = { maxCrops: positiveEnv('ZIPIN_OCR_BATCH') ?? 8, maxPad: 0, maxColumns: 8000 };
+
+/** A positive integer from the environment, or undefined. */
+function positiveEnv(name: string): number | undefined {
+  const n = Number(process.env[name]);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+/**
+ * The recogniser's threads in this process: ZIPIN_OCR_THREADS, which the worker pool sets to the
+ * cores each of its workers has (its cores ÷ its workers, at least one), else every core. A batch
+ * is work enough for a second thread (a lone crop is not: two threads read crops one by one no
+ * faster than one).
+ */
+function ocrThreads(): number {
+  return positiveEnv('ZIPIN_OCR_THREADS') ?? availableParallelism();
+}
+
+/** The crops of one batch, each scaled and normalised (tensorData). */
+interface Prepared { data: Float32Array; width: number; scale: number }
+
+/** Indexes of `widths` grouped into batches (see Batching). */
+export function batches(widths: readonly number[], batching: Batching): number[][] {
+  const order = widths.map((_, i) => i).sort((a, b) => widths[a]! - widths[b]! || a - b);
+  const out: number[][] = [];
+  let batch: number[] = [];
+  for (const i of order) {
+    const widest = widths[i]!;
+    const fits = batch.length > 0 && batch.length < batching.maxCrops && widest <= widths[batch[0]!]! * (1 + batching.maxPad)
+      && widest * (batch.length + 1) <= batching.maxColumns;
+    if (!fits && batch.length > 0) {
+      out.push(batch);
+      batch = [];
+    }
+    batch.push(i);
+  }
+  if (batch.length > 0) out.push(batch);
+  return out;
+}
+
+/** What this process's recogniser has done: crops read, runs of the model, and the milliseconds they took (for npm run bench). */
+export const recognition = { crops: 0, runs: 0, ms: 0 };
+
+/**
+ * Lines of text cut from the page (grey, paper around the ink) → what each says, in order. The
+ * crops are read in batches of similar widths (see Batching): one run of the model for many
+ * crops costs far less than a run each.
+ */
+export async function recogniseAll(crops: readonly Gray[], batching: Batching = BATCHING): Promise<Recognised[]> {
+  const { ort, session, characters, numeric } = await engine();
+  const prepared = crops.map(tensorData);
+  const out: Recognised[] = new Array(crops.length);
+  for (const batch of batches(prepared.map((p) => p.width), batching)) {
+    const width = Math.max(...batch.map((i) => prepared[i]!.width));
+    const plane = INPUT_HEIGHT * width;
+    const data = new Float32Array(batch.length * 3 * plane);
+    batch.forEach((i, k) => {
+      const p: Prepared = prepared[i]!;
+      for (let c = 0; c < 3; c++) {
+        for (let y = 0; y < INPUT_HEIGHT; y++) {
+          const from = c * INPUT_HEIGHT * p.width + y * p.width;
+          data.set(p.data.subarray(from, from + p.width), (k * 3 + c) * plane + y * width);
+        }
+      }
+    });
+    const input = new ort.Tensor('float32', data, [batch.length, 3, INPUT_HEIGHT, width]);
+    const started = performance.now();
+    const result = await session.run({ [session.inputNames[0]!]: input });
+    recognition.ms += performance.now() - started;
+    recognition.runs++;
+    recognition.crops += batch.length;
+    const output = result[session.outputNames[0]!]!;
+    const [, steps, classes] = output.dims as [number, number, number];
+    const all = output.data as Float32Array;
+    batch.forEach((i, k) => {
+      const probabilities = all.subarray(k * steps * classes, (k + 1) * steps * classes);
+      const stepWidth = width / steps / prepared[i]!.scale;
+      const read = withoutSpecks(decode(probabilities, steps, classes, characters, stepWidth));
+      const digits = /\d/.test(read.text) ? withoutSpecks(decode(probabilities, steps, classes, characters, stepWidth, numeric)) : null;
+      out[i] = digits === null || digits.text === read.text ? read : { ...read, digits };
+    });
+    output.dispose();
+  }
+  return out;
+}
