@@ -24,11 +24,13 @@ import { segment } from '../src/segment/segment.js';
 import { validate } from '../src/validate/validate.js';
 import { PACKAGE_ROOT } from '../src/version.js';
 
-/** Copy i of a real document: same forms, different bytes (amounts and names varied). */
+/** Copy i of a real document: same layout, different forms and bytes (amounts, names and codes varied). */
 function vary(text: string, i: number): string {
   return text
     .replace(/(项目金额\t+)(\d+)/g, (_m, label: string, amount: string) => `${label}${BigInt(amount) + BigInt(i)}`)
-    .replace(/(项目名称[:：]?\t+)([^\t\n]+)/g, (_m, label: string, name: string) => `${label}${name}（${i}）`);
+    .replace(/(项目名称[:：]?\t+)([^\t\n]+)/g, (_m, label: string, name: string) => `${label}${name}（${i}）`)
+    // …and codes: a form with another's 项目编码 is a copy of it (one form, one row).
+    .replace(/(项目编码[:：]?\t+)(\d+)/g, (_m, label: string, code: string) => `${label}${BigInt(code) + BigInt(i)}`);
 }
 
 function makeCorpus(dir: string, documents: number): void {

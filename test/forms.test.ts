@@ -47,8 +47,8 @@ describe('the corpus together with the same forms as .xlsx, .doc and web pages',
   });
 
   it('every form lists its sources: the text file, the spreadsheet, the Word file and the web page, one of them counted', () => {
-    const sources = queryDb(both, `SELECT f.project_name, group_concat(s.format || ':' || s.counted, ' ') AS sources FROM forms f
-      JOIN form_sources s ON s.form_id = f.id WHERE f.project_name = '不动产及房地产业务运维' GROUP BY f.id`);
+    const sources = queryDb(both, `SELECT p.project_name, group_concat(s.format || ':' || s.counted, ' ') AS sources FROM projects p
+      JOIN form_sources s ON s.form_id = p.form_id WHERE p.project_name = '不动产及房地产业务运维' GROUP BY p.form_id`);
     expect(sources).toEqual([{ project_name: '不动产及房地产业务运维', sources: expect.any(String) }]);
     // The text export's cells were put back in their columns (repairs); a table's own cells were not: one of those is counted.
     expect(String(sources[0]!.sources).split(' ').map((s) => s.split(':')[0]).sort()).toEqual(['doc', 'html', 'text', 'xlsx']);

@@ -32,18 +32,19 @@ const BRACKET = /[（(）)]/;
 function parseMoneyUnit(rows: readonly Row[]): MoneyUnitReading {
   let unreadable: string | null = null;
   for (const row of rows) {
-    const header = isFundingHeader(row.cells);
     const first = row.cells.findIndex((c) => c !== '');
+    let header: boolean | undefined;
+    const isHeader = () => (header ??= isFundingHeader(row.cells));
     for (const [i, cell] of row.cells.entries()) {
       const unit = moneyUnitIn(cell);
       if (unit === null) {
-        if (unreadable === null && BRACKET.test(cell) && UNIT_LABEL.test(cell) && cell.length <= 16 && (header || i === first)) unreadable = cell;
+        if (unreadable === null && BRACKET.test(cell) && UNIT_LABEL.test(cell) && cell.length <= 16 && (i === first || isHeader())) unreadable = cell;
         continue;
       }
       const lone = row.cells.filter((c) => c !== '').length === 1;
       const spansDown = (row.spans?.[i]?.rows ?? 1) > 1;
-      const source = /单位/.test(cell) || (lone && !header) ? 'unit_line'
-        : header && !spansDown && (row.positions === 'exact' || i !== first) ? 'header_cell' : 'side_label';
+      const source = /单位/.test(cell) || (lone && !isHeader()) ? 'unit_line'
+        : isHeader() && !spansDown && (row.positions === 'exact' || i !== first) ? 'header_cell' : 'side_label';
       const confidence = row.confidence?.[i];
       return { unit, source, label: cell, unsure: confidence !== undefined && confidence !== null && confidence < UNCERTAIN_OCR_CONFIDENCE };
     }

@@ -3,56 +3,82 @@ import { counted, disagreementMessage, disagreements, type Copy } from '../forms
 import { formIdentity, type FormFields } from '../forms/identity.js';
 import type { Confidence } from '../model/flag.js';
 import type { FundingLineCode } from '../model/parsed.js';
-import { row, rows, run, type Steps } from './sql.js';
+import { rows, run, type Steps } from './sql.js';
 
 /**
  * The dataset's forms: each evaluation is linked to the form it is a copy of (forms.identity,
  * see src/forms/identity.ts), and exactly one copy of each form is counted (evaluations.counted)
  * — the one src/forms/copies.ts chooses; copies whose figures differ put a copies_disagree flag
  * on the counted one, with every copy's values. Written in the transaction of the document
- * whose evaluations changed.
+ * whose evaluations changed; a form's first copy is counted as it is written.
  */
 
-/** An evaluation as written, for linking it to its form. */
-export interface Linked extends FormFields {
-  id: number;
+/** An evaluation as found (or stored), for telling which form it is a copy of. */
+export interface Linkable extends FormFields {
   blockIndex: number;
 }
 
+/** The form each evaluation is a copy of, and whether the dataset held that form before. */
+export interface Linked {
+  formId: number;
+  /** The form was there already (this evaluation is another copy of it: reconcile it). */
+  existing: boolean;
+}
+
+/** A series' department and unit: where a code is looked for. */
+const placeOf = (series: string) => series.slice(0, series.lastIndexOf('|name:'));
+
+/** Forms looked up or written at most this many a statement. */
+const CHUNK = 100;
+
 /**
- * Link a document's evaluations (in block order) to their forms, creating forms not seen before.
- * Returns the forms that gained a copy (to reconcile); a form's first copy is counted as written.
+ * The forms a document's evaluations (in block order) are copies of, those not seen before
+ * created — a few statements for the whole document. A renamed project is the same series where
+ * its code is.
  */
-export function* linkForms(evaluations: readonly Linked[], own: string): Steps<number[]> {
+export function* formsOf(evaluations: readonly Linkable[], own: string): Steps<Linked[]> {
   const seen = new Map<string, number>();
-  const gained: number[] = [];
-  for (const e of evaluations) {
+  const ids = evaluations.map((e) => {
     const first = formIdentity(e, 1, `${own}:${e.blockIndex}`);
     const ordinal = (seen.get(first.identity) ?? 0) + 1;
     seen.set(first.identity, ordinal);
     const id = ordinal === 1 ? first : formIdentity(e, ordinal, `${own}:${e.blockIndex}`);
-    const place = id.series.slice(0, id.series.lastIndexOf('|name:'));
-    const existing = yield* row<{ id: number }>('SELECT id FROM forms WHERE identity = ?', id.identity);
-    let formId: number;
-    if (existing) {
-      formId = existing.id;
-      gained.push(formId);
-    } else {
-      // A project whose name changed is the same series where its code is the same.
-      const byCode = id.code === null ? undefined : yield* row<{ series: string }>('SELECT series FROM forms WHERE place = ? AND code = ? ORDER BY id LIMIT 1', place, id.code);
-      formId = (yield* row<{ id: number }>(`INSERT INTO forms (identity, series, place, code, year, department, implementing_unit, project_code, project_name, copies)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`, id.identity, byCode?.series ?? id.series, place, id.code, e.year, id.department,
-      e.implementingUnit, e.projectCode, e.projectName))!.id;
+    return { ...id, e };
+  });
+  const known = new Map<string, number>();
+  for (let k = 0; k < ids.length; k += CHUNK) {
+    const chunk = ids.slice(k, k + CHUNK);
+    for (const r of yield* rows<{ id: number; identity: string }>(`SELECT id, identity FROM forms WHERE identity IN (${chunk.map(() => '?').join(', ')})`, ...chunk.map((i) => i.identity))) {
+      known.set(r.identity, Number(r.id));
     }
-    yield* run('UPDATE evaluations SET form_id = ?, counted = ? WHERE id = ?', formId, existing ? 0 : 1, e.id);
   }
-  return gained;
+  const fresh = ids.filter((i) => !known.has(i.identity));
+  // A project whose name changed is the same series where its code is the same.
+  const coded = [...new Set(fresh.map((i) => i.code).filter((c): c is string => c !== null))];
+  const byCode = new Map<string, string>();
+  for (let k = 0; k < coded.length; k += CHUNK) {
+    const chunk = coded.slice(k, k + CHUNK);
+    for (const r of yield* rows<{ code: string; series: string }>(`SELECT code, series FROM forms WHERE code IN (${chunk.map(() => '?').join(', ')}) ORDER BY id`, ...chunk)) {
+      const key = `${placeOf(r.series)}|${r.code}`;
+      if (!byCode.has(key)) byCode.set(key, r.series);
+    }
+  }
+  for (let k = 0; k < fresh.length; k += CHUNK) {
+    const chunk = fresh.slice(k, k + CHUNK);
+    const values = chunk.flatMap((i) => [i.identity, (i.code !== null ? byCode.get(`${placeOf(i.series)}|${i.code}`) : undefined) ?? i.series, i.code, i.e.year]);
+    for (const r of yield* rows<{ id: number; identity: string }>(`INSERT INTO forms (identity, series, code, year, copies)
+        VALUES ${chunk.map(() => '(?, ?, ?, ?, 1)').join(', ')} RETURNING id, identity`, ...values)) {
+      known.set(r.identity, Number(r.id));
+    }
+  }
+  const created = new Set(fresh.map((i) => i.identity));
+  return ids.map((i) => ({ formId: known.get(i.identity)!, existing: !created.has(i.identity) }));
 }
 
 interface CopyRow {
   id: number; block_index: number; confidence: Confidence; current: number; sha256: string | null; source: string; format: string | null;
   page_start: number | null; page_end: number | null; line_start: number; line_end: number;
-  project_amount_yuan: number | null; total_weight: number | null; total_score: number | null; project_name: string | null; year: number | null;
+  project_amount_yuan: number | null; total_weight: number | null; total_score: number | null;
   ocr: number; problems: number; repairs: number;
 }
 
@@ -97,7 +123,7 @@ function* figuresOf(formId: number, copies: readonly CopyRow[]): Steps<Map<numbe
 /** A form after its copies changed: which copy is counted, whether they disagree, how many there are; a form left without copies goes. */
 export function* reconcileForm(formId: number): Steps<void> {
   const copies = yield* rows<CopyRow>(`SELECT e.id, e.block_index, e.confidence, d.current, d.sha256, d.source, d.format, e.page_start, e.page_end,
-      e.line_start, e.line_end, e.project_amount_yuan, e.total_weight, e.total_score, e.project_name, e.year,
+      e.line_start, e.line_end, e.project_amount_yuan, e.total_weight, e.total_score,
       (SELECT count(*) FROM flags f WHERE f.evaluation_id = e.id AND f.code = 'ocr') AS ocr,
       (SELECT count(*) FROM flags f WHERE f.evaluation_id = e.id AND f.severity <> 'info' AND f.code <> 'copies_disagree') AS problems,
       (SELECT count(*) FROM flags f WHERE f.evaluation_id = e.id AND f.severity = 'info') AS repairs
@@ -123,6 +149,5 @@ export function* reconcileForm(formId: number): Steps<void> {
       WHEN EXISTS (SELECT 1 FROM flags f WHERE f.evaluation_id = evaluations.id AND f.severity = 'error') THEN 'low'
       WHEN EXISTS (SELECT 1 FROM flags f WHERE f.evaluation_id = evaluations.id AND f.severity = 'warn') THEN 'medium' ELSE 'high' END
     WHERE form_id = ?`, formId);
-  const best = copies.find((c) => c.id === chosen.evaluationId)!;
-  yield* run('UPDATE forms SET copies = ?, disagreement = ?, project_name = ? WHERE id = ?', copies.length, message, best.project_name, formId);
+  yield* run('UPDATE forms SET copies = ?, disagreement = ? WHERE id = ?', copies.length, message, formId);
 }

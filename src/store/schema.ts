@@ -95,26 +95,22 @@ const funding = (name: string) => `CREATE TABLE ${name} (
 
 /**
  * The forms (one per evaluation found in however many files): its identity, the series it
- * belongs to across years, how many copies the dataset holds, and where they disagree. Each
- * evaluation names its form and whether it is the copy counted (evaluations.form_id, counted).
+ * belongs to across years, its code as compared (for linking a renamed project), its year, how
+ * many copies the dataset holds, and where they disagree. Each evaluation names its form and
+ * whether it is the copy counted (evaluations.form_id, counted); the form's names and figures are
+ * its counted copy's (the projects view).
  */
 const FORMS = `
 CREATE TABLE IF NOT EXISTS forms (
   id                INTEGER PRIMARY KEY,
   identity          TEXT NOT NULL UNIQUE,
   series            TEXT NOT NULL,
-  place             TEXT NOT NULL,
   code              TEXT,
   year              INTEGER,
-  department        TEXT,
-  implementing_unit TEXT,
-  project_code      TEXT,
-  project_name      TEXT,
   copies            INTEGER NOT NULL,
   disagreement      TEXT
 );
-CREATE INDEX IF NOT EXISTS forms_series ON forms (series);
-CREATE INDEX IF NOT EXISTS forms_code ON forms (place, code);
+CREATE INDEX IF NOT EXISTS forms_code ON forms (code) WHERE code IS NOT NULL;
 `;
 
 /** Evaluations written before forms (schema 6) are linked to theirs when the dataset is opened. */
@@ -134,7 +130,8 @@ SELECT e.form_id, e.id AS evaluation_id, e.counted, d.id AS document_id, d.sourc
   e.page_start, e.page_end, e.line_start, e.line_end, e.confidence
 FROM evaluations e JOIN documents d ON d.id = e.document_id;
 CREATE VIEW projects AS
-SELECT f.series, f.year, f.department, f.implementing_unit, f.project_code, f.project_name, f.id AS form_id, e.id AS evaluation_id,
+SELECT f.series, f.year, coalesce(e.supervising_dept, e.budget_unit) AS department, e.implementing_unit, e.project_code, e.project_name,
+  f.id AS form_id, e.id AS evaluation_id,
   t.full_year_yuan AS budget_yuan, t.executed_yuan, CASE WHEN t.full_year_yuan > 0 THEN t.executed_yuan / t.full_year_yuan END AS execution_rate,
   e.total_score, e.confidence, f.copies, f.disagreement
 FROM forms f JOIN evaluations e ON e.form_id = f.id AND e.counted = 1
@@ -142,7 +139,9 @@ LEFT JOIN funding t ON t.evaluation_id = e.id AND t.line = 'total';
 CREATE VIEW series_links AS
 SELECT a.series, a.year AS year_a, a.project_name AS name_a, b.year AS year_b, b.project_name AS name_b,
   CASE WHEN a.code IS NOT NULL AND a.code = b.code THEN 'same 项目编码' ELSE 'same name but for spaces, punctuation, width and years' END AS rule
-FROM forms a JOIN forms b ON b.series = a.series AND b.id > a.id
+FROM (SELECT f.id, f.series, f.year, f.code, e.project_name FROM forms f JOIN evaluations e ON e.form_id = f.id AND e.counted = 1) a
+JOIN (SELECT f.id, f.series, f.year, f.code, e.project_name FROM forms f JOIN evaluations e ON e.form_id = f.id AND e.counted = 1) b
+  ON b.series = a.series AND b.id > a.id
 WHERE a.project_name <> b.project_name;`;
 
 /**

@@ -82,7 +82,7 @@ export class Store {
         statement = this.db.prepare(sql);
         this.prepared.set(sql, statement);
       }
-      return want === 'rows' ? statement.all(...params) : want === 'row' ? statement.get(...params) : statement.run(...params);
+      return want === 'rows' ? statement.all(params) : want === 'row' ? statement.get(params) : statement.run(params);
     });
   }
 

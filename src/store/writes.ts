@@ -1,7 +1,7 @@
 import type { LinkKind } from '../crawl/links.js';
 import type { DocumentRecord } from '../model/document.js';
 import type { ValidatedEvaluation } from '../model/evaluation.js';
-import { linkForms, reconcileForm, type Linked } from './forms.js';
+import { formsOf, reconcileForm } from './forms.js';
 import { row, rows, run, type Steps } from './sql.js';
 
 /**
@@ -61,6 +61,45 @@ export interface Written {
   kept: boolean;
 }
 
+const EVALUATION_COLUMNS = ['document_id', 'block_index', 'title', 'project_name', 'project_code', 'project_amount_yuan', 'supervising_dept',
+  'implementing_unit', 'budget_unit', 'year', 'money_unit', 'money_unit_source', 'money_unit_confidence', 'goal_expected', 'goal_actual', 'total_weight',
+  'total_score', 'total_score_raw', 'page_start', 'page_end', 'line_start', 'line_end', 'confidence', 'form_id', 'counted'];
+const FUNDING_COLUMNS = ['evaluation_id', 'line', 'initial_yuan', 'full_year_yuan', 'executed_yuan', 'weight', 'rate', 'rate_raw', 'score'];
+const INDICATOR_COLUMNS = ['evaluation_id', 'seq', 'level1', 'level1_points', 'level1_code', 'level2', 'level2_code', 'name', 'target', 'target_op',
+  'target_value', 'target_unit', 'actual', 'actual_op', 'actual_value', 'actual_unit', 'weight', 'score', 'deviation', 'line', 'page'];
+const FLAG_COLUMNS = ['evaluation_id', 'indicator_seq', 'code', 'severity', 'message'];
+
+/** Rows written at most this many a statement: few statements a document, and few shapes of statement to prepare. */
+const ROWS_A_STATEMENT = 32;
+
+/** INSERT statements by table and row count: each made once. */
+const inserts = new Map<string, string>();
+
+function insertSql(table: string, columns: readonly string[], count: number, returning: string | undefined): string {
+  const key = `${table}:${count}:${returning ?? ''}`;
+  let sql = inserts.get(key);
+  if (sql === undefined) {
+    const row = `(${columns.map(() => '?').join(', ')})`;
+    sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: count }, () => row).join(', ')}${returning ? ` RETURNING ${returning}` : ''}`;
+    inserts.set(key, sql);
+  }
+  return sql;
+}
+
+/** Rows into a table, a few statements' worth (RETURNING `returning` of each row, in no particular order). */
+function* insertRows(table: string, columns: readonly string[], values: ReadonlyArray<readonly unknown[]>, returning?: string): Steps<Array<Record<string, unknown>>> {
+  const out: Array<Record<string, unknown>> = [];
+  for (let k = 0; k < values.length; k += ROWS_A_STATEMENT) {
+    const count = Math.min(ROWS_A_STATEMENT, values.length - k);
+    const params: unknown[] = [];
+    for (let r = k; r < k + count; r++) for (const v of values[r]!) params.push(v);
+    const sql = insertSql(table, columns, count, returning);
+    if (returning) out.push(...yield* rows<Record<string, unknown>>(sql, ...params));
+    else yield* run(sql, ...params);
+  }
+  return out;
+}
+
 /** Whether these bytes were already read well (ok or no_blocks) by this pipeline version: reading them again would write the same rows. */
 export function* hasCurrent(sha256: string, pipelineVersion: string): Steps<boolean> {
   return (yield* row(`SELECT id FROM documents WHERE sha256 = ? AND pipeline_version = ? AND status IN ('ok', 'no_blocks')`, sha256, pipelineVersion)) !== undefined;
@@ -96,32 +135,23 @@ export function* writeDocument(document: DocumentRecord, evaluations: readonly V
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`, document.sha256, document.source, document.format, document.pages, document.extractedAt,
     document.pipelineVersion, document.status, document.error, document.url))!.id;
   }
-  const linked: Linked[] = [];
-  for (const e of evaluations) {
-    const evaluationId = (yield* row<{ id: number }>(`INSERT INTO evaluations (document_id, block_index, title, project_name, project_code,
-        project_amount_yuan, supervising_dept, implementing_unit, budget_unit, year, money_unit, money_unit_source, money_unit_confidence,
-        goal_expected, goal_actual, total_weight, total_score, total_score_raw, page_start, page_end, line_start, line_end, confidence)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+  const forms = yield* formsOf(evaluations, document.sha256 ?? document.source);
+  const ids = yield* insertRows('evaluations', EVALUATION_COLUMNS, evaluations.map((e, k) => [
     documentId, e.blockIndex, e.title, e.projectName, e.projectCode, e.projectAmountYuan, e.supervisingDept, e.implementingUnit, e.budgetUnit,
     e.year, e.moneyUnit, e.moneyUnitSource, e.moneyUnitConfidence, e.goalExpected, e.goalActual, e.totalWeight, e.totalScore, e.totalScoreRaw,
-    e.pageStart, e.pageEnd, e.lineStart, e.lineEnd, e.confidence))!.id;
-    for (const f of e.funding) {
-      yield* run(`INSERT INTO funding (evaluation_id, line, initial_yuan, full_year_yuan, executed_yuan, weight, rate, rate_raw, score)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, evaluationId, f.line, f.initialYuan, f.fullYearYuan, f.executedYuan, f.weight, f.rate, f.rateRaw, f.score);
-    }
-    for (const i of e.indicators) {
-      yield* run(`INSERT INTO indicators (evaluation_id, seq, level1, level1_points, level1_code, level2, level2_code, name, target, target_op,
-        target_value, target_unit, actual, actual_op, actual_value, actual_unit, weight, score, deviation, line, page)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, evaluationId, i.seq, i.level1, i.level1Points, i.level1Code,
-      i.level2, i.level2Code, i.name, i.target, i.targetOp, i.targetValue, i.targetUnit, i.actual, i.actualOp, i.actualValue, i.actualUnit,
-      i.weight, i.score, i.deviation, i.line, i.page);
-    }
-    for (const f of e.flags) {
-      yield* run('INSERT INTO flags (evaluation_id, indicator_seq, code, severity, message) VALUES (?, ?, ?, ?, ?)', evaluationId, f.indicatorSeq, f.code, f.severity, f.message);
-    }
-    linked.push({ id: evaluationId, ...e });
-  }
-  const gained = yield* linkForms(linked, document.sha256 ?? document.source);
+    e.pageStart, e.pageEnd, e.lineStart, e.lineEnd, e.confidence, forms[k]!.formId, forms[k]!.existing ? 0 : 1,
+  ]), 'id, block_index');
+  const idOf = new Map(ids.map((r) => [Number(r.block_index), Number(r.id)]));
+  const evaluationId = (e: ValidatedEvaluation) => idOf.get(e.blockIndex)!;
+  yield* insertRows('funding', FUNDING_COLUMNS, evaluations.flatMap((e) => e.funding.map((f) => [
+    evaluationId(e), f.line, f.initialYuan, f.fullYearYuan, f.executedYuan, f.weight, f.rate, f.rateRaw, f.score,
+  ])));
+  yield* insertRows('indicators', INDICATOR_COLUMNS, evaluations.flatMap((e) => e.indicators.map((i) => [
+    evaluationId(e), i.seq, i.level1, i.level1Points, i.level1Code, i.level2, i.level2Code, i.name, i.target, i.targetOp, i.targetValue, i.targetUnit,
+    i.actual, i.actualOp, i.actualValue, i.actualUnit, i.weight, i.score, i.deviation, i.line, i.page,
+  ])));
+  yield* insertRows('flags', FLAG_COLUMNS, evaluations.flatMap((e) => e.flags.map((f) => [evaluationId(e), f.indicatorSeq, f.code, f.severity, f.message])));
+  const gained = forms.filter((f) => f.existing).map((f) => f.formId);
   for (const formId of new Set([...left, ...gained])) yield* reconcileForm(formId);
   return { documentId, kept: false };
 }
@@ -198,11 +228,14 @@ export function* linkUnlinked(): Steps<number> {
     const unlinked = yield* rows<{ id: number; block_index: number; year: number | null; supervising_dept: string | null; budget_unit: string | null;
       implementing_unit: string | null; project_code: string | null; project_name: string | null }>(`SELECT id, block_index, year, supervising_dept,
       budget_unit, implementing_unit, project_code, project_name FROM evaluations WHERE document_id = ? ORDER BY block_index`, d.document_id);
-    const gained = yield* linkForms(unlinked.map((e) => ({
-      id: e.id, blockIndex: e.block_index, year: e.year, supervisingDept: e.supervising_dept, budgetUnit: e.budget_unit,
+    const forms = yield* formsOf(unlinked.map((e) => ({
+      blockIndex: e.block_index, year: e.year, supervisingDept: e.supervising_dept, budgetUnit: e.budget_unit,
       implementingUnit: e.implementing_unit, projectCode: e.project_code, projectName: e.project_name,
     })), d.sha256 ?? d.source);
-    for (const f of gained) touched.add(f);
+    for (const [k, e] of unlinked.entries()) {
+      yield* run('UPDATE evaluations SET form_id = ?, counted = ? WHERE id = ?', forms[k]!.formId, forms[k]!.existing ? 0 : 1, e.id);
+      if (forms[k]!.existing) touched.add(forms[k]!.formId);
+    }
   }
   for (const formId of touched) yield* reconcileForm(formId);
   return documents.length;
