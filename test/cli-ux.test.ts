@@ -15,7 +15,7 @@ const count = (db: string, table: string) => Number(queryDb(db, `SELECT count(*)
 
 describe('every command has its own --help, and zipin its --version', () => {
   it.each([
-    ['extract', ['--db PATH', '(default: out/zipin.sqlite)', '--timeout SECONDS', '(default: 120)', '--max-memory MB', '(default: 2048)', '--force', '--json', '-q, --quiet', '--verbose']],
+    ['extract', ['--db PATH|URL', 'postgres://', '(default: out/zipin.sqlite, or $ZIPIN_DB)', '--timeout SECONDS', '(default: 120)', '--max-memory MB', '(default: 2048)', '--force', '--json', '-q, --quiet', '--verbose']],
     ['crawl', ['--max-depth N', '(default: 3)', '--deadline SECONDS', '(default: 14400)', '--delay MS', '(default: 1000)', '--strict', '--max-attachments N', '(default: 2000)']],
     ['compare', ['--by department|unit|year', '(default: department)', '--sort rate|score|gap', '(default: rate)', '--format table|csv|json']],
     ['export', ['--out DIR', '--format csv|jsonl', '(default: csv)']],

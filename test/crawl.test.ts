@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matches, parseRobots } from '../src/crawl/robots.js';
 import { isPrivateAddress } from '../src/crawl/addresses.js';
 import { extractLinks, linkKind } from '../src/crawl/links.js';
-import { acquireLock, processStarted } from '../src/store/lock.js';
-import { Store } from '../src/store/store.js';
+import { openDataset } from '../src/store/dataset.js';
+import { processStarted } from '../src/store/lock.js';
+import type { SqliteDataset } from '../src/store/store.js';
 import { CLI, corpusFile, DOCS, FIXTURES, queryDb, tempDir, zipinAsync } from './helpers.js';
 import { Site } from './site.js';
 
@@ -263,32 +264,35 @@ describe('unattended runs', () => {
     }
   }, 180_000);
 
-  it('never runs twice at once on one database', () => {
+  it('never runs twice at once on one database', async () => {
     const dir = tempDir();
     const db = join(dir, 'z.sqlite');
-    const store = new Store(db);
-    const held = acquireLock(store, 'crawl'); // this live process holds it
+    const dataset = await openDataset(db);
+    const held = await dataset.acquireLock('crawl'); // this live process holds it
     const r = spawnSync(process.execPath, [CLI, 'crawl', 'http://127.0.0.1:9/', '--db', db, '--allow-private'], { encoding: 'utf8' });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`another crawl (pid ${process.pid}) is using`);
     expect('release' in held).toBe(true);
-    store.close();
+    await dataset.close();
   });
 
-  it('takes over a lock whose PID now belongs to another process, and never one just taken', () => {
+  it('takes over a lock whose PID now belongs to another process, and never one just taken', async () => {
     const db = join(tempDir(), 'z.sqlite');
-    const store = new Store(db);
+    const dataset = await openDataset(db) as SqliteDataset;
+    const { store } = dataset;
     // A live PID (this process) but another start time: the holder died and its PID was reused.
     store.db.prepare(`INSERT INTO locks (name, pid, host, process_started, token, acquired_at) VALUES ('crawl', ?, ?, 'boot:1', 'old', '2020-01-01')`)
       .run(process.pid, hostname());
-    const taken = acquireLock(store, 'crawl');
+    const taken = await dataset.acquireLock('crawl');
     expect('release' in taken).toBe(true);
     expect(store.db.prepare('SELECT pid, process_started FROM locks').get()).toEqual({ pid: process.pid, process_started: processStarted(process.pid) });
     // A second taker sees a live holder with the right start time: refused, and the lock stays.
-    expect(acquireLock(new Store(db), 'crawl')).toEqual({ heldBy: process.pid });
-    if ('release' in taken) taken.release();
+    const second = await openDataset(db);
+    expect(await second.acquireLock('crawl')).toEqual({ heldBy: process.pid });
+    await second.close();
+    if ('release' in taken) await taken.release();
     expect(store.db.prepare('SELECT count(*) AS n FROM locks').get()).toEqual({ n: 0 });
-    store.close();
+    await dataset.close();
   });
 
   it('refuses loopback and private addresses unless told otherwise', async () => {

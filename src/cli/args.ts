@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { MAX_TIMEOUT_MS } from '../pipeline/pool.js';
 import { SCHEMA_VERSION } from '../store/schema.js';
+import { isPostgresUrl, openDataset } from '../store/dataset.js';
 import { sqliteReader, type Reader } from '../store/reader.js';
 import { Store } from '../store/store.js';
 
@@ -58,6 +59,14 @@ export function oneOf<T extends string>(value: string | undefined, name: string,
  * written by an older zipin is migrated first, so that the views queries read exist.
  */
 export async function withDataset<T>(path: string, fn: (db: Reader) => T | Promise<T>): Promise<T> {
+  if (isPostgresUrl(path)) {
+    const dataset = await openDataset(path);
+    try {
+      return await fn(dataset);
+    } finally {
+      await dataset.close();
+    }
+  }
   if (!existsSync(path)) throw new UsageError(`no database at ${path}: run "zipin extract" first or pass --db`);
   const probe = new Database(path, { readonly: true, fileMustExist: true });
   const version = probe.pragma('user_version', { simple: true }) as number;

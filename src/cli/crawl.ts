@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { CrawlConfigSchema, DEFAULTS, userAgent, type CrawlConfig, type CrawlOptions } from '../crawl/config.js';
 import type { CrawlEvent } from '../crawl/crawl.js';
-import { acquireLock } from '../store/lock.js';
-import { Store } from '../store/store.js';
+import { openDataset } from '../store/dataset.js';
 import { PIPELINE_VERSION } from '../version.js';
 import { oneOf, positiveInt, regex, timeoutMs, UsageError, workerCount } from './args.js';
-import { DB_OPTION, OUTPUT_OPTIONS } from './options.js';
+import { datasetOf, DB_OPTION, OUTPUT_OPTIONS, shownDataset } from './options.js';
 import { ProgressBar } from './progress.js';
 import type { CommandSpec, Parsed } from './spec.js';
 import { fileLine } from './terminal.js';
@@ -73,7 +72,7 @@ export async function crawlCommand({ values: raw, positionals, args }: Parsed): 
   if (seeds.length === 0) throw new UsageError('crawl needs at least one listing URL (or sources in --config)');
   const logFormat = oneOf(values.log, 'log', ['text', 'json'] as const, 'text');
   const options: CrawlOptions = {
-    seeds, db: values.db ?? DB_OPTION.default!, filesDir: values.files ?? 'out/files',
+    seeds, db: datasetOf(values), filesDir: values.files ?? 'out/files',
     userAgent: userAgent(PIPELINE_VERSION, values.contact ?? config.contact),
     allowedHosts: new Set([...seeds.map((s) => s.host), ...config.allowHosts, ...((raw['allow-host'] as string[] | undefined) ?? [])]),
     sameSite: flags['same-site'] ?? config.sameSite ?? false,
@@ -94,11 +93,11 @@ export async function crawlCommand({ values: raw, positionals, args }: Parsed): 
     privateHosts: new Set(flags['allow-private'] ? seeds.map((s) => s.hostname) : []),
     concurrency: workerCount(values.concurrency),
   };
-  const store = new Store(options.db);
-  const lock = acquireLock(store, 'crawl');
+  const store = await openDataset(options.db);
+  const lock = await store.acquireLock('crawl');
   if ('heldBy' in lock) {
-    store.close();
-    process.stderr.write(`zipin: crawl: ${options.db}: another crawl (pid ${lock.heldBy}) is using it; not starting a second one\n`);
+    await store.close();
+    process.stderr.write(`zipin: crawl: ${shownDataset(options.db)}: another crawl (pid ${lock.heldBy}) is using it; not starting a second one\n`);
     return 1;
   }
   try {
@@ -128,7 +127,7 @@ export async function crawlCommand({ values: raw, positionals, args }: Parsed): 
     const newFailures = s.failed - s.stillFailing + s.pagesFailed + s.notChecked;
     const code = (flags.strict === true ? s.failed + s.pagesFailed + s.notChecked : newFailures) > 0 ? 1 : 0;
     if (flags.json === true) {
-      process.stdout.write(`${JSON.stringify({ ...summary, database: options.db, files: options.filesDir })}\n`);
+      process.stdout.write(`${JSON.stringify({ ...summary, database: shownDataset(options.db), files: options.filesDir })}\n`);
       return code;
     }
     if (flags.quiet === true) return code;
@@ -138,11 +137,11 @@ export async function crawlCommand({ values: raw, positionals, args }: Parsed): 
       ...(s.capped > 0 ? [`capped: ${s.capped} attachment link(s) not followed (--max-attachments ${options.maxAttachments}, --max-page-attachments ${options.maxPageAttachments})`] : []),
       ...(s.notChecked > 0 ? [`deadline: ${s.notChecked} page(s) or attachment(s) not checked (--deadline ${options.deadlineMs / 1000} s); their rows are as before`] : []),
       `evaluations written: ${s.evaluations}`,
-      `database: ${options.db} (run ${s.runId}); files: ${options.filesDir}`,
+      `database: ${shownDataset(options.db)} (run ${s.runId}); files: ${options.filesDir}`,
     ].join('\n') + '\n');
     return code;
   } finally {
-    lock.release();
-    store.close();
+    await lock.release();
+    await store.close();
   }
 }

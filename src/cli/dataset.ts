@@ -5,7 +5,7 @@ import { compare, type GroupBy, type SortBy } from '../query/compare.js';
 import { buildReport } from '../report/report.js';
 import { noArguments, oneOf, positiveInt, UsageError, withDataset } from './args.js';
 import { comparisonNotes, formatComparison } from './compare.js';
-import { DB_OPTION } from './options.js';
+import { datasetOf, DB_OPTION } from './options.js';
 import type { CommandSpec, Parsed } from './spec.js';
 
 /** Commands that read the dataset (opened read-only; an older schema is brought up to date first). */
@@ -48,7 +48,7 @@ export const REPORT: CommandSpec = {
   options: [DB_OPTION, { name: 'out', value: 'FILE', default: 'out/report.html', help: 'the page to write' }],
 };
 
-const dbOf = (values: Parsed['values']) => (values.db as string | undefined) ?? DB_OPTION.default!;
+const dbOf = (values: Parsed['values']) => datasetOf(values);
 
 export async function compareCommand({ values, positionals }: Parsed): Promise<number> {
   noArguments('compare', positionals);

@@ -8,7 +8,7 @@ import { BUSY_TIMEOUT_MS } from '../store/store.js';
 import { MIN_MEMORY_MB, positiveInt, timeoutMs, UsageError, workerCount } from './args.js';
 import { ProgressBar } from './progress.js';
 import { fileLine } from './terminal.js';
-import { DB_OPTION, OUTPUT_OPTIONS, WORKER_OPTIONS } from './options.js';
+import { datasetOf, DB_OPTION, OUTPUT_OPTIONS, shownDataset, WORKER_OPTIONS } from './options.js';
 import type { CommandSpec, Parsed } from './spec.js';
 import { readStdin, STDIN, stdinName } from './stdin.js';
 
@@ -45,7 +45,7 @@ async function inputsOf(positionals: readonly string[], stdinFile: string | null
 export async function extractCommand({ values, positionals, args }: Parsed): Promise<number> {
   if (positionals.length === 0) throw new UsageError('needs at least one file or directory (or - for standard input)');
   if (positionals.filter((p) => p === STDIN).length > 1) throw new UsageError('standard input (-) can be read once');
-  const db = values.db as string | undefined ?? DB_OPTION.default!;
+  const db = datasetOf(values);
   const quiet = values.quiet === true;
   const concurrency = workerCount(values.concurrency as string | undefined);
   const limits = {
@@ -92,7 +92,7 @@ export async function extractCommand({ values, positionals, args }: Parsed): Pro
 
 function summaryJson(s: ExtractSummary, db: string) {
   return {
-    run: s.runId, database: db, documents: s.documents, ok: s.ok, noBlocks: s.noBlocks, failed: s.failed, kept: s.kept,
+    run: s.runId, database: shownDataset(db), documents: s.documents, ok: s.ok, noBlocks: s.noBlocks, failed: s.failed, kept: s.kept,
     unchanged: s.unchanged, duplicates: s.duplicates, skipped: s.skipped, shared: s.shared, evaluations: s.evaluations, indicators: s.indicators,
     confidence: s.confidence, flags: s.flags, forms: s.forms,
   };
@@ -111,6 +111,6 @@ function formatSummary(s: ExtractSummary, db: string, verbose: boolean): string 
     `forms: ${s.forms.forms} in the dataset (${s.forms.moreCopies} more copies of them; ${s.forms.disagreeing} whose copies disagree)`,
     `indicators: ${s.indicators}`,
     `flags: ${s.flags.error} error, ${s.flags.warn} warn, ${s.flags.info} info`,
-    `database: ${db} (run ${s.runId})`,
+    `database: ${shownDataset(db)} (run ${s.runId})`,
   ].join('\n');
 }

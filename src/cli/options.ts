@@ -1,10 +1,19 @@
+import { isPostgresUrl, withoutPassword } from '../store/dataset.js';
 import { BUSY_TIMEOUT_MS } from '../store/store.js';
 import { DEFAULT_LIMITS } from '../pipeline/pool.js';
 import type { OptionSpec } from './spec.js';
 
 /** Option groups several commands share, so that each means the same everywhere. */
 
-export const DB_OPTION: OptionSpec = { name: 'db', value: 'PATH', default: 'out/zipin.sqlite', help: 'the dataset (an SQLite file)' };
+export const DB_OPTION: OptionSpec = {
+  name: 'db', value: 'PATH|URL', default: 'out/zipin.sqlite, or $ZIPIN_DB', help: 'the dataset: an SQLite file, or a PostgreSQL database (postgres://user@host/db)',
+};
+
+/** The dataset a command names: --db, else ZIPIN_DB, else out/zipin.sqlite. */
+export const datasetOf = (values: { db?: unknown }): string => (values.db as string | undefined) ?? (process.env.ZIPIN_DB || 'out/zipin.sqlite');
+
+/** The dataset as messages name it: a file's path, a database's URL without its password. */
+export const shownDataset = (target: string): string => (isPostgresUrl(target) ? withoutPassword(target) : target);
 
 /** How documents are parsed: extract and crawl. */
 export const WORKER_OPTIONS: readonly OptionSpec[] = [

@@ -4,7 +4,7 @@ import pLimit from 'p-limit';
 import type { DocumentResult } from '../model/document.js';
 import { createProcessor, DEFAULT_LIMITS } from '../pipeline/pool.js';
 import { sha256 } from '../pipeline/process.js';
-import type { Store } from '../store/store.js';
+import type { Dataset } from '../store/dataset.js';
 import type { CrawlOptions } from './config.js';
 import { decodeHtml } from '../extract/html.js';
 import { imageKind, sniff, type FileKind } from '../extract/sniff.js';
@@ -91,10 +91,10 @@ function writeAtomically(path: string, bytes: Buffer): void {
  * Each attachment is written in one transaction, so a run killed half-way leaves a consistent
  * database and the next run simply carries on.
  */
-export async function crawl(store: Store, options: CrawlOptions, log: (e: CrawlEvent) => void, command: string): Promise<CrawlSummary> {
+export async function crawl(store: Dataset, options: CrawlOptions, log: (e: CrawlEvent) => void, command: string): Promise<CrawlSummary> {
   mkdirSync(options.filesDir, { recursive: true });
   const summary: CrawlSummary = {
-    runId: store.startRun(command), pages: 0, pagesFailed: 0, sources: 0, new: 0, changed: 0, unchanged: 0, unsupported: 0,
+    runId: await store.startRun(command), pages: 0, pagesFailed: 0, sources: 0, new: 0, changed: 0, unchanged: 0, unsupported: 0,
     disallowed: 0, failed: 0, stillFailing: 0, capped: 0, notChecked: 0, evaluations: 0,
   };
   const deadline = AbortSignal.timeout(options.deadlineMs);
@@ -202,19 +202,19 @@ export async function crawl(store: Store, options: CrawlOptions, log: (e: CrawlE
       const checkedAt = new Date().toISOString();
       const base = { url: url.href, foundOn, checkedAt };
       if (kind === 'unsupported') {
-        store.writeSource({ ...base, kind: 'unsupported', changed: false, status: 'unsupported', error: unsupportedReason(url) });
+        await store.writeSource({ ...base, kind: 'unsupported', changed: false, status: 'unsupported', error: unsupportedReason(url) });
         summary.unsupported++;
         log({ event: 'unsupported', url: url.href });
         return;
       }
       const fileKind = kind;
       if (kind !== 'page' && !(await robotsFor(url)).allows(url.pathname + url.search)) {
-        store.writeSource({ ...base, kind: fileKind, changed: false, status: 'disallowed', error: 'disallowed by robots.txt' });
+        await store.writeSource({ ...base, kind: fileKind, changed: false, status: 'disallowed', error: 'disallowed by robots.txt' });
         summary.disallowed++;
         log({ event: 'disallowed', url: url.href, reason: 'robots.txt' });
         return;
       }
-      const stored = store.source(url.href);
+      const stored = await store.source(url.href);
       const haveFile = stored?.sha256 != null && stored.documentId !== null;
       const conditional: Record<string, string> = {};
       if (haveFile && stored?.etag) conditional['if-none-match'] = stored.etag;
@@ -230,13 +230,13 @@ export async function crawl(store: Store, options: CrawlOptions, log: (e: CrawlE
           // Same bytes as before: nothing to extract. A file that could not be extracted stays failed
           // (a fetch that failed last time and serves the known bytes again is simply unchanged).
           if (stored?.status === 'failed' && stored.error?.startsWith(EXTRACT_FAILURE)) {
-            store.writeSource({ ...base, ...meta, kind: fileKind, changed: false, status: 'failed', error: stored.error });
+            await store.writeSource({ ...base, ...meta, kind: fileKind, changed: false, status: 'failed', error: stored.error });
             summary.failed++;
             summary.stillFailing++;
             log({ event: 'failed', url: url.href, reason: stored.error, unchanged: true, still: true });
           } else {
             if (kind === 'page') summary.sources++;
-            store.writeSource({ ...base, ...meta, kind: fileKind, changed: false, status: 'unchanged' });
+            await store.writeSource({ ...base, ...meta, kind: fileKind, changed: false, status: 'unchanged' });
             summary.unchanged++;
             log({ event: 'unchanged', url: url.href, status: res.status });
           }
@@ -254,7 +254,7 @@ export async function crawl(store: Store, options: CrawlOptions, log: (e: CrawlE
         const status = stored?.sha256 ? 'changed' : 'new';
         const failure = results.every((r) => r.document.status === 'failed') ? results[0]!.document.error : null;
         const blocks = results.reduce((n, r) => n + r.evaluations.length, 0);
-        store.writeCrawled({
+        await store.writeCrawled({
           ...base, ...meta, kind: fileKind, changed: true, sha256: hash!, bytes: res.body.length,
           status: failure !== null ? 'failed' : status, error: failure !== null ? `${EXTRACT_FAILURE}${failure}` : null,
         }, results, summary.runId);
@@ -272,7 +272,7 @@ export async function crawl(store: Store, options: CrawlOptions, log: (e: CrawlE
           summary.sources--;
           return notChecked(url);
         }
-        store.writeSource({ ...base, kind: fileKind, changed: false, status: 'failed', error: e.message, httpStatus: e.status });
+        await store.writeSource({ ...base, kind: fileKind, changed: false, status: 'failed', error: e.message, httpStatus: e.status });
         summary.failed++;
         const still = stored?.status === 'failed' && stored.error === e.message;
         if (still) summary.stillFailing++;
@@ -282,7 +282,7 @@ export async function crawl(store: Store, options: CrawlOptions, log: (e: CrawlE
   } finally {
     await processor.close();
     await gate.close();
-    store.finishRun(summary.runId, {
+    await store.finishRun(summary.runId, {
       documentsSeen: summary.new + summary.changed + summary.failed, documentsOk: summary.new + summary.changed,
       documentsFailed: summary.failed, evaluationsWritten: summary.evaluations, sourcesSeen: summary.sources,
       sourcesNew: summary.new, sourcesChanged: summary.changed, sourcesFailed: summary.failed + summary.pagesFailed,

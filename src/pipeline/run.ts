@@ -2,7 +2,8 @@ import { extname } from 'node:path';
 import pLimit from 'p-limit';
 import type { DocumentResult } from '../model/document.js';
 import type { Confidence } from '../model/flag.js';
-import { Store, type FormCounts } from '../store/store.js';
+import { openDataset } from '../store/dataset.js';
+import type { FormCounts } from '../store/writes.js';
 import type { InputFiles } from './files.js';
 import { createProcessor, DEFAULT_LIMITS, type Limits } from './pool.js';
 import { PIPELINE_VERSION } from '../version.js';
@@ -62,16 +63,16 @@ const HASH_CONCURRENCY = 8;
  */
 export async function runExtract(inputs: InputFiles, options: ExtractOptions): Promise<ExtractSummary> {
   const { files, skipped, unreadable } = inputs;
-  const store = new Store(options.db, options.busyTimeoutMs);
+  const store = await openDataset(options.db, options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs });
   try {
-    const runId = store.startRun(options.command);
+    const runId = await store.startRun(options.command);
     const summary: ExtractSummary = {
       runId, documents: 0, ok: 0, noBlocks: 0, failed: 0, kept: 0, skipped, unchanged: 0, duplicates: [], shared: 0, evaluations: 0, indicators: 0,
       confidence: { high: 0, medium: 0, low: 0 }, flags: { info: 0, warn: 0, error: 0 }, forms: { forms: 0, moreCopies: 0, disagreeing: 0 },
     };
     const firstWith = new Map<string, string>(); // sha256 → the input of this run that had those bytes first
     /** Whether a document's bytes need reading (and writing): not a duplicate, not already current. */
-    const fresh = (path: string, sha256: string | null): boolean => {
+    const fresh = async (path: string, sha256: string | null): Promise<boolean> => {
       if (sha256 === null) return true; // unreadable: its worker says why
       const first = firstWith.get(sha256);
       if (first !== undefined) {
@@ -79,7 +80,7 @@ export async function runExtract(inputs: InputFiles, options: ExtractOptions): P
         return false;
       }
       firstWith.set(sha256, path);
-      if (!options.force && store.hasCurrent(sha256, PIPELINE_VERSION)) {
+      if (!options.force && await store.hasCurrent(sha256, PIPELINE_VERSION)) {
         summary.unchanged++;
         return false;
       }
@@ -88,14 +89,18 @@ export async function runExtract(inputs: InputFiles, options: ExtractOptions): P
     // In input order, so that which of two identical files is "the first" does not depend on timing.
     const hashLimit = pLimit(HASH_CONCURRENCY);
     const hashes = await Promise.all(files.map((path) => hashLimit(() => hashRegularFile(path))));
-    const todo = files.filter((path, i) => fresh(options.sourceNames?.get(path) ?? path, hashes[i]!));
+    const todo: string[] = [];
+    for (const [i, path] of files.entries()) if (await fresh(options.sourceNames?.get(path) ?? path, hashes[i]!)) todo.push(path);
     const total = todo.length + unreadable.length;
-    const record = (read: DocumentResult, input = read.document.source) => {
+    // Documents are written one at a time, in the order they are done (a dataset has one writer here).
+    let writing = Promise.resolve();
+    const record = (read: DocumentResult, input = read.document.source) => (writing = writing.then(() => write(read, input)));
+    const write = async (read: DocumentResult, input: string) => {
       const name = options.sourceNames?.get(input);
       const result = name === undefined ? read : { ...read, document: { ...read.document, source: name + read.document.source.slice(input.length) } };
       // An archive's member is known by its own bytes, only once it is unpacked.
-      if (read.document.source !== input && !fresh(result.document.source, result.document.sha256)) return;
-      if (store.writeDocument(result.document, result.evaluations, runId).kept) summary.kept++;
+      if (read.document.source !== input && !await fresh(result.document.source, result.document.sha256)) return;
+      if ((await store.writeDocument(result.document, result.evaluations, runId)).kept) summary.kept++;
       summary.documents++;
       if (result.document.status === 'ok') summary.ok++;
       else if (result.document.status === 'no_blocks') summary.noBlocks++;
@@ -108,27 +113,27 @@ export async function runExtract(inputs: InputFiles, options: ExtractOptions): P
       }
       options.onDocument?.(result, summary.documents, total);
     };
-    for (const { path, error } of unreadable) record(unreadableDocument(path, error));
+    for (const { path, error } of unreadable) await record(unreadableDocument(path, error));
     if (todo.length > 0) {
       // Workers only for what needs reading: a re-run over unchanged files starts none.
       const processor = createProcessor(options.concurrency, options.limits ?? DEFAULT_LIMITS, todo.some((f) => extname(f).toLowerCase() === '.pdf'));
       try {
         const limit = pLimit(options.concurrency * 2);
         await Promise.all(todo.map((path) => limit(async () => {
-          for (const result of await processor.process(path)) record(result, path);
+          for (const result of await processor.process(path)) await record(result, path);
         })));
         summary.shared = processor.shared;
       } finally {
         await processor.close();
       }
     }
-    summary.forms = store.formCounts();
-    store.finishRun(runId, {
+    summary.forms = await store.formCounts();
+    await store.finishRun(runId, {
       documentsSeen: summary.documents, documentsOk: summary.ok, documentsFailed: summary.failed, documentsKept: summary.kept,
       documentsUnchanged: summary.unchanged, evaluationsWritten: summary.evaluations,
     });
     return summary;
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -3,7 +3,7 @@ import { counted, disagreementMessage, disagreements, type Copy } from '../forms
 import { formIdentity, type FormFields } from '../forms/identity.js';
 import type { Confidence } from '../model/flag.js';
 import type { FundingLineCode } from '../model/parsed.js';
-import { rows, run, type Steps } from './sql.js';
+import { lockFor, rows, run, type Steps } from './sql.js';
 
 /**
  * The dataset's forms: each evaluation is linked to the form it is a copy of (forms.identity,
@@ -63,15 +63,24 @@ export function* formsOf(evaluations: readonly Linkable[], own: string): Steps<L
       if (!byCode.has(key)) byCode.set(key, r.series);
     }
   }
+  const created = new Set<string>();
   for (let k = 0; k < fresh.length; k += CHUNK) {
     const chunk = fresh.slice(k, k + CHUNK);
     const values = chunk.flatMap((i) => [i.identity, (i.code !== null ? byCode.get(`${placeOf(i.series)}|${i.code}`) : undefined) ?? i.series, i.code, i.e.year]);
+    // A writer on another machine may have just created one of them: that one is found after.
     for (const r of yield* rows<{ id: number; identity: string }>(`INSERT INTO forms (identity, series, code, year, copies)
-        VALUES ${chunk.map(() => '(?, ?, ?, ?, 1)').join(', ')} RETURNING id, identity`, ...values)) {
+        VALUES ${chunk.map(() => '(?, ?, ?, ?, 1)').join(', ')} ON CONFLICT (identity) DO NOTHING RETURNING id, identity`, ...values)) {
+      known.set(r.identity, Number(r.id));
+      created.add(r.identity);
+    }
+  }
+  const raced = fresh.filter((i) => !known.has(i.identity));
+  for (let k = 0; k < raced.length; k += CHUNK) {
+    const chunk = raced.slice(k, k + CHUNK);
+    for (const r of yield* rows<{ id: number; identity: string }>(`SELECT id, identity FROM forms WHERE identity IN (${chunk.map(() => '?').join(', ')})`, ...chunk.map((i) => i.identity))) {
       known.set(r.identity, Number(r.id));
     }
   }
-  const created = new Set(fresh.map((i) => i.identity));
   return ids.map((i) => ({ formId: known.get(i.identity)!, existing: !created.has(i.identity) }));
 }
 
@@ -122,6 +131,8 @@ function* figuresOf(formId: number, copies: readonly CopyRow[]): Steps<Map<numbe
 
 /** A form after its copies changed: which copy is counted, whether they disagree, how many there are; a form left without copies goes. */
 export function* reconcileForm(formId: number): Steps<void> {
+  // Writers on other machines reconciling the same form take turns (SQLite has one writer).
+  yield* lockFor('SELECT id FROM forms WHERE id = ? FOR UPDATE', formId);
   const copies = yield* rows<CopyRow>(`SELECT e.id, e.block_index, e.confidence, d.current, d.sha256, d.source, d.format, e.page_start, e.page_end,
       e.line_start, e.line_end, e.project_amount_yuan, e.total_weight, e.total_score,
       (SELECT count(*) FROM flags f WHERE f.evaluation_id = e.id AND f.code = 'ocr') AS ocr,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import type { Store } from './store.js';
+import { lockFor, row, run, type Steps } from './sql.js';
 
 /**
  * When a process started, as the kernel says (boot id + start tick from /proc), so that a PID the
@@ -44,22 +44,38 @@ function holderRuns(row: LockRow): boolean {
   return started === null || started === row.process_started;
 }
 
+/** Who takes a lock: this process, named so that another run can tell whether it still runs. */
+export interface LockHolder {
+  name: string;
+  pid: number;
+  host: string;
+  started: string;
+  token: string;
+}
+
+export function lockHolder(name: string): LockHolder {
+  return { name, pid: process.pid, host: hostname(), started: processStarted(process.pid) ?? 'unknown', token: randomUUID() };
+}
+
 /**
- * A named run lock kept in the database itself, taken and taken over inside one IMMEDIATE
- * transaction, so two runs cannot both take it and a run that takes over a dead holder's lock
- * cannot delete a lock another run has just taken. The holder is named by host, PID and process
- * start time: a lock whose PID was reused by an unrelated process is stale too.
+ * A named run lock kept in the dataset itself, taken and taken over inside one transaction that
+ * the engine serialises (SQLite: BEGIN IMMEDIATE; PostgreSQL: the locks table locked first), so
+ * two runs cannot both take it and a run that takes over a dead holder's lock cannot delete a
+ * lock another run has just taken. The holder is named by host, PID and process start time: a
+ * lock whose PID was reused by an unrelated process is stale too. Returns the PID holding it, or
+ * null when it is now `mine`.
  */
-export function acquireLock(store: Store, name: string): { release: () => void } | { heldBy: number } {
-  const mine = { name, pid: process.pid, host: hostname(), started: processStarted(process.pid) ?? 'unknown', token: randomUUID() };
-  const db = store.db;
-  const held = store.immediate(() => {
-    const row = db.prepare<[string], LockRow>('SELECT pid, host, process_started, token FROM locks WHERE name = ?').get(name);
-    if (row && holderRuns(row)) return row.pid;
-    db.prepare(`INSERT OR REPLACE INTO locks (name, pid, host, process_started, token, acquired_at) VALUES (?, ?, ?, ?, ?, ?)`)
-      .run(name, mine.pid, mine.host, mine.started, mine.token, new Date().toISOString());
-    return null;
-  });
-  if (held !== null) return { heldBy: held };
-  return { release: () => { store.immediate(() => db.prepare('DELETE FROM locks WHERE name = ? AND token = ?').run(name, mine.token)); } };
+export function* takeLock(mine: LockHolder): Steps<number | null> {
+  yield* lockFor('LOCK TABLE locks IN EXCLUSIVE MODE');
+  const held = yield* row<LockRow>('SELECT pid, host, process_started, token FROM locks WHERE name = ?', mine.name);
+  if (held && holderRuns({ ...held, pid: Number(held.pid) })) return Number(held.pid);
+  yield* run(`INSERT INTO locks (name, pid, host, process_started, token, acquired_at) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (name) DO UPDATE SET pid = excluded.pid, host = excluded.host, process_started = excluded.process_started,
+      token = excluded.token, acquired_at = excluded.acquired_at`, mine.name, mine.pid, mine.host, mine.started, mine.token, new Date().toISOString());
+  return null;
+}
+
+/** The lock given back, if it is still `mine`. */
+export function* releaseLock(mine: LockHolder): Steps<void> {
+  yield* run('DELETE FROM locks WHERE name = ? AND token = ?', mine.name, mine.token);
 }

@@ -163,7 +163,8 @@ WITH pairs AS (
     actual_value AS a, coalesce(actual_op, '=') AS aop
   FROM indicators
   WHERE evaluation_id IN (SELECT id FROM evaluations WHERE counted = 1)
-    AND target_value IS NOT NULL AND actual_value IS NOT NULL AND target_unit IS actual_unit
+    AND target_value IS NOT NULL AND actual_value IS NOT NULL
+    AND (target_unit = actual_unit OR (target_unit IS NULL AND actual_unit IS NULL))
     AND target_op IN ('≥', '>', '=', '≤', '<') AND coalesce(actual_op, '=') IN ('≥', '>', '=', '≤', '<')
 ), judged AS (
   SELECT *, CASE WHEN top IN ('≥', '>', '=') THEN
@@ -188,7 +189,7 @@ FROM judged;
 CREATE VIEW shortfalls AS SELECT * FROM judgements WHERE judgement = 'short';
 CREATE VIEW evaluation_judgements AS
 SELECT e.id AS evaluation_id,
-  EXISTS (SELECT 1 FROM flags w WHERE w.evaluation_id = e.id AND w.code = 'budget_withdrawn') AS withdrawn,
+  CASE WHEN EXISTS (SELECT 1 FROM flags w WHERE w.evaluation_id = e.id AND w.code = 'budget_withdrawn') THEN 1 ELSE 0 END AS withdrawn,
   count(CASE WHEN j.judgement <> 'undetermined' THEN 1 END) AS judged,
   count(CASE WHEN j.judgement = 'short' THEN 1 END) AS shortfalls,
   count(CASE WHEN j.judgement = 'short' AND j.full_marks = 1 THEN 1 END) AS shortfall_full_marks

@@ -13,6 +13,11 @@ export interface Statement {
   params: readonly unknown[];
   /** What the caller wants back: every row, the first row (or undefined), or nothing. */
   want: 'rows' | 'row' | 'none';
+  /**
+   * Run on this engine only: a lock PostgreSQL takes so that its concurrent writers (workers on
+   * many machines) take turns where SQLite's single writer needs none.
+   */
+  only?: 'postgres';
 }
 
 export type Steps<T> = Generator<Statement, T, unknown>;
@@ -30,6 +35,11 @@ export function* row<T>(sql: string, ...params: unknown[]): Steps<T | undefined>
 /** A statement run for its effect. */
 export function* run(sql: string, ...params: unknown[]): Steps<void> {
   yield { sql, params, want: 'none' };
+}
+
+/** A lock only PostgreSQL takes (see Statement.only), held to the end of the transaction. */
+export function* lockFor(sql: string, ...params: unknown[]): Steps<void> {
+  yield { sql, params, want: 'none', only: 'postgres' };
 }
 
 /** `steps` to their end, each statement answered by `answer` (synchronously: SQLite). */

@@ -4,6 +4,9 @@ import { dirname } from 'node:path';
 import type { ValidatedEvaluation } from '../model/evaluation.js';
 import type { DocumentRecord } from '../model/document.js';
 import { FORMS_SINCE, MIGRATIONS, SCHEMA, SCHEMA_VERSION } from './schema.js';
+import type { Dataset } from './dataset.js';
+import { lockHolder, releaseLock, takeLock } from './lock.js';
+import { sqliteReader, type Reader } from './reader.js';
 import { driveSync, type Steps } from './sql.js';
 import {
   finishRun, formCounts, hasCurrent, linkUnlinked, source, startRun, updateSource, writeCrawled, writeDocument,
@@ -74,9 +77,14 @@ export class Store {
     }
   }
 
-  /** `steps` run here, synchronously, each statement prepared once. */
+  /** `steps` run here, synchronously, each statement prepared once (inside the caller's transaction, if any). */
+  run<T>(steps: Steps<T>): T {
+    return this.steps(steps);
+  }
+
   private steps<T>(steps: Steps<T>): T {
-    return driveSync(steps, ({ sql, params, want }) => {
+    return driveSync(steps, ({ sql, params, want, only }) => {
+      if (only === 'postgres') return undefined; // SQLite serialises its writers already
       let statement = this.prepared.get(sql);
       if (statement === undefined) {
         statement = this.db.prepare(sql);
@@ -146,5 +154,73 @@ export class Store {
 
   close(): void {
     this.db.close();
+  }
+}
+
+/** A SQLite dataset behind the Dataset interface: the Store's synchronous writes, each one transaction. */
+export class SqliteDataset implements Dataset {
+  private readonly reader: Reader;
+
+  private constructor(readonly store: Store) {
+    this.reader = sqliteReader(store.db);
+  }
+
+  static open(path: string, busyTimeoutMs?: number): SqliteDataset {
+    return new SqliteDataset(new Store(path, busyTimeoutMs));
+  }
+
+  get where(): string {
+    return this.store.path;
+  }
+
+  all(sql: string, ...params: unknown[]) {
+    return this.reader.all(sql, ...params);
+  }
+
+  batches(sql: string, size: number) {
+    return this.reader.batches(sql, size);
+  }
+
+  async hasCurrent(sha256: string, pipelineVersion: string) {
+    return this.store.hasCurrent(sha256, pipelineVersion);
+  }
+
+  async writeDocument(document: DocumentRecord, evaluations: readonly ValidatedEvaluation[], runId: number | null = null) {
+    return this.store.writeDocument(document, evaluations, runId);
+  }
+
+  async writeCrawled(source: SourceUpdate, results: ReadonlyArray<{ document: DocumentRecord; evaluations: readonly ValidatedEvaluation[] }>, runId: number) {
+    this.store.writeCrawled(source, results, runId);
+  }
+
+  async writeSource(source: SourceUpdate) {
+    this.store.writeSource(source);
+  }
+
+  async source(url: string) {
+    return this.store.source(url);
+  }
+
+  async startRun(command: string) {
+    return this.store.startRun(command);
+  }
+
+  async finishRun(id: number, counts: RunCounts) {
+    this.store.finishRun(id, counts);
+  }
+
+  async formCounts() {
+    return this.store.formCounts();
+  }
+
+  async acquireLock(name: string): Promise<{ release: () => Promise<void> } | { heldBy: number }> {
+    const mine = lockHolder(name);
+    const held = this.store.immediate(() => this.store.run(takeLock(mine)));
+    if (held !== null) return { heldBy: held };
+    return { release: async () => { this.store.immediate(() => this.store.run(releaseLock(mine))); } };
+  }
+
+  async close() {
+    this.store.close();
   }
 }

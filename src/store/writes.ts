@@ -2,7 +2,7 @@ import type { LinkKind } from '../crawl/links.js';
 import type { DocumentRecord } from '../model/document.js';
 import type { ValidatedEvaluation } from '../model/evaluation.js';
 import { formsOf, reconcileForm } from './forms.js';
-import { row, rows, run, type Steps } from './sql.js';
+import { lockFor, row, rows, run, type Steps } from './sql.js';
 
 /**
  * Every write the dataset takes, as statements both engines run (see sql.ts): one document with
@@ -111,6 +111,8 @@ export function* hasCurrent(sha256: string, pipelineVersion: string): Steps<bool
  * Each evaluation is linked to its form, and the forms it joined or left are reconciled.
  */
 export function* writeDocument(document: DocumentRecord, evaluations: readonly ValidatedEvaluation[], runId: number | null): Steps<Written> {
+  // Writers on other machines with the same bytes (or a file without any) take turns.
+  yield* lockFor('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', document.sha256 ?? document.source);
   const existing = document.sha256 !== null
     ? yield* row<{ id: number; status: string }>('SELECT id, status FROM documents WHERE sha256 = ?', document.sha256)
     : yield* row<{ id: number; status: string }>('SELECT id, status FROM documents WHERE sha256 IS NULL AND source = ?', document.source);
@@ -152,7 +154,8 @@ export function* writeDocument(document: DocumentRecord, evaluations: readonly V
   ])));
   yield* insertRows('flags', FLAG_COLUMNS, evaluations.flatMap((e) => e.flags.map((f) => [evaluationId(e), f.indicatorSeq, f.code, f.severity, f.message])));
   const gained = forms.filter((f) => f.existing).map((f) => f.formId);
-  for (const formId of new Set([...left, ...gained])) yield* reconcileForm(formId);
+  // In ascending order: concurrent writers lock the forms they reconcile in one order, and never deadlock.
+  for (const formId of [...new Set([...left, ...gained])].sort((a, b) => a - b)) yield* reconcileForm(formId);
   return { documentId, kept: false };
 }
 
@@ -162,12 +165,13 @@ export function* writeDocument(document: DocumentRecord, evaluations: readonly V
  * current, and their forms count the new copies instead — and the source row.
  */
 export function* writeCrawled(source: SourceUpdate, results: ReadonlyArray<{ document: DocumentRecord; evaluations: readonly ValidatedEvaluation[] }>, runId: number): Steps<void> {
+  yield* lockFor('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', source.url);
   const superseded = (yield* rows<{ form_id: number }>(`SELECT DISTINCT e.form_id FROM evaluations e JOIN documents d ON d.id = e.document_id
     WHERE d.url = ? AND d.current = 1 AND e.form_id IS NOT NULL`, source.url)).map((r) => r.form_id);
   yield* run('UPDATE documents SET current = 0 WHERE url = ?', source.url);
   const ids: number[] = [];
   for (const r of results) ids.push((yield* writeDocument(r.document, r.evaluations, runId)).documentId);
-  for (const formId of superseded) yield* reconcileForm(formId);
+  for (const formId of superseded.sort((a, b) => a - b)) yield* reconcileForm(formId);
   yield* updateSource(source, ids[0] ?? null);
 }
 

@@ -1,0 +1,148 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDataset } from '../src/store/dataset.js';
+import { processFile } from '../src/pipeline/process.js';
+import { CORPUS, corpusFile, DOCS, FIXTURES, tempDir, zipinAsync } from './helpers.js';
+import { startPostgres, type Postgres } from './postgres.js';
+
+/**
+ * The dataset on PostgreSQL: the same corpus written through SQLite and through PostgreSQL holds
+ * the same rows, table by table (ids and times aside), and every command that reads a dataset
+ * answers the same, byte for byte.
+ */
+const server = await startPostgres();
+const skipped = 'skipped' in server ? server.skipped : null;
+if (skipped !== null) console.warn(`PostgreSQL tests skipped: ${skipped}`);
+afterAll(() => { if (skipped === null) (server as Postgres).stop(); });
+
+/** Every table's rows, ids and times left out, in a stable order (what a dump compares). */
+const TABLES: Record<string, string> = {
+  documents: 'SELECT sha256, source, format, pages, pipeline_version, status, error, url, current FROM documents ORDER BY sha256, source',
+  evaluations: `SELECT d.sha256, e.block_index, e.title, e.project_name, e.project_code, e.project_amount_yuan, e.supervising_dept, e.implementing_unit,
+    e.budget_unit, e.year, e.money_unit, e.money_unit_source, e.money_unit_confidence, e.goal_expected, e.goal_actual, e.total_weight, e.total_score,
+    e.total_score_raw, e.page_start, e.page_end, e.line_start, e.line_end, e.confidence, e.counted, f.identity
+    FROM evaluations e JOIN documents d ON d.id = e.document_id LEFT JOIN forms f ON f.id = e.form_id ORDER BY d.sha256, e.block_index`,
+  funding: `SELECT d.sha256, e.block_index, x.line, x.initial_yuan, x.full_year_yuan, x.executed_yuan, x.weight, x.rate, x.rate_raw, x.score
+    FROM funding x JOIN evaluations e ON e.id = x.evaluation_id JOIN documents d ON d.id = e.document_id ORDER BY d.sha256, e.block_index, x.line`,
+  indicators: `SELECT d.sha256, e.block_index, i.seq, i.level1, i.level1_points, i.level1_code, i.level2, i.level2_code, i.name, i.target, i.target_op,
+    i.target_value, i.target_unit, i.actual, i.actual_op, i.actual_value, i.actual_unit, i.weight, i.score, i.deviation, i.line, i.page
+    FROM indicators i JOIN evaluations e ON e.id = i.evaluation_id JOIN documents d ON d.id = e.document_id ORDER BY d.sha256, e.block_index, i.seq`,
+  flags: `SELECT d.sha256, e.block_index, f.indicator_seq, f.code, f.severity, f.message FROM flags f JOIN evaluations e ON e.id = f.evaluation_id
+    JOIN documents d ON d.id = e.document_id ORDER BY d.sha256, e.block_index, f.code, f.indicator_seq, f.message`,
+  forms: 'SELECT identity, series, code, year, copies, disagreement FROM forms ORDER BY identity',
+  judgements: `SELECT d.sha256, e.block_index, j.seq, j.judgement, j.why, j.full_marks FROM judgements j JOIN evaluations e ON e.id = j.evaluation_id
+    JOIN documents d ON d.id = e.document_id ORDER BY d.sha256, e.block_index, j.seq`,
+  projects: 'SELECT series, year, department, project_name, budget_yuan, executed_yuan, execution_rate, total_score, copies FROM projects ORDER BY series, year IS NULL, year',
+};
+
+async function dump(target: string): Promise<Record<string, unknown[]>> {
+  const dataset = await openDataset(target);
+  try {
+    const out: Record<string, unknown[]> = {};
+    for (const [name, sql] of Object.entries(TABLES)) out[name] = await dataset.all(sql);
+    return out;
+  } finally {
+    await dataset.close();
+  }
+}
+
+/** The corpus and its copies in other formats, written as `extract` writes them. */
+async function fill(target: string): Promise<void> {
+  const dataset = await openDataset(target);
+  try {
+    for (const [bytes, source] of [
+      ...Object.values(DOCS).map((name) => [readFileSync(corpusFile(name)), `corpus/${name}`] as const),
+      [readFileSync(join(FIXTURES, 'corpus-copies.zip')), 'corpus-copies.zip'] as const,
+    ]) {
+      for (const r of await processFile(bytes, source)) await dataset.writeDocument(r.document, r.evaluations);
+    }
+  } finally {
+    await dataset.close();
+  }
+}
+
+describe.skipIf(skipped !== null)(`the dataset on PostgreSQL${skipped === null ? '' : ` (skipped: ${skipped})`}`, () => {
+  let url: string;
+  let file: string;
+  beforeAll(async () => {
+    url = await (server as Postgres).database('corpus');
+    file = join(tempDir(), 'zipin.sqlite');
+    await fill(url);
+    await fill(file);
+  }, 180_000);
+
+  it('holds the rows SQLite holds, table by table, ids and times aside', async () => {
+    const [a, b] = [await dump(file), await dump(url)];
+    for (const name of Object.keys(TABLES)) expect(b[name], name).toEqual(a[name]);
+    expect(b.forms).toHaveLength(58);
+  });
+
+  it('answers compare, export and report as SQLite does, byte for byte', async () => {
+    for (const args of [['compare'], ['compare', '--by', 'year', '--format', 'json'], ['compare', '--by', 'unit', '--format', 'csv', '--sort', 'gap']]) {
+      const [x, y] = [await zipinAsync([...args, '--db', file]), await zipinAsync([...args, '--db', url])];
+      expect(y.stderr, args.join(' ')).toBe('');
+      expect(y.stdout, args.join(' ')).toBe(x.stdout);
+    }
+    const [dirA, dirB] = [tempDir(), tempDir()];
+    await zipinAsync(['export', '--db', file, '--out', dirA, '--format', 'jsonl']);
+    const r = await zipinAsync(['export', '--db', url, '--out', dirB, '--format', 'jsonl']);
+    expect(r.code).toBe(0);
+    // Written in the same order, the ids are the same too; only the times differ.
+    const timeless = (text: string) => text.replace(/"(extracted_at|started_at|finished_at)":"[^"]*"/g, '"$1":"…"');
+    for (const table of ['documents', 'evaluations', 'funding', 'indicators', 'flags', 'judgements', 'forms', 'form_sources', 'projects', 'series_links', 'indicators_flat']) {
+      expect(timeless(readFileSync(join(dirB, `${table}.jsonl`), 'utf8')), table).toBe(timeless(readFileSync(join(dirA, `${table}.jsonl`), 'utf8')));
+    }
+  });
+
+  it('writing the same files again changes nothing, and a failed re-read keeps the good rows', async () => {
+    const before = await dump(url);
+    await fill(url);
+    expect(await dump(url)).toEqual(before);
+    const dataset = await openDataset(url);
+    try {
+      const run = await dataset.startRun('test');
+      const [r] = await processFile(readFileSync(corpusFile(DOCS.guihua)), 'corpus/003.txt');
+      const written = await dataset.writeDocument({ ...r!.document, status: 'failed', error: 'timed out after 1 s' }, [], run);
+      expect(written.kept).toBe(true);
+      expect(await dataset.all('SELECT source, error, kept_document_id FROM failures')).toEqual([{ source: 'corpus/003.txt', error: 'timed out after 1 s', kept_document_id: written.documentId }]);
+    } finally {
+      await dataset.close();
+    }
+    expect((await dump(url)).evaluations).toEqual(before.evaluations);
+  });
+
+  it('a document is written whole or not at all: one failing row rolls back its document', async () => {
+    const target = await (server as Postgres).database('atomic');
+    const dataset = await openDataset(target);
+    try {
+      const [r] = await processFile(readFileSync(corpusFile(DOCS.guihua)), 'corpus/003.txt');
+      const broken = structuredClone(r!.evaluations);
+      (broken[3]!.indicators[0] as { seq: number }).seq = broken[3]!.indicators[1]!.seq; // a duplicate primary key
+      await expect(dataset.writeDocument(r!.document, broken)).rejects.toThrow(/duplicate key/);
+      expect(await dataset.all('SELECT (SELECT count(*) FROM documents) AS documents, (SELECT count(*) FROM evaluations) AS evaluations, (SELECT count(*) FROM forms) AS forms'))
+        .toEqual([{ documents: 0, evaluations: 0, forms: 0 }]);
+    } finally {
+      await dataset.close();
+    }
+  });
+
+  it('extract writes into it with its worker processes, and a second run reads nothing again', async () => {
+    const target = await (server as Postgres).database('extract');
+    const first = await zipinAsync(['extract', CORPUS, '--db', target, '--concurrency', '2']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('evaluations: 58 (confidence');
+    expect(first.stdout).toContain(`database: ${target} (run 1)`);
+    const second = await zipinAsync(['extract', CORPUS, '--db', target]);
+    expect(second.stdout).toContain('unchanged: 5 file(s)');
+    const client = new pg.Client({ connectionString: target });
+    await client.connect();
+    try {
+      expect((await client.query('SELECT count(*)::int AS n FROM evaluations')).rows).toEqual([{ n: 58 }]);
+      expect((await client.query('SELECT version FROM zipin_schema')).rows).toEqual([{ version: 6 }]);
+    } finally {
+      await client.end();
+    }
+  });
+});
