@@ -16,7 +16,9 @@ const count = (db: string, table: string) => Number(queryDb(db, `SELECT count(*)
 describe('every command has its own --help, and zipin its --version', () => {
   it.each([
     ['extract', ['--db PATH|URL', 'postgres://', '(default: out/zipin.sqlite, or $ZIPIN_DB)', '--timeout SECONDS', '(default: 120)', '--max-memory MB', '(default: 2048)', '--force', '--json', '-q, --quiet', '--verbose']],
-    ['crawl', ['--max-depth N', '(default: 3)', '--deadline SECONDS', '(default: 14400)', '--delay MS', '(default: 1000)', '--strict', '--max-attachments N', '(default: 2000)']],
+    ['crawl', ['--max-depth N', '(default: 3)', '--deadline SECONDS', '(default: 14400)', '--delay MS', '(default: 1000)', '--strict', '--max-attachments N', '(default: 2000)', '--enqueue', '--job-timeout SECONDS', '(default: 900)', '--job-retries N']],
+    ['worker', ['--db PATH|URL', '--once', '--concurrency N', '--files DIR', '--log text|json']],
+    ['status', ['--db PATH|URL', '--json']],
     ['compare', ['--by department|unit|year', '(default: department)', '--sort rate|score|gap', '(default: rate)', '--format table|csv|json']],
     ['export', ['--out DIR', '--format csv|jsonl', '(default: csv)']],
     ['report', ['--out FILE', '(default: out/report.html)']],
@@ -36,7 +38,7 @@ describe('every command has its own --help, and zipin its --version', () => {
     expect(zipin('--version')).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
     const help = zipin('--help');
     expect(help.code).toBe(0);
-    for (const c of ['extract', 'crawl', 'compare', 'report', 'export', 'inspect', 'totext']) expect(help.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+    for (const c of ['extract', 'crawl', 'worker', 'compare', 'report', 'export', 'status', 'inspect', 'totext']) expect(help.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
   });
 });
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataset } from '../src/store/dataset.js';
 import { processFile } from '../src/pipeline/process.js';
 import { CORPUS, corpusFile, DOCS, FIXTURES, tempDir, zipinAsync } from './helpers.js';
-import { startPostgres, type Postgres } from './postgres.js';
+import { dump, startPostgres, TABLES, type Postgres } from './postgres.js';
 
 /**
  * The dataset on PostgreSQL: the same corpus written through SQLite and through PostgreSQL holds
@@ -16,37 +16,6 @@ const server = await startPostgres();
 const skipped = 'skipped' in server ? server.skipped : null;
 if (skipped !== null) console.warn(`PostgreSQL tests skipped: ${skipped}`);
 afterAll(() => { if (skipped === null) (server as Postgres).stop(); });
-
-/** Every table's rows, ids and times left out, in a stable order (what a dump compares). */
-const TABLES: Record<string, string> = {
-  documents: 'SELECT sha256, source, format, pages, pipeline_version, status, error, url, current FROM documents ORDER BY sha256, source',
-  evaluations: `SELECT d.sha256, e.block_index, e.title, e.project_name, e.project_code, e.project_amount_yuan, e.supervising_dept, e.implementing_unit,
-    e.budget_unit, e.year, e.money_unit, e.money_unit_source, e.money_unit_confidence, e.goal_expected, e.goal_actual, e.total_weight, e.total_score,
-    e.total_score_raw, e.page_start, e.page_end, e.line_start, e.line_end, e.confidence, e.counted, f.identity
-    FROM evaluations e JOIN documents d ON d.id = e.document_id LEFT JOIN forms f ON f.id = e.form_id ORDER BY d.sha256, e.block_index`,
-  funding: `SELECT d.sha256, e.block_index, x.line, x.initial_yuan, x.full_year_yuan, x.executed_yuan, x.weight, x.rate, x.rate_raw, x.score
-    FROM funding x JOIN evaluations e ON e.id = x.evaluation_id JOIN documents d ON d.id = e.document_id ORDER BY d.sha256, e.block_index, x.line`,
-  indicators: `SELECT d.sha256, e.block_index, i.seq, i.level1, i.level1_points, i.level1_code, i.level2, i.level2_code, i.name, i.target, i.target_op,
-    i.target_value, i.target_unit, i.actual, i.actual_op, i.actual_value, i.actual_unit, i.weight, i.score, i.deviation, i.line, i.page
-    FROM indicators i JOIN evaluations e ON e.id = i.evaluation_id JOIN documents d ON d.id = e.document_id ORDER BY d.sha256, e.block_index, i.seq`,
-  flags: `SELECT d.sha256, e.block_index, f.indicator_seq, f.code, f.severity, f.message FROM flags f JOIN evaluations e ON e.id = f.evaluation_id
-    JOIN documents d ON d.id = e.document_id ORDER BY d.sha256, e.block_index, f.code, f.indicator_seq, f.message`,
-  forms: 'SELECT identity, series, code, year, copies, disagreement FROM forms ORDER BY identity',
-  judgements: `SELECT d.sha256, e.block_index, j.seq, j.judgement, j.why, j.full_marks FROM judgements j JOIN evaluations e ON e.id = j.evaluation_id
-    JOIN documents d ON d.id = e.document_id ORDER BY d.sha256, e.block_index, j.seq`,
-  projects: 'SELECT series, year, department, project_name, budget_yuan, executed_yuan, execution_rate, total_score, copies FROM projects ORDER BY series, year IS NULL, year',
-};
-
-async function dump(target: string): Promise<Record<string, unknown[]>> {
-  const dataset = await openDataset(target);
-  try {
-    const out: Record<string, unknown[]> = {};
-    for (const [name, sql] of Object.entries(TABLES)) out[name] = await dataset.all(sql);
-    return out;
-  } finally {
-    await dataset.close();
-  }
-}
 
 /** The corpus and its copies in other formats, written as `extract` writes them. */
 async function fill(target: string): Promise<void> {

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { openDataset } from '../src/store/dataset.js';
 
 /**
  * A throw-away PostgreSQL cluster for the tests: Debian's `postgresql` binaries, a data folder
@@ -104,5 +105,38 @@ export async function startPostgres(): Promise<Postgres | { skipped: string }> {
     rmSync(dir, { recursive: true, force: true });
     const e = error as { stderr?: Buffer; message: string };
     return { skipped: `the PostgreSQL server would not start: ${(e.stderr?.toString() || e.message).split('\n')[0]}` };
+  }
+}
+
+/** Every table's rows, ids and times left out, in a stable order (what a dump compares). */
+export const TABLES: Record<string, string> = {
+  documents: 'SELECT sha256, source, format, pages, pipeline_version, status, error, url, current FROM documents ORDER BY sha256, source',
+  evaluations: `SELECT d.sha256, e.block_index, e.title, e.project_name, e.project_code, e.project_amount_yuan, e.supervising_dept, e.implementing_unit,
+    e.budget_unit, e.year, e.money_unit, e.money_unit_source, e.money_unit_confidence, e.goal_expected, e.goal_actual, e.total_weight, e.total_score,
+    e.total_score_raw, e.page_start, e.page_end, e.line_start, e.line_end, e.confidence, e.counted, f.identity
+    FROM evaluations e JOIN documents d ON d.id = e.document_id LEFT JOIN forms f ON f.id = e.form_id ORDER BY d.sha256, e.block_index`,
+  funding: `SELECT d.sha256, e.block_index, x.line, x.initial_yuan, x.full_year_yuan, x.executed_yuan, x.weight, x.rate, x.rate_raw, x.score
+    FROM funding x JOIN evaluations e ON e.id = x.evaluation_id JOIN documents d ON d.id = e.document_id ORDER BY d.sha256, e.block_index, x.line`,
+  indicators: `SELECT d.sha256, e.block_index, i.seq, i.level1, i.level1_points, i.level1_code, i.level2, i.level2_code, i.name, i.target, i.target_op,
+    i.target_value, i.target_unit, i.actual, i.actual_op, i.actual_value, i.actual_unit, i.weight, i.score, i.deviation, i.line, i.page
+    FROM indicators i JOIN evaluations e ON e.id = i.evaluation_id JOIN documents d ON d.id = e.document_id ORDER BY d.sha256, e.block_index, i.seq`,
+  flags: `SELECT d.sha256, e.block_index, f.indicator_seq, f.code, f.severity, f.message FROM flags f JOIN evaluations e ON e.id = f.evaluation_id
+    JOIN documents d ON d.id = e.document_id ORDER BY d.sha256, e.block_index, f.code, f.indicator_seq, f.message`,
+  forms: 'SELECT identity, series, code, year, copies, disagreement FROM forms ORDER BY identity',
+  judgements: `SELECT d.sha256, e.block_index, j.seq, j.judgement, j.why, j.full_marks FROM judgements j JOIN evaluations e ON e.id = j.evaluation_id
+    JOIN documents d ON d.id = e.document_id ORDER BY d.sha256, e.block_index, j.seq`,
+  sources: `SELECT s.url, s.kind, s.found_on, s.etag, s.last_modified, s.sha256, s.bytes, s.http_status, s.content_type, s.status, s.error,
+    d.sha256 AS document FROM sources s LEFT JOIN documents d ON d.id = s.document_id ORDER BY s.url`,
+  projects: 'SELECT series, year, department, project_name, budget_yuan, executed_yuan, execution_rate, total_score, copies FROM projects ORDER BY series, year IS NULL, year',
+};
+
+export async function dump(target: string): Promise<Record<string, unknown[]>> {
+  const dataset = await openDataset(target);
+  try {
+    const out: Record<string, unknown[]> = {};
+    for (const [name, sql] of Object.entries(TABLES)) out[name] = await dataset.all(sql);
+    return out;
+  } finally {
+    await dataset.close();
   }
 }

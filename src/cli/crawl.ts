@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { CrawlConfigSchema, DEFAULTS, userAgent, type CrawlConfig, type CrawlOptions } from '../crawl/config.js';
-import type { CrawlEvent } from '../crawl/crawl.js';
-import { openDataset } from '../store/dataset.js';
+import type { CrawlEvent } from '../crawl/fetcher.js';
+import { JOB_DEFAULTS, MAX_JOB_SECONDS, type JobSettings } from '../queue/jobs.js';
+import { isPostgresUrl, openDataset } from '../store/dataset.js';
 import { PIPELINE_VERSION } from '../version.js';
 import { oneOf, positiveInt, regex, timeoutMs, UsageError, workerCount } from './args.js';
 import { datasetOf, DB_OPTION, OUTPUT_OPTIONS, shownDataset } from './options.js';
@@ -16,7 +17,11 @@ export const CRAWL: CommandSpec = {
   description: `Options override the --config file's settings (same names in camelCase). A source that failed the
 same way last run and has not changed is reported as still failing. Exit 0 when all went well, or when the
 only failures are still failing ones; 1 when a page or source failed anew (with --strict: any failure), or
-the deadline cut the run short; 2 on usage or config errors.`,
+the deadline cut the run short; 2 on usage or config errors.
+
+With --enqueue (a PostgreSQL --db only) the crawl walks the listings and queues one job per attachment
+for "zipin worker" processes on any machine to fetch, read and store; a URL already queued, by this crawl
+or another running at the same time, is queued once.`,
   options: [
     { name: 'config', value: 'FILE', help: 'a JSON file of settings (sources, contact, allowHosts, …)' },
     DB_OPTION,
@@ -40,6 +45,10 @@ the deadline cut the run short; 2 on usage or config errors.`,
     { name: 'concurrency', value: 'N', default: 'one per core', help: 'worker processes parsing downloads' },
     { name: 'log', value: 'text|json', default: 'text', help: 'events on standard error as lines, or one JSON object each' },
     { name: 'strict', help: 'exit 1 on any failure, still failing ones too' },
+    { name: 'enqueue', help: 'queue the attachments for zipin worker instead of fetching them here (PostgreSQL)' },
+    { name: 'job-timeout', value: 'SECONDS', default: String(JOB_DEFAULTS.timeoutSeconds), help: "with --enqueue: how long a worker may hold a job before another takes it over (half of it for fetching)" },
+    { name: 'job-retries', value: 'N', default: String(JOB_DEFAULTS.retries), help: 'with --enqueue: further tries of a job that failed for a passing reason or lost its worker' },
+    { name: 'job-retry-delay', value: 'SECONDS', default: String(JOB_DEFAULTS.retryDelaySeconds), help: 'with --enqueue: the first retry waits about this long, each further one about twice as long' },
     ...OUTPUT_OPTIONS,
   ],
 };
@@ -93,6 +102,7 @@ export async function crawlCommand({ values: raw, positionals, args }: Parsed): 
     privateHosts: new Set(flags['allow-private'] ? seeds.map((s) => s.hostname) : []),
     concurrency: workerCount(values.concurrency),
   };
+  if (flags.enqueue === true) return enqueueCommand(options, jobSettings(values), logFormat, flags, ['crawl', ...args].join(' '));
   const store = await openDataset(options.db);
   const lock = await store.acquireLock('crawl');
   if ('heldBy' in lock) {
@@ -142,6 +152,67 @@ export async function crawlCommand({ values: raw, positionals, args }: Parsed): 
     return code;
   } finally {
     await lock.release();
+    await store.close();
+  }
+}
+
+function jobSettings(values: Record<string, string | undefined>): JobSettings {
+  const timeoutSeconds = positiveInt(values['job-timeout'], 'job-timeout', JOB_DEFAULTS.timeoutSeconds);
+  if (timeoutSeconds > MAX_JOB_SECONDS) throw new UsageError(`--job-timeout takes at most ${MAX_JOB_SECONDS} seconds (a day), not ${timeoutSeconds}`);
+  return {
+    timeoutSeconds,
+    retries: positiveInt(values['job-retries'], 'job-retries', JOB_DEFAULTS.retries, 0),
+    retryDelaySeconds: positiveInt(values['job-retry-delay'], 'job-retry-delay', JOB_DEFAULTS.retryDelaySeconds),
+  };
+}
+
+/** `zipin crawl --enqueue`: the listings walked here, their attachments queued for workers. */
+async function enqueueCommand(options: CrawlOptions, settings: JobSettings, logFormat: 'text' | 'json', flags: Record<string, boolean | undefined>, command: string): Promise<number> {
+  if (!isPostgresUrl(options.db)) throw new UsageError('--enqueue needs a PostgreSQL dataset (--db postgres://… or $ZIPIN_DB): the queue lives in it');
+  const store = await openDataset(options.db);
+  const [{ Fetcher }, { httpPolicy }, { walkListings }, { enqueue, openQueue }, { jobOf }] = await Promise.all([
+    import('../crawl/fetcher.js'), import('../crawl/crawl.js'), import('../crawl/listings.js'), import('../queue/queue.js'), import('../queue/jobs.js'),
+  ]);
+  const queue = await openQueue(options.db);
+  const progress = new ProgressBar();
+  let pages = 0;
+  const log = (e: CrawlEvent) => {
+    if (e.event === 'page') pages++;
+    if (logFormat === 'json') process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...e })}\n`);
+    else if (e.event === 'failed' || e.event === 'disallowed') progress.log(fileLine('crawl', e.url, `${e.event === 'disallowed' ? 'disallowed: ' : ''}${String(e.reason)}`));
+    else if (flags.verbose === true && e.event !== 'retry') progress.log(fileLine('crawl', e.url, e.event));
+    if (flags.quiet !== true && logFormat === 'text') progress.status(`pages ${pages}`);
+  };
+  const fetcher = new Fetcher(httpPolicy(options), log);
+  try {
+    const runId = await store.startRun(command);
+    const walked = await walkListings(fetcher, options);
+    const queued = await enqueue(queue, walked.attachments.map((a) => jobOf(a, options, runId, settings)), settings);
+    await store.finishRun(runId, {
+      documentsSeen: 0, documentsOk: 0, documentsFailed: 0, evaluationsWritten: 0, sourcesSeen: walked.attachments.length,
+      sourcesFailed: walked.pagesFailed,
+    });
+    progress.done();
+    const summary = {
+      run: runId, pages: walked.pages, pagesFailed: walked.pagesFailed, attachments: walked.attachments.length, queued,
+      alreadyQueued: walked.attachments.length - queued, capped: walked.capped, notChecked: walked.notChecked,
+    };
+    if (logFormat === 'json') process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), event: 'summary', ...summary })}\n`);
+    const code = walked.pagesFailed + walked.notChecked > 0 ? 1 : 0;
+    if (flags.json === true) process.stdout.write(`${JSON.stringify({ ...summary, database: shownDataset(options.db) })}\n`);
+    else if (flags.quiet !== true) {
+      process.stdout.write([
+        `pages: ${walked.pages} (${walked.pagesFailed} failed)`,
+        `attachments: ${walked.attachments.length} (queued ${queued}, already queued ${summary.alreadyQueued})`,
+        ...(walked.capped > 0 ? [`capped: ${walked.capped} attachment link(s) not followed (--max-attachments ${options.maxAttachments}, --max-page-attachments ${options.maxPageAttachments})`] : []),
+        ...(walked.notChecked > 0 ? [`deadline: ${walked.notChecked} page(s) not checked (--deadline ${options.deadlineMs / 1000} s)`] : []),
+        `database: ${shownDataset(options.db)} (run ${runId}); "zipin worker --db …" fetches them, "zipin status --db …" shows the queue`,
+      ].join('\n') + '\n');
+    }
+    return code;
+  } finally {
+    await fetcher.close();
+    await queue.close();
     await store.close();
   }
 }

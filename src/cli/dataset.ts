@@ -2,10 +2,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { exportDataset, type ExportFormat } from '../export/export.js';
 import { compare, type GroupBy, type SortBy } from '../query/compare.js';
+import { datasetStatus, type DatasetStatus } from '../queue/status.js';
 import { buildReport } from '../report/report.js';
+import { isPostgresUrl } from '../store/dataset.js';
 import { noArguments, oneOf, positiveInt, UsageError, withDataset } from './args.js';
 import { comparisonNotes, formatComparison } from './compare.js';
-import { datasetOf, DB_OPTION } from './options.js';
+import { datasetOf, DB_OPTION, shownDataset } from './options.js';
 import type { CommandSpec, Parsed } from './spec.js';
 
 /** Commands that read the dataset (opened read-only; an older schema is brought up to date first). */
@@ -48,6 +50,17 @@ export const REPORT: CommandSpec = {
   options: [DB_OPTION, { name: 'out', value: 'FILE', default: 'out/report.html', help: 'the page to write' }],
 };
 
+export const STATUS: CommandSpec = {
+  name: 'status',
+  args: '',
+  summary: 'What the dataset holds, its last runs, and (PostgreSQL) its queue: queued, running, failed jobs, throughput.',
+  description: `Documents and sources by status, the evaluations counted (one per form) and the forms, the last runs
+(one never finished was stopped, or is still going). On a PostgreSQL dataset with a queue: jobs queued
+(and of them waiting to retry), running (with their URL, since when, which try), done and failed (the
+latest with their reasons), and how many were done in the last 10 minutes and the last hour.`,
+  options: [DB_OPTION, { name: 'json', help: 'print it as one JSON object' }],
+};
+
 const dbOf = (values: Parsed['values']) => datasetOf(values);
 
 export async function compareCommand({ values, positionals }: Parsed): Promise<number> {
@@ -75,6 +88,38 @@ export async function exportCommand({ values, positionals }: Parsed): Promise<nu
   const format = oneOf<ExportFormat>(values.format as string | undefined, 'format', ['csv', 'jsonl'], 'csv');
   for (const { file, rows } of await withDataset(dbOf(values), (db) => exportDataset(db, out, format))) process.stdout.write(`${file}: ${rows} rows\n`);
   return 0;
+}
+
+export async function statusCommand({ values, positionals }: Parsed): Promise<number> {
+  noArguments('status', positionals);
+  const db = dbOf(values);
+  const s = await withDataset(db, (reader) => datasetStatus(reader, isPostgresUrl(db)));
+  process.stdout.write(values.json === true ? `${JSON.stringify({ database: shownDataset(db), ...s })}\n` : formatStatus(s, shownDataset(db)));
+  return 0;
+}
+
+const counts = (byStatus: Record<string, number>) => Object.entries(byStatus).map(([k, n]) => `${k.replace('_', ' ')} ${n}`).join(', ') || 'none';
+
+function formatStatus(s: DatasetStatus, where: string): string {
+  const lines = [
+    `database: ${where}`,
+    `documents: ${counts(s.documents)}`,
+    `evaluations: ${s.evaluations} counted, one per form (forms: ${s.forms})`,
+    `sources: ${counts(s.sources)}`,
+    'runs (latest first):',
+    ...s.runs.map((r) => `  ${r.id}  ${r.startedAt}  ${r.finishedAt === null ? 'not finished' : `finished ${r.finishedAt}`}  ${r.command}`),
+  ];
+  const q = s.queue;
+  if (q === null) lines.push(`queue: none${isPostgresUrl(where) ? ' yet ("zipin crawl --enqueue" makes it)' : ' (an SQLite dataset; crawl --enqueue and worker need PostgreSQL)'}`);
+  else {
+    lines.push(
+      `queue: queued ${q.queued} (waiting to retry ${q.retrying}), running ${q.running}, done ${q.done}, failed ${q.failed}`,
+      `throughput: ${q.doneLast10Minutes} done in the last 10 minutes, ${q.doneLastHour} in the last hour (${counts(q.outcomesLastHour)}); last done ${q.lastDone ?? 'never'}`,
+      ...q.runningJobs.map((j) => `  running: ${j.url} since ${j.since} (try ${j.attempt})`),
+      ...q.failedJobs.map((j) => `  failed: ${j.url} at ${j.at}: ${j.reason}`),
+    );
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 export async function reportCommand({ values, positionals }: Parsed): Promise<number> {

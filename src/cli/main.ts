@@ -4,9 +4,10 @@ import { DatabaseBusyError } from '../store/store.js';
 import { errnoReason } from '../pipeline/input.js';
 import { UsageError } from './args.js';
 import { CRAWL, crawlCommand } from './crawl.js';
-import { COMPARE, compareCommand, EXPORT, exportCommand, REPORT, reportCommand } from './dataset.js';
+import { COMPARE, compareCommand, EXPORT, exportCommand, REPORT, reportCommand, STATUS, statusCommand } from './dataset.js';
 import { INSPECT, inspectCommand, TOTEXT, totextCommand } from './document.js';
 import { EXTRACT, extractCommand } from './extract.js';
+import { WORKER, workerCommand } from './worker.js';
 import { commandHelp, parseCommand, type CommandSpec, type Parsed } from './spec.js';
 
 interface Command { spec: CommandSpec; run: (parsed: Parsed) => Promise<number> }
@@ -14,14 +15,16 @@ interface Command { spec: CommandSpec; run: (parsed: Parsed) => Promise<number> 
 const COMMANDS: readonly Command[] = [
   { spec: EXTRACT, run: extractCommand },
   { spec: CRAWL, run: crawlCommand },
+  { spec: WORKER, run: workerCommand },
   { spec: COMPARE, run: compareCommand },
   { spec: REPORT, run: reportCommand },
   { spec: EXPORT, run: exportCommand },
+  { spec: STATUS, run: statusCommand },
   { spec: INSPECT, run: inspectCommand },
   { spec: TOTEXT, run: totextCommand },
 ];
 
-const USAGE = `zipin ${PIPELINE_VERSION} — performance self-evaluation forms (项目支出绩效自评表) → SQLite
+const USAGE = `zipin ${PIPELINE_VERSION} — performance self-evaluation forms (项目支出绩效自评表) → SQLite or PostgreSQL
 
 Usage: zipin <command> [arguments] [options]
 

@@ -22,6 +22,12 @@ export interface Dataset extends Reader {
   formCounts(): Promise<FormCounts>;
   /** A named run lock (see lock.ts): released by the caller, or the PID of the run holding it. */
   acquireLock(name: string): Promise<{ release: () => Promise<void> } | { heldBy: number }>;
+  /**
+   * `fn` while no other holder of `key` runs — in this process, and on PostgreSQL in every
+   * process on the database (a session lock on a connection of its own, gone with the connection
+   * when a worker dies): the same URL or the same bytes are never read twice at once.
+   */
+  exclusively<T>(key: string, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -40,8 +46,24 @@ export function withoutPassword(url: string): string {
 }
 
 /** The dataset `target` names, opened for reading and writing (created and brought up to date if need be). */
-export async function openDataset(target: string, options: { busyTimeoutMs?: number } = {}): Promise<Dataset> {
-  if (isPostgresUrl(target)) return (await import('./postgres.js')).openPostgres(target);
+export async function openDataset(target: string, options: { busyTimeoutMs?: number; connections?: number } = {}): Promise<Dataset> {
+  if (isPostgresUrl(target)) return (await import('./postgres.js')).openPostgres(target, options.connections);
   const { SqliteDataset } = await import('./store.js');
   return SqliteDataset.open(target, options.busyTimeoutMs);
+}
+
+/** Callers of `exclusively` in this process, one at a time per key. */
+export class KeyedTurns {
+  private readonly last = new Map<string, Promise<unknown>>();
+
+  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const before = this.last.get(key) ?? Promise.resolve();
+    const mine = before.catch(() => undefined).then(fn);
+    this.last.set(key, mine);
+    try {
+      return await mine;
+    } finally {
+      if (this.last.get(key) === mine) this.last.delete(key);
+    }
+  }
 }

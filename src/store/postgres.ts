@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { DocumentRecord } from '../model/document.js';
 import type { ValidatedEvaluation } from '../model/evaluation.js';
-import { withoutPassword, type Dataset } from './dataset.js';
+import { KeyedTurns, withoutPassword, type Dataset } from './dataset.js';
 import { lockHolder, releaseLock, takeLock } from './lock.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 import { driveAsync, type Statement, type Steps } from './sql.js';
@@ -63,7 +63,7 @@ const RETRIABLE = new Set(['40P01', '40001']);
 
 /** The schema made (or checked) on `pool`'s database, under an advisory lock: workers starting together make it once. */
 async function migrate(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
+  const client = await connected(pool);
   try {
     await client.query('SELECT pg_advisory_lock($1)', [SCHEMA_LOCK]);
     await client.query('CREATE TABLE IF NOT EXISTS zipin_schema (version INTEGER NOT NULL)');
@@ -85,6 +85,16 @@ async function migrate(pool: pg.Pool): Promise<void> {
   }
 }
 
+/**
+ * A connection from `pool` that a server or network going away cannot crash the process through:
+ * the query on it fails (and is answered as failed), its 'error' event has a listener.
+ */
+async function connected(pool: pg.Pool): Promise<pg.PoolClient> {
+  const client = await pool.connect();
+  if (client.listenerCount('error') === 0) client.on('error', () => undefined);
+  return client;
+}
+
 /** One statement on one connection, answered as the steps want it. */
 async function answer(client: pg.PoolClient | pg.Pool, { sql, params, want }: Statement): Promise<unknown> {
   const result = await client.query(numbered(sql), params as unknown[]);
@@ -93,6 +103,7 @@ async function answer(client: pg.PoolClient | pg.Pool, { sql, params, want }: St
 
 export class PostgresDataset implements Dataset {
   readonly where: string;
+  private readonly turns = new KeyedTurns();
 
   constructor(private readonly pool: pg.Pool, url: string) {
     this.where = withoutPassword(url);
@@ -101,18 +112,21 @@ export class PostgresDataset implements Dataset {
   /** `steps` in one transaction, tried again when it met another writer in a deadlock. */
   async transaction<T>(steps: () => Steps<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const client = await this.pool.connect();
+      const client = await connected(this.pool);
+      let broken: Error | undefined;
       try {
         await client.query('BEGIN');
         const out = await driveAsync(steps(), (s) => answer(client, s));
         await client.query('COMMIT');
         return out;
       } catch (error) {
+        // A connection that broke (no SQLSTATE: the server or the network went away) is not handed out again.
+        if ((error as { code?: unknown }).code === undefined || (error as { code?: unknown }).code === 'ECONNRESET') broken = error as Error;
         await client.query('ROLLBACK').catch(() => undefined);
         if (attempt < RETRIES && RETRIABLE.has((error as { code?: string }).code ?? '')) continue;
         throw error;
       } finally {
-        client.release();
+        client.release(broken);
       }
     }
   }
@@ -123,7 +137,7 @@ export class PostgresDataset implements Dataset {
 
   /** A query's rows through a cursor, `size` at a time: an export larger than memory is never held whole. */
   async* batches(sql: string, size: number): AsyncGenerator<{ columns: string[]; rows: Array<Record<string, unknown>> }> {
-    const client = await this.pool.connect();
+    const client = await connected(this.pool);
     try {
       await client.query('BEGIN READ ONLY');
       await client.query(`DECLARE zipin_export NO SCROLL CURSOR FOR ${sql}`);
@@ -181,17 +195,36 @@ export class PostgresDataset implements Dataset {
     return { release: () => this.transaction(() => releaseLock(mine)) };
   }
 
+  /** See Dataset.exclusively: in this process by turns (sparing connections), across processes by a session advisory lock. */
+  exclusively<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    return this.turns.run(key, async () => {
+      const client = await connected(this.pool);
+      let broken: Error | undefined;
+      try {
+        // Its own key space: the transactions' own locks (hashtextextended(sha256 or URL, 0)) are taken inside this one.
+        await client.query('SELECT pg_advisory_lock(hashtextextended($1, 1))', [key]);
+        try {
+          return await fn();
+        } finally {
+          await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 1))', [key]).catch((error: Error) => { broken = error; });
+        }
+      } finally {
+        client.release(broken);
+      }
+    });
+  }
+
   close(): Promise<void> {
     return this.pool.end();
   }
 }
 
-/** Connections a process keeps to the database: one writes, the others read or wait their turn. */
+/** Connections a process keeps to the database by default: one writes, the others read or wait their turn. */
 const POOL_SIZE = 4;
 
-/** The PostgreSQL database at `url`, its schema made if need be. */
-export async function openPostgres(url: string): Promise<PostgresDataset> {
-  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, application_name: 'zipin' });
+/** The PostgreSQL database at `url`, its schema made if need be; at most `connections` connections open at once. */
+export async function openPostgres(url: string, connections = POOL_SIZE): Promise<PostgresDataset> {
+  const pool = new pg.Pool({ connectionString: url, max: connections, application_name: 'zipin' });
   // A connection the server drops (a restart, a network cut) is an error of the query on it, not of the process.
   pool.on('error', () => undefined);
   try {

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import type { ValidatedEvaluation } from '../model/evaluation.js';
 import type { DocumentRecord } from '../model/document.js';
 import { FORMS_SINCE, MIGRATIONS, SCHEMA, SCHEMA_VERSION } from './schema.js';
-import type { Dataset } from './dataset.js';
+import { KeyedTurns, type Dataset } from './dataset.js';
 import { lockHolder, releaseLock, takeLock } from './lock.js';
 import { sqliteReader, type Reader } from './reader.js';
 import { driveSync, type Steps } from './sql.js';
@@ -160,6 +160,7 @@ export class Store {
 /** A SQLite dataset behind the Dataset interface: the Store's synchronous writes, each one transaction. */
 export class SqliteDataset implements Dataset {
   private readonly reader: Reader;
+  private readonly turns = new KeyedTurns();
 
   private constructor(readonly store: Store) {
     this.reader = sqliteReader(store.db);
@@ -218,6 +219,10 @@ export class SqliteDataset implements Dataset {
     const held = this.store.immediate(() => this.store.run(takeLock(mine)));
     if (held !== null) return { heldBy: held };
     return { release: async () => { this.store.immediate(() => this.store.run(releaseLock(mine))); } };
+  }
+
+  exclusively<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    return this.turns.run(key, fn);
   }
 
   async close() {
