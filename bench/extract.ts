@@ -2,8 +2,9 @@
  * `npm run bench`: the extract job on a large synthetic corpus made from the real files.
  * Prints documents/s, blocks/s and peak RSS for two corpus sizes, each run in a fresh process
  * (so that memory growing with the corpus would show), side by side: one worker, every core, and
- * an unchanged re-run over the dataset the run before wrote; then where a first run's time goes,
- * stage by stage, in one thread.
+ * an unchanged re-run over the dataset the run before wrote; the same into PostgreSQL (a
+ * throw-away cluster on loopback, where one can be started) with one and two worker processes;
+ * then where a first run's time goes, stage by stage, in one thread.
  *
  *   npm run bench                  # 500 and 5,000 documents
  *   node dist/bench/extract.js 200 2000   # other sizes
@@ -23,6 +24,7 @@ import { runExtract } from '../src/pipeline/run.js';
 import { segment } from '../src/segment/segment.js';
 import { validate } from '../src/validate/validate.js';
 import { PACKAGE_ROOT } from '../src/version.js';
+import { startPostgres } from '../test/postgres.js';
 
 /** Copy i of a real document: same layout, different forms and bytes (amounts, names and codes varied). */
 function vary(text: string, i: number): string {
@@ -129,6 +131,9 @@ async function main(): Promise<void> {
   const sizes = [mode, ...rest].filter((a) => a !== undefined).map(Number);
   const concurrency = availableParallelism();
   console.log(`zipin extract benchmark (text) — ${concurrency} cores, Node ${process.version}; each run a fresh process, start-up included`);
+  const postgres = await startPostgres();
+  if ('skipped' in postgres) console.log(`PostgreSQL: not measured (${postgres.skipped})`);
+  let databases = 0;
   for (const size of sizes.length > 0 ? sizes : [500, 5000]) {
     const root = mkdtempSync(join(tmpdir(), 'zipin-bench-'));
     try {
@@ -144,6 +149,14 @@ async function main(): Promise<void> {
       console.log(`${'unchanged re-run'.padEnd(22)}${String(again.unchanged).padStart(6)} unchanged  ${again.seconds.toFixed(2).padStart(7)} s  `
         + `→ ${(again.seconds / all.seconds * 100).toFixed(1)}% of the first run's time; ${again.documents} documents read again`);
       console.log(`${''.padEnd(22)}${concurrency} workers are ${(one.seconds / all.seconds).toFixed(2)}× as fast as one`);
+      if (!('skipped' in postgres)) {
+        // The same corpus into PostgreSQL (fsync off, as the tests' cluster), each run a fresh database.
+        const pgOne = run(corpus, 1, await postgres.database(`bench${databases++}`));
+        const pgTwo = run(corpus, 2, await postgres.database(`bench${databases++}`));
+        console.log(line('PostgreSQL, 1 worker', pgOne));
+        console.log(line('PostgreSQL, 2 workers', pgTwo));
+        console.log(`${''.padEnd(22)}PostgreSQL with 1 worker takes ${(pgOne.seconds / one.seconds).toFixed(2)}× SQLite's time with 1 (target: at most 1.5×)`);
+      }
       const stages = child<StageTimes>(['--stages', corpus]);
       const total = Object.values(stages).reduce((a, b) => a + b, 0);
       console.log(`${'stages, one thread'.padEnd(22)}${total.toFixed(0)} µs a block (${(1e6 / total).toFixed(0)} blocks/s): `
@@ -152,6 +165,7 @@ async function main(): Promise<void> {
       rmSync(root, { recursive: true, force: true });
     }
   }
+  if (!('skipped' in postgres)) postgres.stop();
 }
 
 await main();

@@ -49,9 +49,33 @@ export function driveSync<T>(steps: Steps<T>, answer: (statement: Statement) => 
   return next.value;
 }
 
-/** `steps` to their end, each statement answered by `answer` in turn (PostgreSQL). */
+/**
+ * `steps` to their end, each statement answered by `answer` (PostgreSQL). A statement whose
+ * answer the steps do not want (`want: 'none'`) is not waited for: on a pipelining connection it
+ * goes out behind the one before, and the next round trip is only for a statement whose rows the
+ * steps need. Its failure is thrown at the next wait, or at the end — inside a transaction it
+ * failed the transaction anyway.
+ */
 export async function driveAsync<T>(steps: Steps<T>, answer: (statement: Statement) => Promise<unknown>): Promise<T> {
+  let failure: { error: unknown } | null = null;
+  const sent: Array<Promise<unknown>> = [];
+  const settled = async () => {
+    await Promise.all(sent.splice(0));
+    if (failure !== null) throw failure.error;
+  };
   let next = steps.next();
-  while (!next.done) next = steps.next(await answer(next.value));
+  while (!next.done) {
+    const statement = next.value;
+    if (statement.want === 'none') {
+      sent.push(answer(statement).catch((error: unknown) => { failure ??= { error }; }));
+      next = steps.next(undefined);
+    } else {
+      const rows = answer(statement);
+      rows.catch(() => undefined); // its failure is thrown below, after those sent before it
+      await settled();
+      next = steps.next(await rows);
+    }
+  }
+  await settled();
   return next.value;
 }
