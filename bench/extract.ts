@@ -24,7 +24,6 @@ import { runExtract } from '../src/pipeline/run.js';
 import { segment } from '../src/segment/segment.js';
 import { validate } from '../src/validate/validate.js';
 import { PACKAGE_ROOT } from '../src/version.js';
-import { startPostgres } from '../test/postgres.js';
 
 /** Copy i of a real document: same layout, different forms and bytes (amounts, names and codes varied). */
 function vary(text: string, i: number): string {
@@ -131,6 +130,8 @@ async function main(): Promise<void> {
   const sizes = [mode, ...rest].filter((a) => a !== undefined).map(Number);
   const concurrency = availableParallelism();
   console.log(`zipin extract benchmark (text) — ${concurrency} cores, Node ${process.version}; each run a fresh process, start-up included`);
+  // Loaded here, not in the children: an SQLite run does not load the PostgreSQL driver.
+  const { startPostgres } = await import('../test/postgres.js');
   const postgres = await startPostgres();
   if ('skipped' in postgres) console.log(`PostgreSQL: not measured (${postgres.skipped})`);
   let databases = 0;
