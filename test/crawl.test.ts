@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matches, parseRobots } from '../src/crawl/robots.js';
 import { isPrivateAddress } from '../src/crawl/addresses.js';
-import { extractLinks, linkKind } from '../src/crawl/links.js';
+import { linkKind, readPage } from '../src/crawl/links.js';
+import { canonical } from '../src/crawl/sites/index.js';
 import { openDataset } from '../src/store/dataset.js';
 import { processStarted } from '../src/store/lock.js';
 import type { SqliteDataset } from '../src/store/store.js';
@@ -461,8 +462,8 @@ describe('crawler pieces', () => {
   });
 
   it('finds links with a real HTML parser, relative to <base>', () => {
-    const links = extractLinks('<html><head><base href="http://h.test/root/"></head><body><a href="a.pdf">A</a><a href="#top">x</a><a href="mailto:x@y">m</a><A HREF="/B.XLSX">B</A></body></html>', new URL('http://h.test/p.html'));
-    expect(links.map((l) => [l.url.href, l.text, linkKind(l.url)])).toEqual([
+    const links = readPage('<html><head><base href="http://h.test/root/"></head><body><a href="a.pdf">A</a><a href="#top">x</a><a href="mailto:x@y">m</a><A HREF="/B.XLSX">B</A></body></html>', new URL('http://h.test/p.html')).anchors;
+    expect(links.map((l) => [canonical(l.url).href, l.text, linkKind(l.url)])).toEqual([
       ['http://h.test/root/a.pdf', 'A', 'pdf'], ['http://h.test/root/', 'x', 'page'], ['http://h.test/B.XLSX', 'B', 'spreadsheet'],
     ]);
   });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { CrawlConfigSchema, DEFAULTS, userAgent, type CrawlConfig, type CrawlOptions } from '../crawl/config.js';
 import type { CrawlEvent } from '../crawl/fetcher.js';
+import type { Walked } from '../crawl/listings.js';
 import { JOB_DEFAULTS, MAX_JOB_SECONDS, type JobSettings } from '../queue/jobs.js';
 import { isPostgresUrl, openDataset } from '../store/dataset.js';
 import { PIPELINE_VERSION } from '../version.js';
@@ -14,10 +15,14 @@ export const CRAWL: CommandSpec = {
   name: 'crawl',
   args: '<listing-url>...',
   summary: 'Walk disclosure listing pages, fetch new or changed attachments, extract them into the dataset.',
-  description: `Options override the --config file's settings (same names in camelCase). A source that failed the
-same way last run and has not changed is reported as still failing. Exit 0 when all went well, or when the
-only failures are still failing ones; 1 when a page or source failed anew (with --strict: any failure), or
-the deadline cut the run short; 2 on usage or config errors.
+  description: `Options override the --config file's settings (same names in camelCase). Pages are read as the CMS
+that built them writes them (TRS WCM, Hanweb JCMS, Guangdong's gkmlpt; see "Sites zipin reads" in the README):
+pagers and links written by scripts, data calls, downloads whose link does not say what they are. A listing's
+further pages stop at the first that brings nothing an earlier run had not seen, except on a full walk
+(--full, or every --full-every days). A source or page that failed the same way last run is reported as still
+failing; bytes that changed while their records did not (a view counter) are unchanged. Exit 0 when all went
+well, or when the only failures are still failing ones; 1 when a page or source failed anew (with --strict:
+any failure), or the deadline cut the run short; 2 on usage or config errors.
 
 With --enqueue (a PostgreSQL --db only) the crawl walks the listings and queues one job per attachment
 for "zipin worker" processes on any machine to fetch, read and store; a URL already queued, by this crawl
@@ -33,7 +38,9 @@ or another running at the same time, is queued once.`,
     { name: 'allow-host', value: 'HOST', multiple: true, help: 'another host whose pages and attachments may be fetched' },
     { name: 'allow-private', help: "let the listings' own hosts be private addresses (an intranet mirror)" },
     { name: 'contact', value: 'EMAIL', help: 'put into the User-Agent, so that site operators can reach you' },
-    { name: 'max-pages', value: 'N', default: String(DEFAULTS.maxPages), help: 'listing pages fetched in one run' },
+    { name: 'max-pages', value: 'N', default: String(DEFAULTS.maxPages), help: 'pages fetched in one run (pagers\' and data calls\' too)' },
+    { name: 'full', help: 'walk every listing to its end, not only to the first page with nothing new' },
+    { name: 'full-every', value: 'DAYS', default: String(DEFAULTS.fullEveryDays), help: 'walk a listing to its end when its last full walk is this old' },
     { name: 'max-attachments', value: 'N', default: String(DEFAULTS.maxAttachments), help: 'attachment links taken in one run' },
     { name: 'max-page-attachments', value: 'N', default: String(DEFAULTS.maxPageAttachments), help: 'attachment links taken from one page' },
     { name: 'deadline', value: 'SECONDS', default: String(DEFAULTS.deadlineSeconds), help: 'the whole run; what is left is reported as not checked' },
@@ -101,6 +108,8 @@ export async function crawlCommand({ values: raw, positionals, args }: Parsed): 
     // --allow-private opens the listings' own hosts only, never every private range.
     privateHosts: new Set(flags['allow-private'] ? seeds.map((s) => s.hostname) : []),
     concurrency: workerCount(values.concurrency),
+    full: flags.full === true,
+    fullEveryDays: positiveInt(values['full-every'], 'full-every', config.fullEveryDays ?? DEFAULTS.fullEveryDays),
   };
   if (flags.enqueue === true) return enqueueCommand(options, jobSettings(values), logFormat, flags, ['crawl', ...args].join(' '));
   const store = await openDataset(options.db);
@@ -129,12 +138,12 @@ export async function crawlCommand({ values: raw, positionals, args }: Parsed): 
     const s = await crawl(store, options, log, ['crawl', ...args].join(' '));
     progress.done();
     const summary = {
-      run: s.runId, pages: s.pages, pagesFailed: s.pagesFailed, sources: s.sources, new: s.new, changed: s.changed,
-      unchanged: s.unchanged, unsupported: s.unsupported, disallowed: s.disallowed, failed: s.failed, stillFailing: s.stillFailing,
-      capped: s.capped, notChecked: s.notChecked, evaluations: s.evaluations,
+      run: s.runId, requests: s.requests, pages: s.pages, pagesFailed: s.pagesFailed, pagesStillFailing: s.pagesStillFailing, pagesCapped: s.pagesCapped,
+      stopped: s.stopped, sources: s.sources, new: s.new, changed: s.changed, unchanged: s.unchanged, unsupported: s.unsupported, disallowed: s.disallowed,
+      failed: s.failed, stillFailing: s.stillFailing, capped: s.capped, notChecked: s.notChecked, evaluations: s.evaluations,
     };
     if (logFormat === 'json') process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), event: 'summary', ...summary })}\n`);
-    const newFailures = s.failed - s.stillFailing + s.pagesFailed + s.notChecked;
+    const newFailures = s.failed - s.stillFailing + s.pagesFailed - s.pagesStillFailing + s.notChecked;
     const code = (flags.strict === true ? s.failed + s.pagesFailed + s.notChecked : newFailures) > 0 ? 1 : 0;
     if (flags.json === true) {
       process.stdout.write(`${JSON.stringify({ ...summary, database: shownDataset(options.db), files: options.filesDir })}\n`);
@@ -142,9 +151,9 @@ export async function crawlCommand({ values: raw, positionals, args }: Parsed): 
     }
     if (flags.quiet === true) return code;
     process.stdout.write([
-      `pages: ${s.pages} (${s.pagesFailed} failed)`,
+      pagesLine(s, options, s.requests),
       `sources: ${s.sources} (new ${s.new}, changed ${s.changed}, unchanged ${s.unchanged}, unsupported ${s.unsupported}, disallowed ${s.disallowed}, failed ${s.failed}${s.stillFailing ? `, of which still failing ${s.stillFailing}` : ''})`,
-      ...(s.capped > 0 ? [`capped: ${s.capped} attachment link(s) not followed (--max-attachments ${options.maxAttachments}, --max-page-attachments ${options.maxPageAttachments})`] : []),
+      ...cappedLines(s, options),
       ...(s.notChecked > 0 ? [`deadline: ${s.notChecked} page(s) or attachment(s) not checked (--deadline ${options.deadlineMs / 1000} s); their rows are as before`] : []),
       `evaluations written: ${s.evaluations}`,
       `database: ${shownDataset(options.db)} (run ${s.runId}); files: ${options.filesDir}`,
@@ -154,6 +163,21 @@ export async function crawlCommand({ values: raw, positionals, args }: Parsed): 
     await lock.release();
     await store.close();
   }
+}
+
+/** The summary's line on pages: how many, how many failed (and of them still failing), listings stopped early, requests. */
+function pagesLine(w: Pick<Walked, 'pages' | 'pagesFailed' | 'pagesStillFailing' | 'stopped'>, options: CrawlOptions, requests?: number): string {
+  const failed = `${w.pagesFailed} failed${w.pagesStillFailing ? `, of which still failing ${w.pagesStillFailing}` : ''}`;
+  const stopped = w.stopped > 0 ? `; ${w.stopped} listing(s) stopped at a page with nothing new${options.full ? '' : ' (--full walks them to the end)'}` : '';
+  return `pages: ${w.pages} (${failed})${stopped}${requests !== undefined ? `; requests: ${requests}` : ''}`;
+}
+
+/** The summary's lines on what a cap left alone. */
+function cappedLines(w: Pick<Walked, 'capped' | 'pagesCapped'>, options: CrawlOptions): string[] {
+  return [
+    ...(w.capped > 0 ? [`capped: ${w.capped} attachment link(s) not followed (--max-attachments ${options.maxAttachments}, --max-page-attachments ${options.maxPageAttachments})`] : []),
+    ...(w.pagesCapped > 0 ? [`capped: ${w.pagesCapped} further listing page(s) not walked (--max-pages ${options.maxPages})`] : []),
+  ];
 }
 
 function jobSettings(values: Record<string, string | undefined>): JobSettings {
@@ -170,8 +194,8 @@ function jobSettings(values: Record<string, string | undefined>): JobSettings {
 async function enqueueCommand(options: CrawlOptions, settings: JobSettings, logFormat: 'text' | 'json', flags: Record<string, boolean | undefined>, command: string): Promise<number> {
   if (!isPostgresUrl(options.db)) throw new UsageError('--enqueue needs a PostgreSQL dataset (--db postgres://… or $ZIPIN_DB): the queue lives in it');
   const store = await openDataset(options.db);
-  const [{ Fetcher }, { httpPolicy }, { walkListings }, { enqueue, openQueue }, { jobOf }] = await Promise.all([
-    import('../crawl/fetcher.js'), import('../crawl/crawl.js'), import('../crawl/listings.js'), import('../queue/queue.js'), import('../queue/jobs.js'),
+  const [{ Fetcher }, { httpPolicy, walkAndRecord }, { enqueue, openQueue }, { jobOf }] = await Promise.all([
+    import('../crawl/fetcher.js'), import('../crawl/crawl.js'), import('../queue/queue.js'), import('../queue/jobs.js'),
   ]);
   const queue = await openQueue(options.db);
   const progress = new ProgressBar();
@@ -186,7 +210,7 @@ async function enqueueCommand(options: CrawlOptions, settings: JobSettings, logF
   const fetcher = new Fetcher(httpPolicy(options), log);
   try {
     const runId = await store.startRun(command);
-    const walked = await walkListings(fetcher, options);
+    const walked = await walkAndRecord(store, fetcher, options);
     const queued = await enqueue(queue, walked.attachments.map((a) => jobOf(a, options, runId, settings)), settings);
     await store.finishRun(runId, {
       documentsSeen: 0, documentsOk: 0, documentsFailed: 0, evaluationsWritten: 0, sourcesSeen: walked.attachments.length,
@@ -194,17 +218,18 @@ async function enqueueCommand(options: CrawlOptions, settings: JobSettings, logF
     });
     progress.done();
     const summary = {
-      run: runId, pages: walked.pages, pagesFailed: walked.pagesFailed, attachments: walked.attachments.length, queued,
+      run: runId, requests: fetcher.requests, pages: walked.pages, pagesFailed: walked.pagesFailed, pagesStillFailing: walked.pagesStillFailing,
+      pagesCapped: walked.pagesCapped, stopped: walked.stopped, attachments: walked.attachments.length, queued,
       alreadyQueued: walked.attachments.length - queued, capped: walked.capped, notChecked: walked.notChecked,
     };
     if (logFormat === 'json') process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), event: 'summary', ...summary })}\n`);
-    const code = walked.pagesFailed + walked.notChecked > 0 ? 1 : 0;
+    const code = (flags.strict === true ? walked.pagesFailed : walked.pagesFailed - walked.pagesStillFailing) + walked.notChecked > 0 ? 1 : 0;
     if (flags.json === true) process.stdout.write(`${JSON.stringify({ ...summary, database: shownDataset(options.db) })}\n`);
     else if (flags.quiet !== true) {
       process.stdout.write([
-        `pages: ${walked.pages} (${walked.pagesFailed} failed)`,
+        pagesLine(walked, options, fetcher.requests),
         `attachments: ${walked.attachments.length} (queued ${queued}, already queued ${summary.alreadyQueued})`,
-        ...(walked.capped > 0 ? [`capped: ${walked.capped} attachment link(s) not followed (--max-attachments ${options.maxAttachments}, --max-page-attachments ${options.maxPageAttachments})`] : []),
+        ...cappedLines(walked, options),
         ...(walked.notChecked > 0 ? [`deadline: ${walked.notChecked} page(s) not checked (--deadline ${options.deadlineMs / 1000} s)`] : []),
         `database: ${shownDataset(options.db)} (run ${runId}); "zipin worker --db …" fetches them, "zipin status --db …" shows the queue`,
       ].join('\n') + '\n');

@@ -1,13 +1,15 @@
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DocumentResult } from '../model/document.js';
 import type { Processor } from '../pipeline/pool.js';
 import { sha256 } from '../pipeline/process.js';
 import type { Dataset } from '../store/dataset.js';
 import { imageKind, sniff, type FileKind } from '../extract/sniff.js';
+import { dispositionName } from './download.js';
 import type { Fetcher } from './fetcher.js';
 import { DEADLINE_REASON, FetchError, type Fetched, type HttpPolicy } from './http.js';
 import type { LinkKind } from './links.js';
+import { recordsFingerprint } from './records.js';
 
 /** An attachment link found on a listing page (a page holding a form itself comes with its body). */
 export interface Attachment {
@@ -61,17 +63,20 @@ function storedName(hash: string, bytes: Buffer, kind: Exclude<LinkKind, 'unsupp
 /** How a source's error starts when its bytes came but could not be read. */
 const EXTRACT_FAILURE = 'cannot extract: ';
 
-/** Why a link's type is not read: .rar and .7z have no maintained pure-JavaScript reader; .ofd none at all. */
-function unsupportedReason(url: URL): string {
-  const ext = /\.[a-z0-9]{1,5}$/i.exec(url.pathname)?.[0].toLowerCase() ?? '';
+/** Why a file's type is not read (`name`: the link's path, or the server's name for a download): .rar and .7z have no maintained pure-JavaScript reader; .ofd none at all. */
+function unsupportedReason(name: string): string {
+  const ext = /\.[a-z0-9]{1,5}$/i.exec(name)?.[0].toLowerCase() ?? '';
+  if (ext === '') return 'unsupported file type: zipin does not read what this download is';
   return `unsupported file type (${ext}): zipin does not read ${ext === '.ofd' ? 'OFD documents' : `${ext} archives`}`;
 }
 
-function writeAtomically(path: string, bytes: Buffer): void {
-  if (existsSync(path)) return; // content-addressed: same name, same bytes
+/** Writes `bytes` under `path` unless they are there already; whether this call wrote them. */
+function writeAtomically(path: string, bytes: Buffer): boolean {
+  if (existsSync(path)) return false; // content-addressed: same name, same bytes
   const temp = `${path}.${process.pid}.tmp`;
   writeFileSync(temp, bytes);
   renameSync(temp, path);
+  return true;
 }
 
 const checked = (outcome: Checked['outcome'], source: boolean, more: Partial<Checked> = {}): Checked => ({
@@ -92,7 +97,8 @@ export async function checkAttachment(ctx: CheckContext, { url, kind, foundOn, f
   if (policy.deadline.aborted) return notChecked(log, url);
   const base = { url: url.href, foundOn, checkedAt: new Date().toISOString() };
   if (kind === 'unsupported') {
-    await store.writeSource({ ...base, kind: 'unsupported', changed: false, status: 'unsupported', error: unsupportedReason(url) });
+    const fileName = fetched ? dispositionName(fetched.headers.get('content-disposition')) : null;
+    await store.writeSource({ ...base, kind: 'unsupported', changed: false, status: 'unsupported', error: unsupportedReason(fileName ?? url.pathname), fileName });
     log({ event: 'unsupported', url: url.href });
     return checked('unsupported', true);
   }
@@ -118,7 +124,10 @@ export async function checkAttachment(ctx: CheckContext, { url, kind, foundOn, f
     log({ event: 'failed', url: url.href, reason: e.message, status: e.status, ...(still ? { still: true } : {}) });
     return checked('failed', counted, { still, passing: e.status === 429 || (e.status ?? 0) >= 500 || e.message.startsWith('network error') });
   }
-  const meta = { etag: res.headers.get('etag'), lastModified: res.headers.get('last-modified'), httpStatus: res.status, contentType: res.headers.get('content-type') };
+  const meta = {
+    etag: res.headers.get('etag'), lastModified: res.headers.get('last-modified'), httpStatus: res.status, contentType: res.headers.get('content-type'),
+    fileName: dispositionName(res.headers.get('content-disposition')),
+  };
   const hash = res.body === null ? null : sha256(res.body);
   if (res.body === null || (stored?.sha256 === hash && stored.documentId !== null)) {
     // Same bytes as before: nothing to extract. A file that could not be extracted stays failed
@@ -135,18 +144,27 @@ export async function checkAttachment(ctx: CheckContext, { url, kind, foundOn, f
   const body = res.body;
   return store.exclusively(`bytes:${hash}`, async () => {
     const path = join(ctx.filesDir, storedName(hash!, body, kind));
-    writeAtomically(path, body);
+    const wrote = writeAtomically(path, body);
     // The file's documents (an archive: each member, named `<url>!/<member>`), kept under the URL.
     const results: DocumentResult[] = (await ctx.processor.process(path)).map((r) => ({
       ...r, document: { ...r.document, source: url.href + r.document.source.slice(path.length), url: url.href },
     }));
     // A page without a form in it is just a page: no document, nothing recorded.
     if (kind === 'page' && !results.some((r) => r.document.status === 'ok')) return checked('no form', false);
-    const status = stored?.sha256 ? 'changed' : 'new';
     const failure = results.every((r) => r.document.status === 'failed') ? results[0]!.document.error : null;
+    const records = recordsFingerprint(results);
+    // New bytes saying what the current version says (a view counter, a date, a token moved): no new
+    // version, no rows, and the bytes not kept; the source remembers them, so that they are not read again.
+    if (failure === null && stored?.documentId != null && stored.status !== 'failed' && stored.recordsSha256 === records) {
+      if (wrote) rmSync(path, { force: true });
+      await store.writeSource({ ...base, ...meta, kind: fileKind, changed: false, status: 'unchanged', sha256: hash!, bytes: body.length });
+      log({ event: 'unchanged', url: url.href, status: res.status, reason: 'new bytes, the same records' });
+      return checked('unchanged', true);
+    }
+    const status = stored?.sha256 ? 'changed' : 'new';
     const evaluations = results.reduce((n, r) => n + r.evaluations.length, 0);
     await store.writeCrawled({
-      ...base, ...meta, kind: fileKind, changed: true, sha256: hash!, bytes: body.length,
+      ...base, ...meta, kind: fileKind, changed: true, sha256: hash!, bytes: body.length, recordsSha256: records,
       status: failure !== null ? 'failed' : status, error: failure !== null ? `${EXTRACT_FAILURE}${failure}` : null,
     }, results, ctx.runId);
     if (failure !== null) {

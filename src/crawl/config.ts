@@ -20,6 +20,7 @@ export const CrawlConfigSchema = z.object({
   maxRetryAfterSeconds: z.number().nonnegative().optional(),
   delayMs: z.number().int().nonnegative().optional(),
   perHost: z.number().int().positive().optional(),
+  fullEveryDays: z.number().positive().optional(),
 }).strict();
 export type CrawlConfig = z.infer<typeof CrawlConfigSchema>;
 
@@ -49,11 +50,15 @@ export interface CrawlOptions {
   /** Hosts allowed to be private addresses: the listings' own, with --allow-private. */
   privateHosts: Set<string>;
   concurrency: number;
+  /** Walk every listing to its end this run (--full); otherwise paging stops at the first page with nothing new … */
+  full: boolean;
+  /** … except on listings whose last full walk is this many days old or more. */
+  fullEveryDays: number;
 }
 
 export const DEFAULTS = {
   maxDepth: 3, maxPages: 500, maxAttachments: 2000, maxPageAttachments: 500, deadlineSeconds: 4 * 3600, maxBytes: 50 * 1024 * 1024, timeoutSeconds: 30, retries: 3, backoffMs: 1000,
-  maxRetryAfterSeconds: 120, delayMs: 1000, perHost: 2,
+  maxRetryAfterSeconds: 120, delayMs: 1000, perHost: 2, fullEveryDays: 7,
 } as const;
 
 export function userAgent(version: string, contact: string | undefined): string {

@@ -6,7 +6,7 @@ import { checkAttachment, type Checked } from './attachment.js';
 import type { CrawlOptions } from './config.js';
 import { Fetcher, type CrawlEvent } from './fetcher.js';
 import type { HttpPolicy } from './http.js';
-import { walkListings } from './listings.js';
+import { walkListings, type Walked } from './listings.js';
 
 export type { CrawlEvent } from './fetcher.js';
 
@@ -14,6 +14,14 @@ export interface CrawlSummary {
   runId: number;
   pages: number;
   pagesFailed: number;
+  /** Of the failed pages, those that failed the same way last run. */
+  pagesStillFailing: number;
+  /** Further listing pages a pager claimed that --max-pages left unwalked. */
+  pagesCapped: number;
+  /** Listings whose paging stopped at a page with nothing new (not a full walk). */
+  stopped: number;
+  /** HTTP requests the run sent (robots.txt, retries and data calls included). */
+  requests: number;
   sources: number;
   new: number;
   changed: number;
@@ -61,18 +69,22 @@ export function tally(summary: SourceCounts, c: Checked): void {
 export async function crawl(store: Dataset, options: CrawlOptions, log: (e: CrawlEvent) => void, command: string): Promise<CrawlSummary> {
   mkdirSync(options.filesDir, { recursive: true });
   const summary: CrawlSummary = {
-    runId: await store.startRun(command), pages: 0, pagesFailed: 0, sources: 0, new: 0, changed: 0, unchanged: 0, unsupported: 0,
-    disallowed: 0, failed: 0, stillFailing: 0, capped: 0, notChecked: 0, evaluations: 0,
+    runId: await store.startRun(command), pages: 0, pagesFailed: 0, pagesStillFailing: 0, pagesCapped: 0, stopped: 0, requests: 0, sources: 0,
+    new: 0, changed: 0, unchanged: 0, unsupported: 0, disallowed: 0, failed: 0, stillFailing: 0, capped: 0, notChecked: 0, evaluations: 0,
   };
   const fetcher = new Fetcher(httpPolicy(options), log);
   const processor = createProcessor(options.concurrency, DEFAULT_LIMITS);
   try {
-    const walked = await walkListings(fetcher, options);
-    Object.assign(summary, { pages: walked.pages, pagesFailed: walked.pagesFailed, capped: walked.capped, notChecked: walked.notChecked });
+    const walked = await walkAndRecord(store, fetcher, options);
+    Object.assign(summary, {
+      pages: walked.pages, pagesFailed: walked.pagesFailed, pagesStillFailing: walked.pagesStillFailing, pagesCapped: walked.pagesCapped,
+      stopped: walked.stopped, capped: walked.capped, notChecked: walked.notChecked,
+    });
     const ctx = { store, fetcher, processor, filesDir: options.filesDir, runId: summary.runId };
     const limit = pLimit(Math.max(2, options.concurrency * 2));
     await Promise.all(walked.attachments.map((a) => limit(async () => tally(summary, await checkAttachment(ctx, a)))));
   } finally {
+    summary.requests = fetcher.requests;
     await processor.close();
     await fetcher.close();
     await store.finishRun(summary.runId, {
@@ -82,4 +94,11 @@ export async function crawl(store: Dataset, options: CrawlOptions, log: (e: Craw
     });
   }
   return summary;
+}
+
+/** The listings walked with what earlier runs saw, and the pages fetched recorded (one transaction): for a crawl and for --enqueue alike. */
+export async function walkAndRecord(store: Dataset, fetcher: Fetcher, options: CrawlOptions): Promise<Walked> {
+  const walked = await walkListings(fetcher, options, await store.crawlMemory());
+  await store.writePages(walked.visits, new Date().toISOString());
+  return walked;
 }

@@ -1,9 +1,9 @@
-import { FetchError, fetchWithRetry, HostGate, type Fetched, type HttpPolicy } from './http.js';
+import { FetchError, fetchWithRetry, HostGate, type Fetched, type FormBody, type HttpPolicy } from './http.js';
 import { ALLOW_ALL, parseRobots, type Robots } from './robots.js';
 
 /** One thing that happened, for the log (one JSON object per event with --log json). */
 export interface CrawlEvent {
-  event: 'page' | 'new' | 'changed' | 'unchanged' | 'unsupported' | 'disallowed' | 'failed' | 'retry' | 'skipped' | 'capped';
+  event: 'page' | 'download' | 'stopped' | 'new' | 'changed' | 'unchanged' | 'unsupported' | 'disallowed' | 'failed' | 'retry' | 'skipped' | 'capped';
   url: string;
   [key: string]: unknown;
 }
@@ -21,9 +21,17 @@ export class Fetcher {
     this.gate = new HostGate(policy);
   }
 
-  /** GET `url` (conditionally, given the stored validators), retrying passing failures and logging each retry. */
-  fetch(url: URL, headers: Record<string, string> = {}, policy: HttpPolicy = this.policy): Promise<Fetched> {
-    return fetchWithRetry(url, policy, this.gate, headers, (attempt, waitMs, reason) => this.log({ event: 'retry', url: url.href, attempt, waitMs, reason }));
+  /**
+   * GET `url` (conditionally, given the stored validators), or POST `form` to it, retrying passing
+   * failures and logging each retry. A POST waits its turn at the host like any request.
+   */
+  fetch(url: URL, headers: Record<string, string> = {}, policy: HttpPolicy = this.policy, form?: FormBody): Promise<Fetched> {
+    return fetchWithRetry(url, policy, this.gate, headers, (attempt, waitMs, reason) => this.log({ event: 'retry', url: url.href, attempt, waitMs, reason }), form);
+  }
+
+  /** Requests this crawl has sent, robots.txt and retries included. */
+  get requests(): number {
+    return this.gate.requests;
   }
 
   /** Whether robots.txt lets zipin fetch `url`. */

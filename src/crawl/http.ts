@@ -69,8 +69,11 @@ async function readCapped(response: Response, maxBytes: number): Promise<Buffer>
   return Buffer.concat(chunks);
 }
 
+/** A POSTed form (a CMS's data call for its listing's further records); a GET when absent. */
+export type FormBody = URLSearchParams | undefined;
+
 /** One request, following redirects only to allowed hosts, capped in time and size. */
-async function fetchOnce(url: URL, policy: HttpPolicy, dispatcher: Dispatcher, headers: Record<string, string>): Promise<Fetched> {
+async function fetchOnce(url: URL, policy: HttpPolicy, dispatcher: Dispatcher, headers: Record<string, string>, form: FormBody): Promise<Fetched> {
   let current = url;
   for (let hop = 0; ; hop++) {
     try {
@@ -84,7 +87,12 @@ async function fetchOnce(url: URL, policy: HttpPolicy, dispatcher: Dispatcher, h
     const signal = AbortSignal.any([timeout, policy.deadline]);
     const stopped = () => new FetchError(policy.deadline.aborted ? DEADLINE_REASON : `timed out after ${policy.timeoutMs / 1000} s`, null, false);
     try {
-      response = await fetch(current, { redirect: 'manual', signal, dispatcher, headers: { 'user-agent': policy.userAgent, ...headers } });
+      // A redirected POST goes on as a GET, as browsers do.
+      const post = form !== undefined && hop === 0;
+      response = await fetch(current, {
+        redirect: 'manual', signal, dispatcher, method: post ? 'POST' : 'GET', body: post ? form.toString() : undefined,
+        headers: { 'user-agent': policy.userAgent, ...(post ? { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' } : {}), ...headers },
+      });
     } catch (error) {
       if (signal.aborted) throw stopped();
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -148,6 +156,8 @@ export class HostGate {
   private readonly hosts = new Map<string, { limit: LimitFunction; next: number; delayMs: number }>();
   /** The connections of this run, through the address guard. */
   readonly dispatcher: Dispatcher;
+  /** Requests sent through this gate (retries and robots.txt included), for the run's summary. */
+  requests = 0;
 
   constructor(private readonly policy: HttpPolicy) {
     this.dispatcher = guardedAgent(policy.privateHosts);
@@ -173,22 +183,23 @@ export class HostGate {
       const wait = e.next - Date.now();
       e.next = Math.max(Date.now(), e.next) + e.delayMs;
       if (wait > 0 && !(await pause(wait, this.policy.deadline))) throw new FetchError(DEADLINE_REASON, null, false);
+      this.requests++;
       return fn();
     });
   }
 }
 
 /**
- * GET with retries: 5xx, 429 and network errors are tried again after an exponential backoff
+ * GET (or a form's POST) with retries: 5xx, 429 and network errors are tried again after an exponential backoff
  * (or the server's Retry-After, when it asks for no longer than `maxRetryAfterMs`).
  */
 export async function fetchWithRetry(
   url: URL, policy: HttpPolicy, gate: HostGate, headers: Record<string, string> = {},
-  onRetry?: (attempt: number, waitMs: number, reason: string) => void,
+  onRetry?: (attempt: number, waitMs: number, reason: string) => void, form?: FormBody,
 ): Promise<Fetched> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await gate.run(url.host, () => fetchOnce(url, policy, gate.dispatcher, headers));
+      return await gate.run(url.host, () => fetchOnce(url, policy, gate.dispatcher, headers, form));
     } catch (error) {
       const e = error instanceof FetchError ? error : new FetchError(String(error), null, false);
       if (!e.retryable || attempt >= policy.retries) {

@@ -1,3 +1,4 @@
+import type { CrawlMemory, PageVisit } from '../crawl/listings.js';
 import type { DocumentRecord } from '../model/document.js';
 import type { ValidatedEvaluation } from '../model/evaluation.js';
 import type { Reader } from './reader.js';
@@ -17,6 +18,10 @@ export interface Dataset extends Reader {
   writeCrawled(source: SourceUpdate, results: ReadonlyArray<{ document: DocumentRecord; evaluations: readonly ValidatedEvaluation[] }>, runId: number): Promise<void>;
   writeSource(source: SourceUpdate): Promise<void>;
   source(url: string): Promise<StoredSource | undefined>;
+  /** What a crawl needs of earlier runs: the pages and sources they saw, failed pages, listings' last full walks. */
+  crawlMemory(): Promise<CrawlMemory>;
+  /** The pages a walk fetched, in one transaction. */
+  writePages(visits: readonly PageVisit[], checkedAt: string): Promise<void>;
   startRun(command: string): Promise<number>;
   finishRun(id: number, counts: RunCounts): Promise<void>;
   formCounts(): Promise<FormCounts>;

@@ -3,8 +3,10 @@ import type { DocumentRecord } from '../model/document.js';
 import type { ValidatedEvaluation } from '../model/evaluation.js';
 import { KeyedTurns, withoutPassword, type Dataset } from './dataset.js';
 import { lockHolder, releaseLock, takeLock } from './lock.js';
-import { SCHEMA, SCHEMA_VERSION } from './schema.js';
+import { POSTGRES_MIGRATIONS, SCHEMA, SCHEMA_VERSION } from './schema.js';
 import { driveAsync, type Statement, type Steps } from './sql.js';
+import { crawlMemory, writePages } from './crawl-memory.js';
+import type { PageVisit } from '../crawl/listings.js';
 import {
   finishRun, formCounts, hasCurrent, source, startRun, updateSource, writeCrawled, writeDocument, type RunCounts, type SourceUpdate,
 } from './writes.js';
@@ -83,6 +85,15 @@ async function migrate(pool: pg.Pool): Promise<void> {
       await client.query('BEGIN');
       await client.query(postgresSchema(SCHEMA));
       await client.query('INSERT INTO zipin_schema (version) VALUES ($1)', [SCHEMA_VERSION]);
+      await client.query('COMMIT');
+    } else if (version < SCHEMA_VERSION) {
+      await client.query('BEGIN');
+      for (let v = version + 1; v <= SCHEMA_VERSION; v++) {
+        const step = POSTGRES_MIGRATIONS[v];
+        if (step === undefined) throw new Error(`the database has schema ${version}, which this zipin cannot bring up to ${SCHEMA_VERSION}; export it with the zipin that wrote it`);
+        await client.query(postgresSchema(step));
+      }
+      await client.query('UPDATE zipin_schema SET version = $1', [SCHEMA_VERSION]);
       await client.query('COMMIT');
     }
   } catch (error) {
@@ -185,6 +196,14 @@ export class PostgresDataset implements Dataset {
 
   source(url: string) {
     return driveAsync(source(url), (s) => answer(this.pool, s));
+  }
+
+  crawlMemory() {
+    return driveAsync(crawlMemory(), (s) => answer(this.pool, s));
+  }
+
+  writePages(visits: readonly PageVisit[], checkedAt: string) {
+    return this.transaction(() => writePages(visits, checkedAt));
   }
 
   startRun(command: string) {

@@ -2,14 +2,23 @@ import { MoneyUnitSourceSchema } from '../model/evaluation.js';
 import { DocumentFormatSchema } from '../model/table.js';
 
 /** The dataset's schema (see README "Dataset schema"); user_version tells which one a file has. */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
-/** Attachments found by `zipin crawl`: what was fetched, when, and what it produced. */
-const sourcesTable = (name: string) => `
+/** Source kinds: version 7 adds `ofd`. */
+const KINDS_V3 = "'pdf', 'text', 'spreadsheet', 'word', 'image', 'archive', 'page', 'unsupported'";
+const KINDS = `${KINDS_V3}, 'ofd'`;
+
+/**
+ * Attachments found by `zipin crawl`: what was fetched, when, and what it produced. Version 7
+ * adds the server's name for the file (Content-Disposition, decoded; for people, never a path)
+ * and a fingerprint of the records its current version gave (bytes that change while the records
+ * do not — a view counter — are no new version).
+ */
+const sourcesTable = (name: string, version = SCHEMA_VERSION) => `
 CREATE TABLE ${name} (
   id            INTEGER PRIMARY KEY,
   url           TEXT NOT NULL UNIQUE,
-  kind          TEXT NOT NULL CHECK (kind IN ('pdf', 'text', 'spreadsheet', 'word', 'image', 'archive', 'page', 'unsupported')),
+  kind          TEXT NOT NULL CHECK (kind IN (${version >= 7 ? KINDS : KINDS_V3})),
   found_on      TEXT,
   first_seen    TEXT NOT NULL,
   last_checked  TEXT,
@@ -22,11 +31,31 @@ CREATE TABLE ${name} (
   content_type  TEXT,
   status        TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'new', 'changed', 'unchanged', 'failed', 'unsupported', 'disallowed')),
   error         TEXT,
-  document_id   INTEGER REFERENCES documents (id) ON DELETE SET NULL
+  document_id   INTEGER REFERENCES documents (id) ON DELETE SET NULL${version >= 7 ? `,
+  file_name     TEXT,
+  records_sha256 TEXT` : ''}
 );
 `;
 const SOURCES = `${sourcesTable('IF NOT EXISTS sources')}
 CREATE INDEX IF NOT EXISTS sources_document ON sources (document_id);
+`;
+
+/**
+ * Pages the crawl fetched (listings, their further pages and data calls, article pages): whether
+ * the last fetch failed and why (a link failing the same way again is no news), and when a listing
+ * was last walked to its end (between full walks, paging stops at the first page with nothing new).
+ */
+const PAGES = `
+CREATE TABLE IF NOT EXISTS pages (
+  url           TEXT PRIMARY KEY,
+  found_on      TEXT,
+  first_seen    TEXT NOT NULL,
+  last_checked  TEXT NOT NULL,
+  http_status   INTEGER,
+  status        TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
+  error         TEXT,
+  full_walk_at  TEXT
+);
 `;
 
 /**
@@ -220,7 +249,7 @@ INSERT INTO funding_v3 SELECT evaluation_id, line, initial_yuan, full_year_yuan,
 DROP TABLE funding;
 ALTER TABLE funding_v3 RENAME TO funding;
 ${rebuildDocuments('documents_v3')}
-${sourcesTable('sources_v3')}
+${sourcesTable('sources_v3', 3)}
 INSERT INTO sources_v3 SELECT id, url, kind, found_on, first_seen, last_checked, last_changed, etag, last_modified, sha256, bytes,
   http_status, content_type, status, error, document_id FROM sources;
 DROP TABLE sources;
@@ -232,7 +261,7 @@ ALTER TABLE runs ADD COLUMN documents_unchanged INTEGER NOT NULL DEFAULT 0;
 ${rebuildDocuments('documents_v4')}`,
   5: `
 ${rebuildDocuments('documents_v5')}
-${sourcesTable('sources_v5')}
+${sourcesTable('sources_v5', 5)}
 INSERT INTO sources_v5 SELECT * FROM sources;
 DROP TABLE sources;
 ALTER TABLE sources_v5 RENAME TO sources;
@@ -247,6 +276,25 @@ ALTER TABLE evaluations ADD COLUMN form_id INTEGER REFERENCES forms (id) ON DELE
 ALTER TABLE evaluations ADD COLUMN counted INTEGER NOT NULL DEFAULT 1 CHECK (counted IN (0, 1));
 CREATE INDEX IF NOT EXISTS evaluations_form ON evaluations (form_id);
 ${VIEWS}`,
+  // The pages the crawl fetched; sources' file names, record fingerprints and the ofd kind.
+  7: `
+${sourcesTable('sources_v7')}
+INSERT INTO sources_v7 (id, url, kind, found_on, first_seen, last_checked, last_changed, etag, last_modified, sha256, bytes, http_status,
+  content_type, status, error, document_id) SELECT * FROM sources;
+DROP TABLE sources;
+ALTER TABLE sources_v7 RENAME TO sources;
+CREATE INDEX IF NOT EXISTS sources_document ON sources (document_id);
+${PAGES}`,
+};
+
+/** The same steps for a PostgreSQL dataset (which changes a table in place), from version 7 on. */
+export const POSTGRES_MIGRATIONS: Record<number, string> = {
+  7: `
+ALTER TABLE sources ADD COLUMN file_name TEXT;
+ALTER TABLE sources ADD COLUMN records_sha256 TEXT;
+ALTER TABLE sources DROP CONSTRAINT IF EXISTS sources_kind_check;
+ALTER TABLE sources ADD CONSTRAINT sources_kind_check CHECK (kind IN (${KINDS}));
+${PAGES}`,
 };
 
 export const SCHEMA = `
@@ -344,5 +392,6 @@ CREATE TABLE IF NOT EXISTS runs (
   sources_failed      INTEGER NOT NULL DEFAULT 0
 );
 ${SOURCES}
+${PAGES}
 ${FAILURES_AND_LOCKS}
 ${VIEWS}`;

@@ -8,6 +8,8 @@ import { KeyedTurns, type Dataset } from './dataset.js';
 import { lockHolder, releaseLock, takeLock } from './lock.js';
 import { sqliteReader, type Reader } from './reader.js';
 import { driveSync, type Steps } from './sql.js';
+import { crawlMemory, writePages } from './crawl-memory.js';
+import type { CrawlMemory, PageVisit } from '../crawl/listings.js';
 import {
   finishRun, formCounts, hasCurrent, linkUnlinked, source, startRun, updateSource, writeCrawled, writeDocument,
   type FormCounts, type RunCounts, type SourceUpdate, type StoredSource, type Written,
@@ -139,6 +141,14 @@ export class Store {
     return this.steps(source(url));
   }
 
+  crawlMemory(): CrawlMemory {
+    return this.steps(crawlMemory());
+  }
+
+  writePages(visits: readonly PageVisit[], checkedAt: string): void {
+    this.immediate(() => this.steps(writePages(visits, checkedAt)));
+  }
+
   startRun(command: string): number {
     return this.immediate(() => this.steps(startRun(command)));
   }
@@ -200,6 +210,14 @@ export class SqliteDataset implements Dataset {
 
   async source(url: string) {
     return this.store.source(url);
+  }
+
+  async crawlMemory() {
+    return this.store.crawlMemory();
+  }
+
+  async writePages(visits: readonly PageVisit[], checkedAt: string) {
+    this.store.writePages(visits, checkedAt);
   }
 
   async startRun(command: string) {

@@ -27,11 +27,16 @@ export interface SourceUpdate {
   httpStatus?: number | null;
   contentType?: string | null;
   error?: string | null;
+  /** The server's name for the file (Content-Disposition), decoded. */
+  fileName?: string | null;
+  /** A fingerprint of the records the current version gave (see crawl/records.ts). */
+  recordsSha256?: string | null;
 }
 
 export interface StoredSource {
   url: string;
   sha256: string | null;
+  recordsSha256: string | null;
   etag: string | null;
   lastModified: string | null;
   documentId: number | null;
@@ -177,26 +182,30 @@ export function* writeCrawled(source: SourceUpdate, results: ReadonlyArray<{ doc
 
 /** A source seen (its row added or brought up to date), and the document its current bytes produced. */
 export function* updateSource(source: SourceUpdate, documentId: number | null): Steps<void> {
-  const s = { etag: null, lastModified: null, sha256: null, bytes: null, httpStatus: null, contentType: null, error: null, foundOn: null, ...source };
+  const s = {
+    etag: null, lastModified: null, sha256: null, bytes: null, httpStatus: null, contentType: null, error: null, foundOn: null, fileName: null,
+    recordsSha256: null, ...source,
+  };
   const changed = s.changed ? 1 : 0;
   yield* run(`INSERT INTO sources (url, kind, found_on, first_seen, last_checked, last_changed, etag, last_modified, sha256, bytes,
-      http_status, content_type, status, error, document_id)
-    VALUES (?, ?, ?, ?, ?, CASE WHEN ? = 1 THEN ? END, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      http_status, content_type, status, error, document_id, file_name, records_sha256)
+    VALUES (?, ?, ?, ?, ?, CASE WHEN ? = 1 THEN ? END, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (url) DO UPDATE SET kind = excluded.kind, found_on = coalesce(excluded.found_on, sources.found_on),
       last_checked = excluded.last_checked,
       last_changed = CASE WHEN ? = 1 THEN excluded.last_checked ELSE sources.last_changed END,
       etag = coalesce(excluded.etag, sources.etag), last_modified = coalesce(excluded.last_modified, sources.last_modified),
       sha256 = coalesce(excluded.sha256, sources.sha256), bytes = coalesce(excluded.bytes, sources.bytes),
       http_status = excluded.http_status, content_type = coalesce(excluded.content_type, sources.content_type),
-      status = excluded.status, error = excluded.error, document_id = coalesce(excluded.document_id, sources.document_id)`,
+      status = excluded.status, error = excluded.error, document_id = coalesce(excluded.document_id, sources.document_id),
+      file_name = coalesce(excluded.file_name, sources.file_name), records_sha256 = coalesce(excluded.records_sha256, sources.records_sha256)`,
   s.url, s.kind, s.foundOn, s.checkedAt, s.checkedAt, changed, s.checkedAt, s.etag, s.lastModified, s.sha256, s.bytes, s.httpStatus, s.contentType,
-  s.status, s.error, documentId, changed);
+  s.status, s.error, documentId, s.fileName, s.recordsSha256, changed);
 }
 
 /** The stored state of a source, for conditional requests and change detection. */
 export function* source(url: string): Steps<StoredSource | undefined> {
-  return yield* row<StoredSource>(`SELECT url, sha256, etag, last_modified AS "lastModified", document_id AS "documentId", status, error
-    FROM sources WHERE url = ?`, url);
+  return yield* row<StoredSource>(`SELECT url, sha256, records_sha256 AS "recordsSha256", etag, last_modified AS "lastModified",
+    document_id AS "documentId", status, error FROM sources WHERE url = ?`, url);
 }
 
 export function* startRun(command: string): Steps<number> {

@@ -1,0 +1,210 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispositionName, downloadOf } from '../src/crawl/download.js';
+import { readPage } from '../src/crawl/links.js';
+import { GENERIC_EXAMPLES } from '../src/crawl/sites/generic.js';
+import { canonical, FAMILIES, findInAnswer, findOnPage } from '../src/crawl/sites/index.js';
+import { queryDb, tempDir, zipinAsync } from './helpers.js';
+import { Site } from './site.js';
+import { CMS_ATTACHMENTS, CMS_DEAD, CMS_UNSUPPORTED, cmsSite } from './sites/cms.js';
+
+describe('every CMS family reads its example pages (the cases beside each module)', () => {
+  for (const family of FAMILIES) {
+    for (const example of family.examples) {
+      it(`${family.name}: ${example.name}`, () => {
+        const page = readPage(example.html, new URL(example.url));
+        expect(family.recognises(page)).toBe(true);
+        const found = findOnPage(page);
+        expect(found.links.map((u) => canonical(u).href)).toEqual(expect.arrayContaining(example.links));
+        const pager = found.pagers[0];
+        if (example.pages === undefined) {
+          expect(pager).toBeUndefined();
+          return;
+        }
+        expect(pager).toBeDefined();
+        if (example.claimed !== undefined) expect(pager!.claimed).toBe(example.claimed);
+        example.pages.forEach((expected, i) => {
+          const request = pager!.request(i);
+          expect(request.url.href).toBe(expected.url);
+          expect(request.form ? Object.fromEntries(request.form) : undefined).toEqual(expected.form);
+        });
+        if (example.answer) {
+          const answered = findInAnswer(pager!.request(0), example.answer.body);
+          expect(answered.links.map((u) => u.href)).toEqual(example.answer.links);
+          expect(answered.claimed).toBe(example.answer.claimed);
+          expect(answered.last ?? false).toBe(example.answer.last ?? false);
+        }
+      });
+    }
+  }
+  for (const example of GENERIC_EXAMPLES) {
+    it(`generic: ${example.name}`, () => {
+      const found = findOnPage(readPage(example.html, new URL(example.url)));
+      // Exactly these, beside the page's own anchors: no half-built script values.
+      const anchors = new Set(readPage(example.html, new URL(example.url)).anchors.map((a) => a.url.href));
+      expect(found.links.map((u) => u.href).filter((h) => !anchors.has(h)).sort()).toEqual([...example.links].sort());
+    });
+  }
+
+  it('a page no family built gets no pager, and a family never claims another\'s page', () => {
+    const plain = readPage('<html><body><a href="a.html">下一页</a><script>var x = 1;</script></body></html>', new URL('http://gov.test/l/'));
+    expect(FAMILIES.filter((f) => f.recognises(plain))).toEqual([]);
+    expect(findOnPage(plain).pagers).toEqual([]);
+    for (const family of FAMILIES) {
+      for (const example of family.examples) {
+        const page = readPage(example.html, new URL(example.url));
+        expect(FAMILIES.filter((f) => f !== family && f.recognises(page) && f.read(page).pager).map((f) => f.name)).toEqual([]);
+      }
+    }
+  });
+
+  it('a pdf.js viewer link stands for its file; fragments go, except where a hash-routed listing needs them', () => {
+    expect(canonical(new URL('http://g.test/pdfjs/web/viewer.html?file=%2Fuploadfiles%2F2023%2Fx.pdf')).href).toBe('http://g.test/uploadfiles/2023/x.pdf');
+    expect(canonical(new URL('http://g.test/static/viewer.html?file=files/y.pdf#page=2')).href).toBe('http://g.test/static/files/y.pdf');
+    expect(canonical(new URL('http://g.test/a.html#top')).href).toBe('http://g.test/a.html');
+    expect(canonical(new URL('http://g.test/gkmlpt/index#2911')).href).toBe('http://g.test/gkmlpt/index#2911');
+  });
+
+  it('a pager claiming a million pages makes none of them until asked', () => {
+    const page = readPage('<script>createPageHTML(1000000, 0, "index", "html");</script>', new URL('http://g.test/l/'));
+    const [pager] = findOnPage(page).pagers;
+    expect(pager!.claimed).toBe(999_999);
+    expect(pager!.request(999_998).url.href).toBe('http://g.test/l/index_999999.html');
+  });
+});
+
+describe('downloads named only by their answer', () => {
+  const gbk = (hex: string) => Buffer.from(hex, 'hex').toString('latin1');
+  it('reads Content-Disposition file names: RFC 8187, raw GBK and UTF-8 bytes, percent-encoded, quoted', () => {
+    expect(dispositionName("attachment; filename*=UTF-8''%E8%87%AA%E8%AF%84%E8%A1%A8.pdf")).toBe('自评表.pdf');
+    expect(dispositionName(`attachment; filename="fallback.pdf"; filename*=utf-8''%E8%87%AA%E8%AF%84.xlsx`)).toBe('自评.xlsx');
+    expect(dispositionName(`attachment; filename="${gbk('d7d4c6c0b1ed2e646f63')}"`)).toBe('自评表.doc');
+    expect(dispositionName(`attachment;filename=${Buffer.from('自评表.xls').toString('latin1')}`)).toBe('自评表.xls');
+    expect(dispositionName('attachment; filename="%E8%87%AA%E8%AF%84%E8%A1%A8.docx"')).toBe('自评表.docx');
+    expect(dispositionName('attachment; filename="..\\\\..\\\\etc\\\\passwd"')).toBe('passwd');
+    expect(dispositionName('inline')).toBeNull();
+    expect(dispositionName(null)).toBeNull();
+  });
+
+  it('decides by the file name, then the content type, then the bytes; an HTML answer is a page', () => {
+    const h = (o: Record<string, string>) => new Headers(o);
+    const pdf = Buffer.from('%PDF-1.7\n');
+    expect(downloadOf(h({ 'content-type': 'application/octet-stream', 'content-disposition': 'attachment; filename="a.xlsx"' }), pdf).kind).toBe('spreadsheet');
+    expect(downloadOf(h({ 'content-type': 'application/vnd.ms-excel' }), pdf).kind).toBe('spreadsheet');
+    expect(downloadOf(h({ 'content-type': 'application/octet-stream' }), pdf)).toEqual({ kind: 'pdf', fileName: null });
+    expect(downloadOf(h({ 'content-type': 'application/octet-stream', 'content-disposition': 'attachment; filename="x.rar"' }), Buffer.from('Rar!')).kind).toBe('unsupported');
+    expect(downloadOf(h({ 'content-type': 'text/html' }), Buffer.from('<html><body>登录</body></html>')).kind).toBe('page');
+  });
+});
+
+describe('a CMS-built disclosure site (TRS WCM, Hanweb JCMS, gkmlpt), crawled night after night', () => {
+  let site: Site;
+  const dir = tempDir();
+  const db = join(dir, 'zipin.sqlite');
+  const files = join(dir, 'files');
+  let seed = '';
+  const crawl = async (...extra: string[]) => {
+    const r = await zipinAsync(['crawl', seed, '--db', db, '--files', files, '--allow-private', '--delay', '0', '--timeout', '10', '--log', 'json', '--json', ...extra]);
+    const events = r.stderr.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    return { code: r.code, summary: JSON.parse(r.stdout || '{}') as Record<string, number>, events, stderr: r.stderr };
+  };
+  const path = (url: unknown) => String(url).replace(site.origin, '');
+  const counts = () => queryDb(db, `SELECT (SELECT count(*) FROM documents) AS d, (SELECT count(*) FROM evaluations) AS e,
+    (SELECT count(*) FROM indicators) AS i, (SELECT count(*) FROM forms) AS f`)[0];
+  let firstNight: Record<string, number> = {};
+
+  beforeAll(async () => {
+    site = await cmsSite();
+    seed = `${site.origin}/zwgk/index.html`;
+  });
+  afterAll(() => site.stop());
+
+  it('first night: every attachment and every form, downloads decided by their answer, the server\'s names kept', async () => {
+    const r = await crawl();
+    const sources = Object.fromEntries(queryDb(db, 'SELECT url, kind, status, file_name FROM sources').map((s) => [path(s.url), [s.status, s.kind, s.file_name]]));
+    expect(Object.keys(sources).sort()).toEqual([...Object.keys(CMS_ATTACHMENTS), CMS_UNSUPPORTED, CMS_DEAD].sort());
+    expect(sources[CMS_DEAD]![0]).toBe('failed');
+    for (const p of Object.keys(CMS_ATTACHMENTS)) expect(sources[p]![0], p).toBe('new');
+    expect(sources[CMS_UNSUPPORTED]![0]).toBe('unsupported');
+    expect(sources['/module/download/downfile.jsp?classid=0&showname=%E8%87%AA%E8%AF%84%E8%A1%A8.pdf&filename=3f2a9c0d1e2b4a5f8e7d6c5b4a392817.pdf']).toEqual(['new', 'pdf', '大鹏新区自评表.pdf']);
+    expect(sources['/attach/0/9a8b7c6d5e4f30211203f4e5d6c7b8a9']).toEqual(['new', 'word', '湖北省项目支出绩效自评表.doc']);
+    expect(sources['/front/budgetfinal/download.do?iid=12']).toEqual(['new', 'word', '湖南省项目支出绩效自评表.doc']);
+    expect(sources['/front/budgetfinal/download.do?iid=13']).toEqual(['new', 'spreadsheet', '2022年度自评表.xlsx']);
+    const blocks = Object.fromEntries(queryDb(db, `SELECT d.url, count(e.id) AS n FROM documents d LEFT JOIN evaluations e ON e.document_id = d.id
+      GROUP BY d.id`).map((x) => [path(x.url), x.n]));
+    expect(blocks).toEqual(Object.fromEntries(Object.entries(CMS_ATTACHMENTS).map(([p, a]) => [p, a.blocks])));
+    // The dead navigation link and UEditor's /protect/ copy: one failed page, one never asked for (robots.txt disallows it anyway).
+    expect(r.summary).toMatchObject({ new: 16, unsupported: 1, failed: 1, pagesFailed: 1, pagesStillFailing: 0, stopped: 0 });
+    expect(r.code).toBe(1);
+    expect(site.requests.some((q) => q.path.startsWith('/protect/'))).toBe(false);
+    expect(queryDb(db, "SELECT url, status, error FROM pages WHERE status = 'failed'").map((p) => [path(p.url), p.error])).toEqual([['/zwgk/old/', 'HTTP 404']]);
+    // The listings' further pages were walked: TRS's 0- and 1-based pagers, Hanweb's POSTed proxy, gkmlpt's API.
+    const walked = new Set(queryDb(db, 'SELECT url FROM pages').map((p) => path(p.url)));
+    for (const p of ['/zwgk/czyjs/index_1.html', '/zwgk/czyjs/index_2.html', '/zwgk/jxpj/list_2.shtml', '/module/web/jpage/dataproxy.jsp?startrecord=3&endrecord=4&perpage=2',
+      '/gkmlpt/api/all/2911?page=2&sid=gd0001', '/pagemore/iframePagerIndex_1.html']) expect(walked.has(p), p).toBe(true);
+    expect(r.summary.requests!).toBeGreaterThan(r.summary.pages!);
+    firstNight = r.summary;
+  }, 120_000);
+
+  it('second night: nothing new, nothing written, exit 0; listings are newest first, so paging stops at their first page', async () => {
+    const first = Number(queryDb(db, 'SELECT max(id) AS id FROM runs')[0]!.id);
+    const before = site.requests.length;
+    const was = counts();
+    const r = await crawl();
+    expect(r.code).toBe(0);
+    // The dead navigation link is still dead: known, not news.
+    expect(r.summary).toMatchObject({ new: 0, changed: 0, failed: 0, pagesFailed: 1, pagesStillFailing: 1, evaluations: 0 });
+    expect(counts()).toEqual(was);
+    expect(r.summary.stopped).toBe(5); // the five listings (two TRS, two Hanweb, gkmlpt)
+    const asked = site.requests.slice(before).map((q) => q.path);
+    for (const p of ['/zwgk/czyjs/index_1.html', '/zwgk/jxpj/list_2.shtml', '/module/web/jpage/dataproxy.jsp', '/gkmlpt/api/all/2911']) expect(asked).not.toContain(p);
+    expect(r.summary.requests).toBe(asked.length);
+    expect(r.summary.requests).toBeLessThan(firstNight.requests! / 2);
+    expect(queryDb(db, `SELECT sources_new, sources_changed FROM runs WHERE id > ${first}`)).toEqual([{ sources_new: 0, sources_changed: 0 }]);
+  }, 120_000);
+
+  it('a full walk finds nothing new either: the page with a view counter keeps one version, the dead links are still failing, exit 0', async () => {
+    const was = counts();
+    const r = await crawl('--full');
+    expect(r.code).toBe(0);
+    expect(r.summary).toMatchObject({ new: 0, changed: 0, unchanged: 16, failed: 1, stillFailing: 1, pagesFailed: 1, pagesStillFailing: 1, stopped: 0, evaluations: 0 });
+    expect(counts()).toEqual(was);
+    expect(queryDb(db, `SELECT count(*) AS n FROM documents WHERE url LIKE '%t20230818_3.html'`)[0]!.n).toBe(1);
+    expect(r.events.find((e) => e.event === 'unchanged' && path(e.url) === '/zwgk/czyjs/202308/t20230818_3.html')).toMatchObject({ reason: 'new bytes, the same records' });
+  }, 120_000);
+
+  it('a night with a new article on a listing\'s first page: found, and paging stops at the page after it', async () => {
+    const listing = site.files.get('/zwgk/czyjs/')!;
+    site.setFile('/zwgk/czyjs/', listing.body.toString('utf8').replace('<ul class="list">', '<ul class="list"><li><a href="./202310/t20231008_9.html">更正：专项资金绩效自评</a></li>'), 'text/html; charset=utf-8');
+    site.setFile('/zwgk/czyjs/202310/t20231008_9.html', '<html><body><a href="./P020231008000000000009.pdf">更正后的自评表</a><span>浏览次数：3</span></body></html>', 'text/html; charset=utf-8');
+    site.setFile('/zwgk/czyjs/202310/P020231008000000000009.pdf', (await import('node:fs')).readFileSync(join('test', 'fixtures', 'region-sichuan.chromium.pdf')), 'application/pdf');
+    const before = site.requests.length;
+    const r = await crawl();
+    expect(r.code).toBe(0);
+    expect(r.summary).toMatchObject({ new: 1, changed: 0 });
+    expect(r.summary.failed).toBe(r.summary.stillFailing);
+    const asked = site.requests.slice(before).map((q) => q.path);
+    expect(asked).toContain('/zwgk/czyjs/index_1.html'); // page 1 brought something new, so page 2 was read…
+    expect(asked).not.toContain('/zwgk/czyjs/index_2.html'); // …and brought nothing: the walk stopped there
+    site.setFile('/zwgk/czyjs/', listing.body, listing.type);
+  }, 120_000);
+
+  it('--full walks every listing to its end; a changed figure on the counter page still makes a new version', async () => {
+    const before = site.requests.length;
+    const form = '/zwgk/czyjs/202308/t20230818_3.html';
+    const original = site.handlers.get(form)!;
+    site.on(form, (req, res, s) => {
+      const write = res.end.bind(res);
+      (res as { end: (b: string) => void }).end = (body: string) => write(body.replace('>326公里<', '>316公里<'));
+      return original(req, res, s);
+    });
+    const r = await crawl('--full');
+    expect(r.events.filter((e) => e.event === 'changed').map((e) => path(e.url))).toEqual([form]);
+    expect(r.summary).toMatchObject({ stopped: 0, new: 0, changed: 1, unchanged: 15 });
+    const asked = site.requests.slice(before).map((q) => q.path);
+    expect(asked).toEqual(expect.arrayContaining(['/zwgk/czyjs/index_2.html', '/zwgk/jxpj/list_2.shtml', '/gkmlpt/api/all/2911', '/module/web/jpage/dataproxy.jsp']));
+    site.on(form, original);
+    expect(queryDb(db, `SELECT d.current, i.actual FROM documents d JOIN evaluations e ON e.document_id = d.id JOIN indicators i ON i.evaluation_id = e.id
+      WHERE d.url LIKE '%t20230818_3.html' AND i.name = '日常养护里程' ORDER BY d.id`)).toEqual([{ current: 0, actual: '326公里' }, { current: 1, actual: '316公里' }]);
+  }, 120_000);
+});
