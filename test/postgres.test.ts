@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataset } from '../src/store/dataset.js';
+import { SCHEMA_VERSION } from '../src/store/schema.js';
 import { processFile } from '../src/pipeline/process.js';
 import { CORPUS, corpusFile, DOCS, FIXTURES, tempDir, zipinAsync } from './helpers.js';
 import { dump, startPostgres, TABLES, type Postgres } from './postgres.js';
@@ -109,7 +110,32 @@ describe.skipIf(skipped !== null)(`the dataset on PostgreSQL${skipped === null ?
     await client.connect();
     try {
       expect((await client.query('SELECT count(*)::int AS n FROM evaluations')).rows).toEqual([{ n: 58 }]);
-      expect((await client.query('SELECT version FROM zipin_schema')).rows).toEqual([{ version: 6 }]);
+      expect((await client.query('SELECT version FROM zipin_schema')).rows).toEqual([{ version: SCHEMA_VERSION }]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('brings a schema-6 database up to date in place: sources keep their rows, pages are recorded', async () => {
+    const target = await (server as Postgres).database('v6');
+    await (await openDataset(target)).close();
+    const client = new pg.Client({ connectionString: target });
+    await client.connect();
+    try {
+      // What zipin wrote before schema 7.
+      await client.query(`DROP TABLE pages; ALTER TABLE sources DROP COLUMN file_name; ALTER TABLE sources DROP COLUMN records_sha256;
+        ALTER TABLE sources DROP CONSTRAINT sources_kind_check;
+        ALTER TABLE sources ADD CONSTRAINT sources_kind_check CHECK (kind IN ('pdf', 'text', 'spreadsheet', 'word', 'image', 'archive', 'page', 'unsupported'));
+        UPDATE zipin_schema SET version = 6;
+        INSERT INTO sources (url, kind, first_seen, status) VALUES ('http://h.test/a.pdf', 'pdf', '2024-01-01', 'new')`);
+      const dataset = await openDataset(target);
+      await dataset.writePages([{ url: 'http://h.test/l/', foundOn: null, status: 'failed', error: 'HTTP 404', httpStatus: 404, fullWalk: false }], '2024-02-01T00:00:00Z');
+      const memory = await dataset.crawlMemory();
+      await dataset.close();
+      expect((await client.query('SELECT version FROM zipin_schema')).rows).toEqual([{ version: SCHEMA_VERSION }]);
+      expect((await client.query('SELECT url, file_name, records_sha256 FROM sources')).rows).toEqual([{ url: 'http://h.test/a.pdf', file_name: null, records_sha256: null }]);
+      expect([...memory.known].sort()).toEqual(['http://h.test/a.pdf', 'http://h.test/l/']);
+      expect(memory.failedPages).toEqual(new Map([['http://h.test/l/', 'HTTP 404']]));
     } finally {
       await client.end();
     }

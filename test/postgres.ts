@@ -126,7 +126,9 @@ export const TABLES: Record<string, string> = {
   judgements: `SELECT d.sha256, e.block_index, j.seq, j.judgement, j.why, j.full_marks FROM judgements j JOIN evaluations e ON e.id = j.evaluation_id
     JOIN documents d ON d.id = e.document_id ORDER BY d.sha256, e.block_index, j.seq`,
   sources: `SELECT s.url, s.kind, s.found_on, s.etag, s.last_modified, s.sha256, s.bytes, s.http_status, s.content_type, s.status, s.error,
-    d.sha256 AS document FROM sources s LEFT JOIN documents d ON d.id = s.document_id ORDER BY s.url`,
+    s.file_name, s.records_sha256, d.sha256 AS document FROM sources s LEFT JOIN documents d ON d.id = s.document_id ORDER BY s.url`,
+  // Not found_on: a page linked from several pages fetched at once is found first by whichever answered first.
+  pages: 'SELECT url, http_status, status, error, CASE WHEN full_walk_at IS NULL THEN 0 ELSE 1 END AS full FROM pages ORDER BY url',
   projects: 'SELECT series, year, department, project_name, budget_yuan, executed_yuan, execution_rate, total_score, copies FROM projects ORDER BY series, year IS NULL, year',
 };
 

@@ -11,8 +11,8 @@ type Handler = (req: IncomingMessage, res: ServerResponse, site: Site) => void |
 export class Site {
   readonly files = new Map<string, { body: Buffer; type: string; modified: Date }>();
   readonly handlers = new Map<string, Handler>();
-  /** Every request: method, path, status sent. */
-  readonly requests: Array<{ path: string; status: number }> = [];
+  /** Every request: path, status sent, method, and when it arrived (ms since the epoch). */
+  readonly requests: Array<{ path: string; status: number; method: string; at: number }> = [];
   private server: Server | null = null;
   origin = '';
 
@@ -29,7 +29,8 @@ export class Site {
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
-      res.on('finish', () => this.requests.push({ path, status: res.statusCode }));
+      const at = Date.now();
+      res.on('finish', () => this.requests.push({ path, status: res.statusCode, method: req.method ?? 'GET', at }));
       const handler = this.handlers.get(path);
       if (handler) {
         void handler(req, res, this);

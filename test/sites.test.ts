@@ -208,3 +208,54 @@ describe('a CMS-built disclosure site (TRS WCM, Hanweb JCMS, gkmlpt), crawled ni
       WHERE d.url LIKE '%t20230818_3.html' AND i.name = '日常养护里程' ORDER BY d.id`)).toEqual([{ current: 0, actual: '326公里' }, { current: 1, actual: '316公里' }]);
   }, 120_000);
 });
+
+describe('scripted pagers stay bounded and polite', () => {
+  let site: Site;
+  beforeAll(async () => {
+    site = new Site('127.0.0.1');
+    await site.start();
+    site.setFile('/huge/', '<html><body><a href="a.html">第一篇</a><script>createPageHTML(1000000, 0, "index", "html");</script></body></html>', 'text/html');
+    site.setFile('/huge/a.html', '<html><body>正文</body></html>', 'text/html');
+    site.setFile('/x.html', '<html><body>正文</body></html>', 'text/html');
+    for (let i = 1; i < 10; i++) site.setFile(`/huge/index_${i}.html`, `<html><body><a href="p${i}.html">第${i}页</a></body></html>`, 'text/html');
+    site.setFile('/col/1/index.html', `<html><body><script type="text/xml"><datastore><recordset></recordset></datastore></script>
+      <script>$('#1').jpage({totalRecord: 30, perPage: 10, groupSize: 1, proxyUrl: '/module/web/jpage/dataproxy.jsp', ajaxParam: {columnid: 1}});</script></body></html>`, 'text/html');
+    site.on('/module/web/jpage/dataproxy.jsp', (req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'text/xml' }).end('<datastore><totalrecord>30</totalrecord><recordset><record><![CDATA[<a href="/x.html">x</a>]]></record></recordset></datastore>'));
+    });
+  });
+  afterAll(() => site.stop());
+  const run = (seed: string, db: string, ...extra: string[]) => zipinAsync(['crawl', `${site.origin}${seed}`, '--db', db, '--files', join(tempDir(), 'f'),
+    '--allow-private', '--json', ...extra]);
+
+  it('a pager claiming a million pages is capped by --max-pages and says so', async () => {
+    const db = join(tempDir(), 'z.sqlite');
+    const r = await run('/huge/', db, '--max-pages', '6', '--delay', '0');
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout) as Record<string, number>;
+    expect(summary.pages).toBe(6);
+    expect(summary.pagesCapped).toBe(999_999 - 5); // page 1 and five further pages walked (the article link waits its turn)
+    const plain = await zipinAsync(['crawl', `${site.origin}/huge/`, '--db', join(tempDir(), 'y.sqlite'), '--files', join(tempDir(), 'f'), '--allow-private', '--max-pages', '6', '--delay', '0']);
+    expect(plain.stdout).toContain('capped: 999994 further listing page(s) not walked (--max-pages 6)');
+  }, 60_000);
+
+  it('a data call waits its turn at the host like any request (--delay), and robots.txt applies to it', async () => {
+    const before = site.requests.length;
+    const r = await run('/col/1/index.html', join(tempDir(), 'z.sqlite'), '--delay', '300');
+    expect(r.code, r.stderr).toBe(0);
+    const mine = site.requests.slice(before).sort((a, b) => a.at - b.at);
+    const posts = mine.filter((q) => q.method === 'POST');
+    expect(posts).toHaveLength(3);
+    // Requests start 300 ms apart at the least (robots.txt, the page, three POSTs, the record's page): arrivals can only spread further.
+    expect(mine.length).toBeGreaterThanOrEqual(6);
+    expect(mine.at(-1)!.at - mine[0]!.at).toBeGreaterThanOrEqual((mine.length - 1) * 300 - 50);
+    site.setFile('/robots.txt', 'User-agent: *\nDisallow: /module/\n', 'text/plain');
+    const after = site.requests.length;
+    const disallowed = await run('/col/1/index.html', join(tempDir(), 'w.sqlite'), '--delay', '0', '--log', 'json');
+    expect(site.requests.slice(after).filter((q) => q.method === 'POST')).toEqual([]);
+    expect(disallowed.stderr).toContain('"event":"disallowed"');
+    site.files.delete('/robots.txt');
+  }, 60_000);
+});
+

@@ -93,6 +93,16 @@ function v6Additions(db: Database.Database): string {
 }
 const V4_ADDITIONS = 'ALTER TABLE runs DROP COLUMN documents_unchanged;';
 
+/** What schema 7 added, taken out again: the pages table, and the sources' file names, record fingerprints and `ofd` kind. */
+function v7Additions(db: Database.Database): string {
+  const sql = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'sources'").get() as { sql: string }).sql.replace('sources', 'sources_old')
+    .replace(", 'ofd'", '').split('\n').filter((l) => !/^\s*(file_name|records_sha256)\s/.test(l)).join('\n').replace(/,\s*\)\s*$/, '\n)');
+  db.pragma('foreign_keys = OFF');
+  return `DROP TABLE pages; ${sql}; INSERT INTO sources_old SELECT id, url, kind, found_on, first_seen, last_checked, last_changed, etag, last_modified, sha256,
+    bytes, http_status, content_type, status, error, document_id FROM sources; DROP TABLE sources; ALTER TABLE sources_old RENAME TO sources;
+    CREATE INDEX sources_document ON sources (document_id);`;
+}
+
 /** SQL that gives the documents table the CHECK an older version wrote: only `formats`. */
 function narrowerDocuments(db: Database.Database, formats: readonly string[]): string {
   const sql = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'documents'").get() as { sql: string }).sql
@@ -110,7 +120,7 @@ describe('schema versions', () => {
     const path = await storeWith(DOCS.guihua);
     // Take it back to what zipin 0.1 wrote: no crawl columns, no sources table.
     const old = new Database(path);
-    old.exec(`${v6Additions(old)} DROP INDEX documents_url; ALTER TABLE documents DROP COLUMN url; ALTER TABLE documents DROP COLUMN current;
+    old.exec(`${v7Additions(old)} ${v6Additions(old)} DROP INDEX documents_url; ALTER TABLE documents DROP COLUMN url; ALTER TABLE documents DROP COLUMN current;
       DROP TABLE sources; ALTER TABLE runs DROP COLUMN sources_seen; ALTER TABLE runs DROP COLUMN sources_new;
       ALTER TABLE runs DROP COLUMN sources_changed; ALTER TABLE runs DROP COLUMN sources_failed;
       DROP TABLE failures; DROP TABLE locks; ALTER TABLE runs DROP COLUMN documents_kept; ${V4_ADDITIONS} PRAGMA user_version = 1;`);
@@ -127,7 +137,7 @@ describe('schema versions', () => {
   it('migrates a version-2 database: failures, locks and runs.documents_kept are added', async () => {
     const path = await storeWith(DOCS.guihua);
     const old = new Database(path);
-    old.exec(`${v6Additions(old)} DROP TABLE failures; DROP TABLE locks; ALTER TABLE runs DROP COLUMN documents_kept; ${V4_ADDITIONS} PRAGMA user_version = 2;`);
+    old.exec(`${v7Additions(old)} ${v6Additions(old)} DROP TABLE failures; DROP TABLE locks; ALTER TABLE runs DROP COLUMN documents_kept; ${V4_ADDITIONS} PRAGMA user_version = 2;`);
     old.close();
     const reopened = new Store(path);
     expect(reopened.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
@@ -147,7 +157,7 @@ describe('schema versions', () => {
     const path = await storeWith(DOCS.guihua);
     const old = new Database(path);
     // The documents table as version 3 wrote it, with its narrower CHECK.
-    old.exec(`${v6Additions(old)} ${narrowerDocuments(old, ['text', 'pdf', 'xlsx', 'xls', 'html', 'docx'])}
+    old.exec(`${v7Additions(old)} ${v6Additions(old)} ${narrowerDocuments(old, ['text', 'pdf', 'xlsx', 'xls', 'html', 'docx'])}
       ${V4_ADDITIONS} PRAGMA user_version = 3;`);
     expect(() => addDocument(old, 'doc')).toThrow(/CHECK/);
     old.close();
@@ -165,7 +175,7 @@ describe('schema versions', () => {
   it('migrates a version-4 database: documents take scanned images', async () => {
     const path = await storeWith(DOCS.guihua);
     const old = new Database(path);
-    old.exec(`${v6Additions(old)} ${narrowerDocuments(old, ['text', 'pdf', 'xlsx', 'xls', 'html', 'docx', 'doc'])} PRAGMA user_version = 4;`);
+    old.exec(`${v7Additions(old)} ${v6Additions(old)} ${narrowerDocuments(old, ['text', 'pdf', 'xlsx', 'xls', 'html', 'docx', 'doc'])} PRAGMA user_version = 4;`);
     expect(() => addDocument(old, 'image')).toThrow(/CHECK/);
     old.close();
     const reopened = new Store(path);
@@ -179,7 +189,7 @@ describe('schema versions', () => {
   it('migrates a version-5 database: evaluations say where their money unit came from (unknown for rows written before), and are linked to their forms', async () => {
     const path = await storeWith(DOCS.guihua);
     const old = new Database(path);
-    old.exec(`${v6Additions(old)} PRAGMA user_version = 5;`);
+    old.exec(`${v7Additions(old)} ${v6Additions(old)} PRAGMA user_version = 5;`);
     old.close();
     const reopened = new Store(path);
     expect(reopened.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
@@ -187,6 +197,23 @@ describe('schema versions', () => {
       .toEqual({ n: 8, known: 0, linked: 8, counted: 8 });
     expect(count(reopened.db, 'forms')).toBe(8);
     expect(count(reopened.db, 'judgements')).toBeGreaterThan(0);
+    reopened.close();
+  });
+
+  it('migrates a version-6 database: sources keep their rows and take file names and record fingerprints; pages are recorded', async () => {
+    const path = await storeWith(DOCS.guihua);
+    const old = new Database(path);
+    old.exec(`${v7Additions(old)} PRAGMA user_version = 6;`);
+    old.prepare(`INSERT INTO sources (url, kind, first_seen, status, document_id) VALUES ('http://h.test/a.pdf', 'pdf', '2024-01-01', 'new', 1)`).run();
+    old.close();
+    const reopened = new Store(path);
+    expect(reopened.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(reopened.db.prepare('SELECT url, kind, status, document_id, file_name, records_sha256 FROM sources').all()).toEqual([
+      { url: 'http://h.test/a.pdf', kind: 'pdf', status: 'new', document_id: 1, file_name: null, records_sha256: null },
+    ]);
+    reopened.db.prepare(`INSERT INTO sources (url, kind, first_seen, status) VALUES ('http://h.test/b.ofd', 'ofd', '2024-01-01', 'new')`).run();
+    reopened.writePages([{ url: 'http://h.test/l/', foundOn: null, status: 'ok', error: null, httpStatus: 200, fullWalk: true }], '2024-02-01T00:00:00Z');
+    expect(reopened.crawlMemory().fullWalks).toEqual(new Map([['http://h.test/l/', '2024-02-01T00:00:00Z']]));
     reopened.close();
   });
 });
