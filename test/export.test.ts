@@ -33,7 +33,7 @@ describe('export', () => {
   it('writes one file per table (crawl sources and runs too) plus indicators_flat, with every row', () => {
     expect(written.map((w) => [w.file.slice(csvDir.length + 1), w.rows])).toEqual([
       ['documents.csv', 5], ['evaluations.csv', 58], ['funding.csv', 232], ['indicators.csv', 714], ['flags.csv', 190],
-      ['judgements.csv', 406], ['sources.csv', 0], ['runs.csv', 0], ['failures.csv', 0], ['forms.csv', 58], ['form_sources.csv', 58],
+      ['judgements.csv', 406], ['sources.csv', 0], ['pages.csv', 0], ['runs.csv', 0], ['failures.csv', 0], ['forms.csv', 58], ['form_sources.csv', 58],
       ['projects.csv', 58], ['series_links.csv', 0], ['indicators_flat.csv', 714],
     ]);
     expect(readCsv('sources')).toHaveLength(0);

@@ -1,10 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispositionName, downloadOf } from '../src/crawl/download.js';
 import { readPage } from '../src/crawl/links.js';
 import { GENERIC_EXAMPLES } from '../src/crawl/sites/generic.js';
 import { canonical, FAMILIES, findInAnswer, findOnPage } from '../src/crawl/sites/index.js';
-import { queryDb, tempDir, zipinAsync } from './helpers.js';
+import { FIXTURES, queryDb, tempDir, zipinAsync } from './helpers.js';
 import { Site } from './site.js';
 import { CMS_ATTACHMENTS, CMS_DEAD, CMS_UNSUPPORTED, cmsSite } from './sites/cms.js';
 
@@ -177,7 +178,7 @@ describe('a CMS-built disclosure site (TRS WCM, Hanweb JCMS, gkmlpt), crawled ni
     const listing = site.files.get('/zwgk/czyjs/')!;
     site.setFile('/zwgk/czyjs/', listing.body.toString('utf8').replace('<ul class="list">', '<ul class="list"><li><a href="./202310/t20231008_9.html">更正：专项资金绩效自评</a></li>'), 'text/html; charset=utf-8');
     site.setFile('/zwgk/czyjs/202310/t20231008_9.html', '<html><body><a href="./P020231008000000000009.pdf">更正后的自评表</a><span>浏览次数：3</span></body></html>', 'text/html; charset=utf-8');
-    site.setFile('/zwgk/czyjs/202310/P020231008000000000009.pdf', (await import('node:fs')).readFileSync(join('test', 'fixtures', 'region-sichuan.chromium.pdf')), 'application/pdf');
+    site.setFile('/zwgk/czyjs/202310/P020231008000000000009.pdf', readFileSync(join(FIXTURES, 'region-sichuan.chromium.pdf')), 'application/pdf');
     const before = site.requests.length;
     const r = await crawl();
     expect(r.code).toBe(0);
@@ -228,6 +229,53 @@ describe('scripted pagers stay bounded and polite', () => {
   afterAll(() => site.stop());
   const run = (seed: string, db: string, ...extra: string[]) => zipinAsync(['crawl', `${site.origin}${seed}`, '--db', db, '--files', join(tempDir(), 'f'),
     '--allow-private', '--json', ...extra]);
+
+  it('the same families with other habits: a pager function defined in the page, lower-case jpage keys, a GBK proxy answer, inline and raw-GBK downloads, a viewer in an iframe', async () => {
+    const site = new Site('127.0.0.1');
+    await site.start();
+    const gbk = (hex: string) => Buffer.from(hex, 'hex');
+    site.setFile('/xxgk/jxgk/index.shtml', `<html><head><meta charset="gb2312"></head><body><ul>
+  <li><a href="./202401/t20240110_88.shtml">一</a></li></ul>
+  <script type="text/javascript">
+  function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt){ if(_nPageCount == null || _nPageCount<=1){ return; } }
+  createPageHTML(3, 0, "index", "shtml");
+  </script></body></html>`, 'text/html');
+    site.setFile('/xxgk/jxgk/index_1.shtml', '<html><body><a href="./202312/t20231201_77.shtml">二</a></body></html>', 'text/html');
+    site.setFile('/xxgk/jxgk/index_2.shtml', '<html><body><a href="javascript:downloadFile(\'/u/2023/sichuan.pdf\')">三</a></body></html>', 'text/html');
+    site.setFile('/xxgk/jxgk/202401/t20240110_88.shtml', `<html><body><div class="attach"><a href="#" onclick="location.href=&quot;/u/dl?id=7&quot;;return false;">附件</a></div></body></html>`, 'text/html');
+    site.setFile('/xxgk/jxgk/202312/t20231201_77.shtml', `<html><body><p><a href="/u/dl?id=8">附件</a></p></body></html>`, 'text/html');
+    site.setFile('/u/2023/sichuan.pdf', readFileSync(join(FIXTURES, 'region-sichuan.writer.pdf')), 'application/pdf');
+    site.on('/u/dl', (req, res) => {
+      const id = new URL(req.url!, 'http://x').searchParams.get('id');
+      if (id === '7') res.writeHead(200, { 'content-type': 'application/force-download', 'content-disposition': "inline; filename*=utf-8''%E8%87%AA%E8%AF%84.pdf" }).end(readFileSync(join(FIXTURES, '004_7f468a29561a31e4.blocks-2-3.writer-web.pdf')));
+      else res.writeHead(200, { 'content-type': 'application/x-msdownload', 'content-disposition': 'attachment; filename=' + gbk('d7d4c6c0b1ed2e786c73').toString('latin1') }).end(readFileSync(join(FIXTURES, '003_e7112b8e4e2d84a4.xls')));
+    });
+    // Hanweb with lower-case keys, the proxy's answer in GBK
+    site.setFile('/col/col9/index.html', `<html><body><script type="text/xml"><datastore><recordset>
+  <record><![CDATA[<tr><td><a href='/art/2024/1/1/art_9_1.html'>一</a></td></tr>]]></record></recordset></datastore></script>
+  <script language="javascript">var obj = $("#div9"); obj.jpage({ dataStore: dataStore, totalrecord: 2, perpage: 1, proxyUrl: "/module/web/jpage/dataproxy.jsp", ajaxParam: {"col": 1, "webid": "2", "columnid": "9", "unitid": "9"} });</script></body></html>`, 'text/html');
+    site.on('/module/web/jpage/dataproxy.jsp', (req, res) => {
+      let body = ''; req.on('data', (c) => { body += c; });
+      req.on('end', () => {
+        const ok = new URLSearchParams(body).get('columnid') === '9';
+        res.writeHead(200, { 'content-type': 'text/xml;charset=GBK' }).end(Buffer.concat([Buffer.from('<?xml version="1.0" encoding="GBK"?><datastore><totalrecord>2</totalrecord><recordset>'), ok ? Buffer.from("<record><![CDATA[<tr><td><a href='/art/2024/1/2/art_9_2.html' title='") : Buffer.alloc(0), ok ? gbk('d7d4c6c0') : Buffer.alloc(0), ok ? Buffer.from("'>x</a></td></tr>]]></record>") : Buffer.alloc(0), Buffer.from('</recordset></datastore>')]));
+      });
+    });
+    site.setFile('/art/2024/1/1/art_9_1.html', '<html><body><a href="/attach/1/abcdef0123456789abcdef0123456789.doc">附件</a></body></html>', 'text/html');
+    site.setFile('/attach/1/abcdef0123456789abcdef0123456789.doc', readFileSync(join(FIXTURES, 'regions/region-hunan.mht.doc')), 'application/msword');
+    site.setFile('/art/2024/1/2/art_9_2.html', '<html><body><iframe src="/pdfjs/web/viewer.html?file=/u/2024/x.pdf"></iframe><a href="/pdfjs/web/viewer.html?file=%2Fu%2F2024%2Fx.pdf">看</a></body></html>', 'text/html');
+    site.setFile('/u/2024/x.pdf', readFileSync(join(FIXTURES, '004_7f468a29561a31e4.blocks-16-17.writer.pdf')), 'application/pdf');
+    site.setFile('/index.html', '<html><body><a href="/xxgk/jxgk/index.shtml">绩效</a><a href="/col/col9/index.html">大汉</a></body></html>', 'text/html');
+    const db = join(tempDir(), 'v.sqlite');
+    const r = await zipinAsync(['crawl', `${site.origin}/index.html`, '--db', db, '--files', join(tempDir(), 'f'), '--allow-private', '--delay', '0', '--json', '--log', 'json']);
+    await site.stop();
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ new: 5, failed: 0, pagesFailed: 0, evaluations: 14 });
+    expect(queryDb(db, 'SELECT url, kind, file_name FROM sources ORDER BY url').map((x) => [String(x.url).replace(site.origin, ''), x.kind, x.file_name])).toEqual([
+      ['/attach/1/abcdef0123456789abcdef0123456789.doc', 'word', null], ['/u/2023/sichuan.pdf', 'pdf', null], ['/u/2024/x.pdf', 'pdf', null],
+      ['/u/dl?id=7', 'pdf', '自评.pdf'], ['/u/dl?id=8', 'spreadsheet', '自评表.xls'],
+    ]);
+  }, 60_000);
 
   it('a pager claiming a million pages is capped by --max-pages and says so', async () => {
     const db = join(tempDir(), 'z.sqlite');

@@ -33,7 +33,7 @@ export const EXPORT: CommandSpec = {
   name: 'export',
   args: '',
   summary: 'Write the dataset as files: one per table, plus indicators_flat.',
-  description: `Tables documents, evaluations, funding, indicators, flags, judgements, sources, runs and failures, and
+  description: `Tables documents, evaluations, funding, indicators, flags, judgements, sources, pages, runs and failures, and
 indicators_flat (each indicator with its evaluation, document and judgement). CSV is UTF-8 with a BOM.`,
   options: [
     DB_OPTION,

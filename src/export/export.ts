@@ -32,6 +32,7 @@ const TABLES: ReadonlyArray<readonly [string, string]> = [
   ['flags', 'SELECT * FROM flags ORDER BY id'],
   ['judgements', 'SELECT * FROM judgements ORDER BY evaluation_id, seq'],
   ['sources', 'SELECT * FROM sources ORDER BY id'],
+  ['pages', 'SELECT * FROM pages ORDER BY url'],
   ['runs', 'SELECT * FROM runs ORDER BY id'],
   ['failures', 'SELECT * FROM failures ORDER BY id'],
   ['forms', 'SELECT * FROM forms ORDER BY id'],

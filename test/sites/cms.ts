@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../../src/version.js';
 import { Site } from '../site.js';
 
 /**
@@ -15,7 +15,8 @@ import { Site } from '../site.js';
  * and a dead navigation link. Used by the crawl and queue tests and by `npm run bench`.
  */
 
-const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
+// From the package root, so that the bench (built into dist/) finds them too.
+const FIXTURES = join(PACKAGE_ROOT, 'test', 'fixtures');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name));
 
 /** Every attachment of the site, by path, with the forms it holds (read from the fixtures themselves). */
