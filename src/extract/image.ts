@@ -111,9 +111,9 @@ export async function extractImage(bytes: Uint8Array, kind: ImageKind, sense: Ro
   for (const [k, image] of images.entries()) {
     const ptPerPx = OCR_SETTINGS.imagePageShortSide / Math.min(image.width, image.height);
     const box = { x0: 0, y0: 0, x1: image.width * ptPerPx, y1: image.height * ptPerPx };
-    const { rules, runs } = await readScannedPage(image, box);
-    pages.push({ page: k + 1, rows: formReadings(layoutPage(rules, runs, [], box.x1, box.y1, sense), sense), text: runs.length > 0, images: true, ocr: true });
-    trace?.push({ page: k + 1, width: box.x1, height: box.y1, rules, runs });
+    const { rules, runs, turned, box: read } = await readScannedPage(image, box);
+    pages.push({ page: k + 1, rows: formReadings(layoutPage(rules, runs, [], read.x1, read.y1, sense), sense), text: runs.length > 0, images: true, ocr: true, turned });
+    trace?.push({ page: k + 1, width: read.x1, height: read.y1, rules, runs });
   }
   return assemblePages({ pageCount: images.length, pages }, sense, 'image');
 }

@@ -40,6 +40,8 @@ export const FlagCodeSchema = z.enum([
   'ocr',
   'ocr_uncertain',
   'ocr_corrected',
+  // a page stored turned (/Rotate, a scan sideways or upside down), read upright
+  'page_turned',
 ]);
 export type FlagCode = z.infer<typeof FlagCodeSchema>;
 

@@ -53,6 +53,8 @@ export const RowSchema = z.object({
    * to the form's label or to a number (null where it was not). Absent where nothing was corrected.
    */
   recognised: z.array(z.string().nullable()).optional(),
+  /** The page was stored turned (a /Rotate, a scan sideways or upside down): how far clockwise; it was read turned back. Absent when upright. */
+  turned: z.union([z.literal(90), z.literal(180), z.literal(270)]).optional(),
 });
 export type Row = z.infer<typeof RowSchema>;
 

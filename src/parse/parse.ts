@@ -80,9 +80,18 @@ export function parseBlock(block: Block): ParsedBlock {
     indicators: indicators.indicators,
     totalWeight: total.weight,
     totalScore: total.score,
-    flags: [...header.flags, ...funding.flags, ...indicators.flags, ...garbledFlags(rows)],
+    flags: [...header.flags, ...funding.flags, ...indicators.flags, ...garbledFlags(rows), ...turnedFlags(rows)],
   });
   return { ...parsed, flags: [...parsed.flags, ...ocrFlags(parsed, rows)] };
+}
+
+const TURNS: Record<90 | 180 | 270, string> = { 90: 'a quarter turn clockwise', 180: 'upside down', 270: 'a quarter turn anticlockwise' };
+
+/** Pages stored turned (a /Rotate, a scan sideways or upside down) that the block was read from, turned back: said, once a page. */
+function turnedFlags(rows: readonly Row[]): Flag[] {
+  const turned = new Map<number | null, 90 | 180 | 270>();
+  for (const r of rows) if (r.turned !== undefined && !turned.has(r.page)) turned.set(r.page, r.turned);
+  return [...turned].map(([page, turn]) => flag('page_turned', 'info', `${page === null ? 'the page' : `page ${page}`} was stored ${TURNS[turn]}; it was read turned back upright`));
 }
 
 /** Texts whose characters are not what the page shows: labels may go unrecognised, names misread. */

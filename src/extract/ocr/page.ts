@@ -1,7 +1,9 @@
 import type { Box, Rule, TextRun } from '../pdf/geometry.js';
 import { findTables } from '../pdf/lattice.js';
 import { skewAngle } from './deskew.js';
-import { crop, inkMask, inkThresholds, rotate, type Gray, type PixelBox } from './raster.js';
+import type { Turn } from '../pdf/turn.js';
+import { halfTurn, orientationSample, standsSideways, upsideDown } from './orientation.js';
+import { crop, inkMask, inkThresholds, quarterTurn, rotate, type Gray, type PixelBox } from './raster.js';
 import { recogniseAll, type Recognised } from './recognizer.js';
 import { findRules } from './ruling.js';
 import { OCR_SETTINGS as S } from './settings.js';
@@ -13,6 +15,10 @@ import { splitLines, textLines, type LinePixels, type TextPiece } from './text-l
 export interface ScannedPage {
   rules: Rule[];
   runs: TextRun[];
+  /** How far the page was stored turned clockwise (a scan sideways or upside down); its rules and runs stand on the page turned back. */
+  turned: Turn;
+  /** The page as read: `box`, its width and height swapped when it was turned a quarter. */
+  box: Box;
 }
 
 /** Scans finer than this are halved (or more) before reading: the recogniser sees 48-pixel lines anyway. */
@@ -121,7 +127,24 @@ function shrink(image: Gray, factor: number): Gray {
  */
 export async function readScannedPage(source: Gray, box: Box): Promise<ScannedPage> {
   const dpi = (source.width / (box.x1 - box.x0)) * 72;
-  let image = shrink(source, dpi > MAX_DPI ? Math.round(dpi / 150) : 1);
+  const image = shrink(source, dpi > MAX_DPI ? Math.round(dpi / 150) : 1);
+  // A page standing sideways is turned a quarter; one read better turned round (upside down), a half more.
+  const sideways = standsSideways(inkMask(image, inkThresholds(image).text), image.width, image.height);
+  let turned: Turn = sideways ? 270 : 0; // turned a quarter clockwise to be read: it stood a quarter the other way
+  const page: Box = sideways ? { x0: box.x0, y0: box.y0, x1: box.x0 + (box.y1 - box.y0), y1: box.y0 + (box.x1 - box.x0) } : box;
+  let upright = sideways ? quarterTurn(image, 90) : image;
+  let read = await readUpright(upright, page, true);
+  if (read === 'upside down') {
+    turned = sideways ? 90 : 180;
+    upright = halfTurn(upright);
+    read = await readUpright(upright, page, false);
+  }
+  return { ...(read as Omit<ScannedPage, 'turned' | 'box'>), turned, box: page };
+}
+
+/** A page image standing upright (but perhaps upside down: then, when `check`, that is all it says) read as `readScannedPage` does. */
+async function readUpright(source: Gray, box: Box, check: boolean): Promise<Omit<ScannedPage, 'turned' | 'box'> | 'upside down'> {
+  let image = source;
   let thresholds = inkThresholds(image);
   let mask = inkMask(image, thresholds.text);
   const skew = skewAngle(image, mask);
@@ -202,6 +225,11 @@ export async function readScannedPage(source: Gray, box: Box): Promise<ScannedPa
     }
   }
   const readings = await recogniseAll(crops.map((c) => c.pixels));
+  if (check) {
+    const sample = orientationSample(crops.map((c) => c.pixels));
+    const turned = await recogniseAll(sample.map((i) => halfTurn(crops[i]!.pixels)));
+    if (upsideDown(sample.map((i) => readings[i]!), turned)) return 'upside down';
+  }
   const runs: TextRun[] = [];
   crops.forEach(({ piece, ink, cut }, i) => {
     const seen = readings[i]!;

@@ -128,6 +128,23 @@ export function rotate(image: Gray, degrees: number): Gray {
   return { width, height, data: out };
 }
 
+/** The image turned clockwise by a quarter, a half or three quarters: every pixel moved, none resampled. */
+export function quarterTurn(image: Gray, clockwise: 90 | 180 | 270): Gray {
+  const { width: w, height: h, data } = image;
+  const quarter = clockwise !== 180;
+  const width = quarter ? h : w;
+  const height = quarter ? w : h;
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      // Where (x, y) lands: clockwise 90 → (h − 1 − y, x); 180 → (w − 1 − x, h − 1 − y); 270 → (y, w − 1 − x).
+      const [nx, ny] = clockwise === 90 ? [h - 1 - y, x] : clockwise === 180 ? [w - 1 - x, h - 1 - y] : [y, w - 1 - x];
+      out[ny * width + nx] = data[y * w + x]!;
+    }
+  }
+  return { width, height, data: out };
+}
+
 /** A box's pixels cut out (clamped to the image). */
 export function crop(image: Gray, box: PixelBox): Gray {
   const x0 = Math.max(0, Math.floor(box.x0));

@@ -1,5 +1,5 @@
 import { multiply, type Box, type Matrix, type Rule } from './geometry.js';
-import { INITIAL_TEXT_PARAMS, TextReader, type FontLookup, type ShownText, type TextParams } from './shown-text.js';
+import { INITIAL_TEXT_PARAMS, TextReader, type FontLookup, type ShownText, type TextParams, type Writing } from './shown-text.js';
 import { TABLE_SETTINGS as S } from './settings.js';
 
 /** The pdf.js operator ids this reader needs (pdfjs-dist's OPS, passed in to keep pdf.js lazily loaded). */
@@ -178,6 +178,8 @@ export interface PageGraphics {
   images: PaintedImage[];
   /** The page's text, run by run, each with the clip it was drawn under. */
   shown: ShownText[];
+  /** Which way its text runs: a page stored turned reads down, left or up. */
+  writing: Writing;
 }
 
 /** The page in device space: PDF space → device space, and the page's size there. */
@@ -323,5 +325,5 @@ export function readGraphics(fnArray: ArrayLike<number>, argsArray: ArrayLike<un
     }
   }
   text.close();
-  return { rules, hasImages, images, shown: text.shown };
+  return { rules, hasImages, images, shown: text.shown, writing: text.writing };
 }

@@ -12,6 +12,7 @@ import { TableStitcher } from './page-break.js';
 import { DOCUMENT_OPTIONS, loadPdfJs } from './pdfjs.js';
 import type { FontLookup, FontMetrics } from './shown-text.js';
 import { readText } from './text.js';
+import { turnedView, turnOf, type Turn } from './turn.js';
 
 type OperatorList = Awaited<ReturnType<import('pdfjs-dist/legacy/build/pdf.mjs').PDFPageProxy['getOperatorList']>>;
 
@@ -64,13 +65,14 @@ export interface PageTrace {
   runs: readonly TextRun[];
 }
 
-/** One page as the layout left it: its rows, whether it held text and images, and whether its text was read by OCR. */
+/** One page as the layout left it: its rows, whether it held text and images, whether its text was read by OCR, and how far it was turned to be read. */
 export interface LaidPage {
   page: number;
   rows: LaidOutRow[];
   text: boolean;
   images: boolean;
   ocr: boolean;
+  turned: Turn;
 }
 
 /** An image covering at least this share of a page with (almost) no text is the page, scanned. */
@@ -133,9 +135,15 @@ export async function readPdfPages(bytes: Uint8Array, sense: RowSense, range?: P
       const page = await fromPdfJs(doc.getPage(p), p);
       fonts ??= fontsOf(page.commonObjs); // one for the document
       const viewport = page.getViewport({ scale: 1 });
-      const view: PageView = { transform: viewport.transform as unknown as Matrix, width: viewport.width, height: viewport.height };
+      let view: PageView = { transform: viewport.transform as unknown as Matrix, width: viewport.width, height: viewport.height };
       let ops: OperatorList | null = await fromPdfJs(page.getOperatorList(), p);
-      const graphics = readGraphics(ops.fnArray, ops.argsArray, view, OPS as unknown as Ops, fonts);
+      let graphics = readGraphics(ops.fnArray, ops.argsArray, view, OPS as unknown as Ops, fonts);
+      // A page whose text runs down, left or up is read again turned back (only such a page pays twice).
+      const turn = turnOf(graphics.writing);
+      if (turn !== 0) {
+        view = turnedView(view, turn);
+        graphics = readGraphics(ops.fnArray, ops.argsArray, view, OPS as unknown as Ops, fonts);
+      }
       ops = null; // pdf.js's page data is large: let it go now, not when the next page is in
       let { runs, clipped } = readText(graphics.shown);
       let { rules } = graphics;
@@ -143,13 +151,19 @@ export async function readPdfPages(bytes: Uint8Array, sense: RowSense, range?: P
       // laid over it: a scan, read by OCR.
       const scan = textLength(runs) < SCAN_MAX_TEXT ? pageScan(graphics.images, view) : null;
       const pixels = scan === null ? null : pdfImageGray(scan, page.objs, page.commonObjs);
+      let turned = turn;
+      let { width, height } = view;
       if (scan !== null && pixels !== null) {
-        ({ rules, runs } = await readScannedPage(pixels, scan.box));
+        const read = await readScannedPage(pixels, scan.box);
+        ({ rules, runs } = read);
         clipped = [];
+        // A scan read turned a quarter stands on a page as high as this one is wide.
+        if (read.turned % 180 !== 0) [width, height] = [height, width];
+        turned = read.turned;
       }
-      const laid = layoutPage(rules, runs, clipped, view.width, view.height, sense);
-      pages.push({ page: p, rows: pixels === null ? laid : formReadings(laid, sense), text: runs.length > 0, images: graphics.hasImages, ocr: pixels !== null });
-      trace?.push({ page: p, width: view.width, height: view.height, rules, runs });
+      const laid = layoutPage(rules, runs, clipped, width, height, sense);
+      pages.push({ page: p, rows: pixels === null ? laid : formReadings(laid, sense), text: runs.length > 0, images: graphics.hasImages, ocr: pixels !== null, turned });
+      trace?.push({ page: p, width, height, rules, runs });
       page.cleanup();
     }
     return { pageCount: doc.numPages, pages };
@@ -199,7 +213,7 @@ export function assemblePages({ pageCount, pages }: PdfPages, sense: RowSense, f
   const stitcher = new TableStitcher(sense);
   const tableIds = new Map<string, number>();
   const running = runningText(pages, sense);
-  for (const { page: p, rows: laid } of pages) {
+  for (const { page: p, rows: laid, turned } of pages) {
     stitcher.newPage(p);
     for (const row of laid) {
       if (running.has(row) || !stitcher.accept(row)) continue;
@@ -210,6 +224,7 @@ export function assemblePages({ pageCount, pages }: PdfPages, sense: RowSense, f
         line: rows.length + 1, page: p, cells: row.cells, positions: exact ? 'exact' : 'inferred', spans: row.grid ?? null, table,
         ...(row.confidence ? { confidence: row.confidence } : {}),
         ...(row.recognised ? { recognised: row.recognised } : {}),
+        ...(turned !== 0 ? { turned } : {}),
       });
     }
   }

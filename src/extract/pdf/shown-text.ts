@@ -42,6 +42,12 @@ interface GlyphLike {
   vmetric?: unknown;
 }
 
+/**
+ * How much of a page's text runs each way across the device (characters): right (as read),
+ * down, left and up — the page turned a quarter, a half, three quarters clockwise.
+ */
+export type Writing = [number, number, number, number];
+
 /** A run of text with the clip it was drawn under (null: the whole page). */
 export interface ShownText {
   run: TextRun;
@@ -86,6 +92,8 @@ interface OpenRun {
  */
 export class TextReader {
   readonly shown: ShownText[] = [];
+  /** Characters of horizontal writing by the way they run across the device: right, down, left, up (see Writing). */
+  readonly writing: Writing = [0, 0, 0, 0];
   private tm: number[] = [1, 0, 0, 1, 0, 0];
   private tlm: number[] = [1, 0, 0, 1, 0, 0];
   private open: OpenRun | null = null;
@@ -139,6 +147,7 @@ export class TextReader {
     const d = ctm[1] * t[2]! + ctm[3] * t[3]!;
     const along = Math.hypot(a, b) || 1;
     const style: Style = { font: font.name, clip, ax: a / along, ay: b / along, size: Math.abs(size) * Math.hypot(c, d) };
+    const way: 0 | 1 | 2 | 3 | null = font.vertical ? null : Math.abs(style.ax) >= Math.abs(style.ay) ? (style.ax >= 0 ? 0 : 2) : (style.ay >= 0 ? 1 : 3);
     for (const g of glyphs) {
       if (typeof g === 'number') {
         const shift = (-g / 1000) * size;
@@ -150,6 +159,7 @@ export class TextReader {
       const glyph = g as GlyphLike;
       const unicode = typeof glyph.unicode === 'string' ? glyph.unicode : '';
       const width = typeof glyph.width === 'number' ? glyph.width : 0;
+      if (way !== null && unicode.trim() !== '') this.writing[way]++;
       const spacing = charSpacing + (glyph.isSpace === true ? wordSpacing : 0);
       // The glyph's origin on the baseline (raised by Ts), in device space.
       const ox = ctm[0] * t[4]! + ctm[2] * t[5]! + ctm[4] + c * rise;
