@@ -7,18 +7,17 @@
  *   npm run bench                      # beside 907fc7d (before the CMS families)
  *   ZIPIN_BENCH_BASE=<rev> node dist/bench/crawl.js
  *
- * The earlier version is checked out with `git worktree` beside this one, shares its
- * node_modules, and is built with its own sources; without git it is left out, saying why.
+ * The earlier version is built in a git worktree (bench/earlier.ts); without git it is left out,
+ * saying why.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { PACKAGE_ROOT } from '../src/version.js';
 import { CMS_ATTACHMENTS, cmsSite } from '../test/sites/cms.js';
-
-const BASE = process.env.ZIPIN_BENCH_BASE ?? '907fc7d';
+import { BASE, earlierBuild } from './earlier.js';
 
 interface Night {
   seconds: number;
@@ -47,26 +46,18 @@ async function night(cli: string, seed: string, db: string, requests: () => numb
   return result;
 }
 
-/** The earlier version built in a worktree; its CLI's path, or why there is none. */
-function earlier(dir: string): string | { missing: string } {
-  const git = (...args: string[]) => spawnSync('git', args, { cwd: PACKAGE_ROOT, encoding: 'utf8' });
-  const added = git('worktree', 'add', '--detach', dir, BASE);
-  if (added.status !== 0) return { missing: `git worktree add ${BASE}: ${(added.stderr || added.error?.message || '').trim().split('\n')[0]}` };
-  symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(dir, 'node_modules'));
-  const built = spawnSync(process.execPath, [join(PACKAGE_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: dir, encoding: 'utf8' });
-  if (built.status !== 0) return { missing: `build of ${BASE} failed: ${built.stdout.split('\n')[0]}` };
-  return join(dir, 'dist', 'src', 'cli', 'main.js');
-}
-
 async function main(): Promise<void> {
   const site = await cmsSite();
   const seed = `${site.origin}/zwgk/index.html`;
   const requests = () => site.requests.length;
   const work = mkdtempSync(join(tmpdir(), 'zipin-bench-crawl-'));
-  const worktree = join(work, 'earlier');
+  const earlier = earlierBuild(join(work, 'earlier'));
   const forms = Object.values(CMS_ATTACHMENTS).reduce((n, a) => n + a.blocks, 0);
   try {
-    const versions: Array<[string, string | { missing: string }]> = [[`earlier (${BASE})`, earlier(worktree)], ['this version', join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'main.js')]];
+    const versions: Array<[string, string | { missing: string }]> = [
+      [`earlier (${BASE})`, 'root' in earlier ? join(earlier.root, 'dist', 'src', 'cli', 'main.js') : earlier],
+      ['this version', join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'main.js')],
+    ];
     console.log(`\ncrawl of the CMS-built fixture site (${Object.keys(CMS_ATTACHMENTS).length} attachments holding ${forms} evaluations), two nights each`);
     console.log('| version | night | attachments read | evaluations | requests | seconds | exit |');
     console.log('|---|---|---|---|---|---|---|');
@@ -83,7 +74,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await site.stop();
-    if (existsSync(worktree)) spawnSync('git', ['worktree', 'remove', '--force', worktree], { cwd: PACKAGE_ROOT });
+    if ('forget' in earlier) earlier.forget();
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (third part): OCR speed and memory, this version side by side with the previous
  * one's recognition (each crop read alone on one thread: ZIPIN_OCR_BATCH=1 ZIPIN_OCR_THREADS=1)
- * in the same run. Two sets of scans (150 dpi, turned, speckled): the scanned fixtures read in one
+ * and with the version before turned pages were looked for (bench/earlier.ts), in the same run. Two sets of scans (150 dpi, turned, speckled): the scanned fixtures read in one
  * process one page after another — pages/s, crops per page, ms per crop and that process's peak
  * RSS, which is what one pool worker holds — and a folder of scanned forms (one form on 1–2
  * pages each, several regions' layouts) read by `zipin extract` with every core, as a user runs it.
@@ -13,10 +13,10 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { recognition } from '../src/extract/ocr/recognizer.js';
 import { processDocument } from '../src/pipeline/process.js';
 import { PACKAGE_ROOT } from '../src/version.js';
+import { BASE, earlierBuild } from './earlier.js';
 
 const FIXTURES = join(PACKAGE_ROOT, 'test', 'fixtures');
 /** The scans read in one process: the corpus's sample scan (6 dense pages) and the others. */
@@ -60,15 +60,18 @@ async function inProcess(files: readonly string[]): Promise<Measured> {
   };
 }
 
-function inFreshProcess(files: readonly string[], env: Record<string, string>): Measured {
-  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', ...files], { encoding: 'utf8', env: { ...process.env, ...env } });
+/** A version to measure: its package root (this one, or an earlier one built beside it) and its environment. */
+interface Version { root: string; env: Record<string, string> }
+
+function inFreshProcess(files: readonly string[], { root, env }: Version): Measured {
+  const child = spawnSync(process.execPath, [join(root, 'dist', 'bench', 'ocr.js'), '--child', ...files], { encoding: 'utf8', env: { ...process.env, ...env } });
   if (child.status !== 0) throw new Error(child.stderr);
   return JSON.parse(child.stdout) as Measured;
 }
 
 /** `zipin extract` of the folder with every core, timed from outside as a user sees it. */
-function extract(dir: string, db: string, env: Record<string, string>): number {
-  const cli = join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'main.js');
+function extract(dir: string, db: string, { root, env }: Version): number {
+  const cli = join(root, 'dist', 'src', 'cli', 'main.js');
   const start = performance.now();
   const run = spawnSync(process.execPath, [cli, 'extract', dir, '--db', db, '--concurrency', String(availableParallelism()), '--force', '-q'], { encoding: 'utf8', env: { ...process.env, ...env } });
   if (run.status !== 0) throw new Error(run.stderr);
@@ -94,12 +97,20 @@ async function main(): Promise<void> {
     for (const name of FOLDER) copyFileSync(join(FIXTURES, name), join(folder, basename(name)));
     const folderPages = (await Promise.all(FOLDER.map(async (name) => (await processDocument(readFileSync(join(FIXTURES, name)), name)).document.pages ?? 0))).reduce((a, b) => a + b, 0);
     const cores = availableParallelism();
-    const rows = [['previous (0.2: one crop a run, one thread)', PREVIOUS], ['this version (batches, threads per worker)', {}]] as const;
-    const results = rows.map(([label, env]) => ({
+    const earlier = earlierBuild(join(root, 'earlier'));
+    const rows: Array<[string, Version]> = [
+      ['previous recognition (0.2: one crop a run, one thread)', { root: PACKAGE_ROOT, env: PREVIOUS }],
+      ...('root' in earlier ? [[`${BASE} (before turned pages were looked for)`, { root: earlier.root, env: {} }] as [string, Version]] : []),
+      ['this version (every page checked for a turn)', { root: PACKAGE_ROOT, env: {} }],
+    ];
+    if ('missing' in earlier) console.log(`  (${BASE} not measured: ${earlier.missing})`);
+    const results = rows.map(([label, version], k) => ({
       label,
-      one: best(repeat, () => inFreshProcess(files, env), (m) => m.seconds),
-      pool: best(repeat, () => extract(folder, join(root, 'ocr.sqlite'), env), (s) => s),
+      one: best(repeat, () => inFreshProcess(files, version), (m) => m.seconds),
+      // A dataset each: versions may write different schemas.
+      pool: best(repeat, () => extract(folder, join(root, `ocr-${k}.sqlite`), version), (s) => s),
     }));
+    if ('forget' in earlier) earlier.forget();
     const { pages, evaluations } = results[0]!.one;
     console.log(`OCR: the scanned fixtures, ${files.length} files, ${pages} pages, ${evaluations} forms, in one process; a folder of ${FOLDER.length} scanned forms (${folderPages} pages) by zipin extract with ${cores} workers (best of ${repeat})`);
     for (const { label, one, pool } of results) {
@@ -107,8 +118,10 @@ async function main(): Promise<void> {
       console.log(`    one process   ${one.seconds.toFixed(2).padStart(6)} s ${(one.pages / one.seconds).toFixed(2).padStart(5)} pages/s  ${(one.crops / one.pages).toFixed(0)} crops a page, ${(one.modelMs / one.crops).toFixed(1)} ms a crop in the recogniser  peak RSS ${one.peakRssMiB.toFixed(0)} MiB (one worker's)`);
       console.log(`    zipin extract ${pool.toFixed(2).padStart(6)} s ${(folderPages / pool).toFixed(2).padStart(5)} pages/s  (${cores} workers, start-up and model loading included)`);
     }
-    const [before, now] = results;
-    console.log(`  → one process ${(before!.one.seconds / now!.one.seconds).toFixed(2)}× as fast; zipin extract ${(before!.pool / now!.pool).toFixed(2)}× as fast`);
+    const now = results.at(-1)!;
+    for (const before of results.slice(0, -1)) {
+      console.log(`  → beside ${before.label.split(' (')[0]}: one process ${(before.one.seconds / now.one.seconds).toFixed(2)}× as fast; zipin extract ${(before.pool / now.pool).toFixed(2)}× as fast`);
+    }
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -18,7 +18,7 @@ export async function readStdin(max = MAX_FILE_BYTES): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-const EXTENSIONS = { pdf: 'pdf', xlsx: 'xlsx', xls: 'xls', docx: 'docx', doc: 'doc', zip: 'zip', ole: 'doc', mhtml: 'mht', html: 'html', image: 'png', text: 'txt' } as const;
+const EXTENSIONS = { pdf: 'pdf', xlsx: 'xlsx', xls: 'xls', docx: 'docx', doc: 'doc', ofd: 'ofd', zip: 'zip', '7z': '7z', rar: 'rar', ole: 'doc', mhtml: 'mht', html: 'html', image: 'png', text: 'txt' } as const;
 
 /** A file name for bytes from standard input that makes them read as what they are (and raises no "misnamed" flag). */
 export function stdinName(bytes: Uint8Array): string {

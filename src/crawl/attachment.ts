@@ -56,18 +56,18 @@ function storedName(hash: string, bytes: Buffer, kind: Exclude<LinkKind, 'unsupp
   if (kind === 'spreadsheet') return `${hash}.${is === 'xls' ? 'xls' : 'xlsx'}`;
   if (kind === 'word') return `${hash}.${WORD_FILES[is] ?? 'docx'}`;
   if (kind === 'image') return `${hash}.${is === 'image' ? imageKind(bytes)!.replace('jpeg', 'jpg').replace('tiff', 'tif') : 'png'}`;
-  const ext: Record<typeof kind, string> = { pdf: 'pdf', page: 'html', archive: 'zip', text: 'txt' };
+  if (kind === 'archive') return `${hash}.${is === '7z' || is === 'rar' ? is : 'zip'}`;
+  const ext: Record<typeof kind, string> = { pdf: 'pdf', page: 'html', ofd: 'ofd', text: 'txt' };
   return `${hash}.${ext[kind]}`;
 }
 
 /** How a source's error starts when its bytes came but could not be read. */
 const EXTRACT_FAILURE = 'cannot extract: ';
 
-/** Why a file's type is not read (`name`: the link's path, or the server's name for a download): .rar and .7z have no maintained pure-JavaScript reader; .ofd none at all. */
+/** Why a file's type is not read (`name`: the link's path, or the server's name for a download). */
 function unsupportedReason(name: string): string {
   const ext = /\.[a-z0-9]{1,5}$/i.exec(name)?.[0].toLowerCase() ?? '';
-  if (ext === '') return 'unsupported file type: zipin does not read what this download is';
-  return `unsupported file type (${ext}): zipin does not read ${ext === '.ofd' ? 'OFD documents' : `${ext} archives`}`;
+  return `unsupported file type${ext === '' ? '' : ` (${ext})`}: zipin does not read what this download is`;
 }
 
 /** Writes `bytes` under `path` unless they are there already; whether this call wrote them. */

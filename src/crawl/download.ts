@@ -56,8 +56,8 @@ const CONTENT_TYPES: Array<[RegExp, LinkKind]> = [
   [/^application\/pdf\b/, 'pdf'],
   [/^application\/(vnd\.ms-excel|vnd\.openxmlformats-officedocument\.spreadsheetml|vnd\.ms-excel\.sheet|kset|x-excel)/, 'spreadsheet'],
   [/^application\/(msword|vnd\.openxmlformats-officedocument\.wordprocessingml|kswps|vnd\.ms-word)/, 'word'],
-  [/^application\/(zip|x-zip-compressed)\b/, 'archive'],
-  [/^application\/(x-rar-compressed|vnd\.rar|x-rar|x-7z-compressed|ofd)\b/, 'unsupported'],
+  [/^application\/(zip|x-zip-compressed|x-rar-compressed|vnd\.rar|x-rar|x-7z-compressed)\b/, 'archive'],
+  [/^application\/ofd\b/, 'ofd'],
   [/^image\/(png|jpeg|tiff)\b/, 'image'],
   [/^text\/(plain|tab-separated-values)\b/, 'text'],
   [/^(text\/html|application\/xhtml\+xml)\b/, 'page'],
@@ -65,8 +65,8 @@ const CONTENT_TYPES: Array<[RegExp, LinkKind]> = [
 
 /** What sniffed bytes are, as a link kind. */
 const BYTES: Record<FileKind, LinkKind> = {
-  pdf: 'pdf', xlsx: 'spreadsheet', xls: 'spreadsheet', docx: 'word', doc: 'word', mhtml: 'word', zip: 'archive', ole: 'unsupported',
-  html: 'page', image: 'image', text: 'text',
+  pdf: 'pdf', xlsx: 'spreadsheet', xls: 'spreadsheet', docx: 'word', doc: 'word', mhtml: 'word', zip: 'archive', '7z': 'archive', rar: 'archive',
+  ofd: 'ofd', ole: 'unsupported', html: 'page', image: 'image', text: 'text',
 };
 
 export interface Download {

@@ -1,12 +1,12 @@
 import { parse } from 'parse5';
 
 /** What a link points to, from its path (never trusting anything else the server says yet). */
-export type LinkKind = 'pdf' | 'text' | 'spreadsheet' | 'word' | 'image' | 'archive' | 'unsupported' | 'page';
+export type LinkKind = 'pdf' | 'text' | 'spreadsheet' | 'word' | 'ofd' | 'image' | 'archive' | 'unsupported' | 'page';
 
 const EXTENSIONS: Record<string, LinkKind> = {
   '.pdf': 'pdf', '.txt': 'text', '.tsv': 'text', '.xls': 'spreadsheet', '.xlsx': 'spreadsheet', '.et': 'spreadsheet',
-  '.docx': 'word', '.zip': 'archive', '.doc': 'word', '.wps': 'word', '.mht': 'word', '.mhtml': 'word', '.rar': 'unsupported',
-  '.ofd': 'unsupported', '.7z': 'unsupported',
+  '.docx': 'word', '.zip': 'archive', '.doc': 'word', '.wps': 'word', '.mht': 'word', '.mhtml': 'word', '.rar': 'archive',
+  '.ofd': 'ofd', '.7z': 'archive',
   // Scanned forms published as pictures (linked, not shown: <img> is no attachment).
   '.png': 'image', '.jpg': 'image', '.jpeg': 'image', '.tif': 'image', '.tiff': 'image',
 };

@@ -13,7 +13,7 @@ import { extractText } from './text.js';
 export { DocumentError } from './errors.js';
 
 /** File endings zipin reads; a directory walk picks only these (a file named explicitly is always tried). */
-export const SUPPORTED_EXTENSIONS = ['.txt', '.tsv', '.text', '.pdf', '.xlsx', '.xls', '.et', '.html', '.htm', '.mht', '.mhtml', '.docx', '.doc', '.wps', '.zip', '.png', '.jpg', '.jpeg', '.tif', '.tiff'] as const;
+export const SUPPORTED_EXTENSIONS = ['.txt', '.tsv', '.text', '.pdf', '.ofd', '.xlsx', '.xls', '.et', '.html', '.htm', '.mht', '.mhtml', '.docx', '.doc', '.wps', '.zip', '.7z', '.rar', '.png', '.jpg', '.jpeg', '.tif', '.tiff'] as const;
 
 export function isSupportedFile(path: string): boolean {
   return (SUPPORTED_EXTENSIONS as readonly string[]).includes(extname(path).toLowerCase());
@@ -30,11 +30,13 @@ function notAPdf(bytes: Uint8Array): DocumentError {
 /** What a file so named should hold, when its bytes are plain text instead. */
 const CONTAINERS: Record<string, string> = {
   '.xlsx': 'workbook', '.xls': 'workbook', '.et': 'workbook', '.docx': 'Word document', '.doc': 'Word document', '.wps': 'Word document', '.zip': 'ZIP archive',
+  '.7z': '7z archive', '.rar': 'RAR archive', '.ofd': 'OFD document',
   '.png': 'PNG image', '.jpg': 'JPEG image', '.jpeg': 'JPEG image', '.tif': 'TIFF image', '.tiff': 'TIFF image',
 };
 
+const ARCHIVE = 'whose members extract and crawl read one by one (totext and inspect take one document)';
 const NOT_YET: Partial<Record<FileKind, string>> = {
-  zip: 'a ZIP archive, whose members extract and crawl read one by one (totext and inspect take one document)',
+  zip: `a ZIP archive, ${ARCHIVE}`, '7z': `a 7z archive, ${ARCHIVE}`, rar: `a RAR archive, ${ARCHIVE}`,
 };
 
 /** An Office 97 file that sniffing could not name: unreadable (truncated?), or another kind (PowerPoint…). */
@@ -67,6 +69,7 @@ export async function extract(bytes: Uint8Array, path: string, sense: RowSense, 
   if (kind === 'docx') return (await import('./docx.js')).extractDocx(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   if (kind === 'doc') return (await import('./doc.js')).extractDoc(bytes);
   if (kind === 'image') return (await import('./image.js')).extractImage(bytes, imageKind(bytes)!, sense, trace);
+  if (kind === 'ofd') return (await import('./ofd/ofd.js')).extractOfd(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), sense, trace);
   const container = CONTAINERS[ext];
   if (container) throw new DocumentError(`not a ${container}: the file named ${ext} holds text or unknown data`);
   if (!isSupportedFile(path)) throw new DocumentError(`unsupported file type "${ext || '(none)'}"`);

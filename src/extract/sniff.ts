@@ -9,7 +9,7 @@ export function imageKind(bytes: Uint8Array): ImageKind | null {
 }
 
 /** What a file is, by its bytes — never by its name alone (attachments are often misnamed). */
-export type FileKind = 'pdf' | 'xlsx' | 'xls' | 'docx' | 'doc' | 'zip' | 'ole' | 'mhtml' | 'html' | 'image' | 'text';
+export type FileKind = 'pdf' | 'xlsx' | 'xls' | 'docx' | 'doc' | 'ofd' | 'zip' | '7z' | 'rar' | 'ole' | 'mhtml' | 'html' | 'image' | 'text';
 
 const has = (bytes: Uint8Array, text: string, encoding: BufferEncoding = 'latin1') => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(Buffer.from(text, encoding));
 
@@ -21,8 +21,12 @@ export function sniff(bytes: Uint8Array): FileKind {
   if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
     if (has(bytes, 'xl/workbook')) return 'xlsx';
     if (has(bytes, 'word/document')) return 'docx';
+    if (has(bytes, 'OFD.xml') || has(bytes, 'ofd.xml')) return 'ofd';
     return 'zip';
   }
+  // 7z: '7z¼¯' 27 1C; RAR 4 and 5: 'Rar!' 1A 07 (00 | 01 00).
+  if (bytes[0] === 0x37 && bytes[1] === 0x7a && bytes[2] === 0xbc && bytes[3] === 0xaf && bytes[4] === 0x27 && bytes[5] === 0x1c) return '7z';
+  if (bytes[0] === 0x52 && bytes[1] === 0x61 && bytes[2] === 0x72 && bytes[3] === 0x21 && bytes[4] === 0x1a && bytes[5] === 0x07) return 'rar';
   // OLE compound file (Excel 97, Word 97, WPS): stream names are UTF-16 in its directory.
   if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
     if (has(bytes, 'Workbook', 'utf16le') || has(bytes, 'Book', 'utf16le')) return 'xls';

@@ -62,7 +62,7 @@ export type Row = z.infer<typeof RowSchema>;
 export const UNCERTAIN_OCR_CONFIDENCE = 0.8;
 
 /** What a document was read as (by its bytes): text report, PDF, Excel 2007+ (.xlsx), Excel 97 (.xls, WPS .et), web page, Word (.docx), Word 97 (.doc, WPS .wps), a scanned image (.png, .jpg, .tif). */
-export const DocumentFormatSchema = z.enum(['text', 'pdf', 'xlsx', 'xls', 'html', 'docx', 'doc', 'image']);
+export const DocumentFormatSchema = z.enum(['text', 'pdf', 'xlsx', 'xls', 'html', 'docx', 'doc', 'image', 'ofd']);
 export type DocumentFormat = z.infer<typeof DocumentFormatSchema>;
 
 export const ExtractedDocumentSchema = z.object({

@@ -66,7 +66,7 @@ export async function processExtracted(read: () => Promise<ExtractedDocument>, s
 /** What a file's name says it holds. */
 const NAMED: Record<string, DocumentFormat> = {
   '.pdf': 'pdf', '.xlsx': 'xlsx', '.xls': 'xls', '.et': 'xls', '.docx': 'docx', '.doc': 'doc', '.wps': 'doc', '.html': 'html', '.htm': 'html', '.mht': 'html', '.mhtml': 'html', '.txt': 'text', '.tsv': 'text', '.text': 'text',
-  '.png': 'image', '.jpg': 'image', '.jpeg': 'image', '.tif': 'image', '.tiff': 'image',
+  '.png': 'image', '.jpg': 'image', '.jpeg': 'image', '.tif': 'image', '.tiff': 'image', '.ofd': 'ofd',
 };
 
 /** A file whose name promises another format than its bytes hold is read as what it is, and each of its evaluations says so. */
@@ -82,17 +82,21 @@ function withFormatFlag(evaluations: ValidatedEvaluation[], source: string, form
 const MAX_ARCHIVE_DEPTH = 2;
 
 /**
- * One file's bytes → its documents: the file itself, or — for a ZIP archive — each member as a
- * document of its own (`source` = `archive.zip!/folder/member.xls`), archives inside it opened
- * once more. A broken or oversized archive (members, bytes, ratio: see ZIP_LIMITS) is one failed
- * document with the bound it hit; so is an empty one.
+ * One file's bytes → its documents: the file itself, or — for a ZIP, 7z or RAR archive — each
+ * member as a document of its own (`source` = `archive.zip!/folder/member.xls`), archives inside
+ * it opened once more. A broken, encrypted or oversized archive (members, bytes, ratio: see
+ * ZIP_LIMITS) is one failed document with the reason; so is an empty one.
  */
 export async function processFile(bytes: Uint8Array, source: string, hash = sha256(bytes), depth = 0): Promise<DocumentResult[]> {
-  if (sniff(bytes) !== 'zip') return [await processDocument(bytes, source, hash)];
+  const kind = sniff(bytes);
+  if (kind !== 'zip' && kind !== '7z' && kind !== 'rar') return [await processDocument(bytes, source, hash)];
   if (depth >= MAX_ARCHIVE_DEPTH) return [failedDocument(source, hash, 'archive nested too deep (an archive in an archive in an archive)')];
   let members;
   try {
-    members = readZip(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    // The WebAssembly readers of 7z (7-Zip) and RAR (unrar) load with the first archive of theirs.
+    if (kind === 'zip') members = readZip(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    else if (kind === '7z') members = await (await import('../extract/sevenzip.js')).readSevenZip(bytes);
+    else members = await (await import('../extract/rar.js')).readRar(bytes);
   } catch (error) {
     return [failedDocument(source, hash, error instanceof DocumentError ? error.message : `cannot read archive: ${oneLine(error)}`)];
   }

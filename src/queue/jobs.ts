@@ -22,7 +22,7 @@ export const JOB_DEFAULTS: JobSettings = { timeoutSeconds: 15 * 60, retries: 4, 
 /** The longest a job may be held: pg-boss refuses expiries of a day or more. */
 export const MAX_JOB_SECONDS = 24 * 3600 - 1;
 
-const LINK_KINDS = ['pdf', 'text', 'spreadsheet', 'word', 'image', 'archive', 'unsupported', 'page'] as const;
+const LINK_KINDS = ['pdf', 'text', 'spreadsheet', 'word', 'ofd', 'image', 'archive', 'unsupported', 'page'] as const;
 
 /**
  * One attachment to fetch, read and store, as the crawl that found it enqueued it: the link and

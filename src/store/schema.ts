@@ -85,7 +85,7 @@ CREATE TABLE IF NOT EXISTS locks (
 const FORMATS = DocumentFormatSchema.options.map((f) => `'${f}'`).join(', ');
 const UNIT_SOURCES = MoneyUnitSourceSchema.options.map((f) => `'${f}'`).join(', ');
 
-/** The documents table (its formats widened in versions 3, 4 and 5). */
+/** The documents table (its formats widened in versions 3, 4, 5 and 7). */
 const documents = (name: string) => `CREATE TABLE ${name} (
   id               INTEGER PRIMARY KEY,
   sha256           TEXT UNIQUE,
@@ -276,8 +276,9 @@ ALTER TABLE evaluations ADD COLUMN form_id INTEGER REFERENCES forms (id) ON DELE
 ALTER TABLE evaluations ADD COLUMN counted INTEGER NOT NULL DEFAULT 1 CHECK (counted IN (0, 1));
 CREATE INDEX IF NOT EXISTS evaluations_form ON evaluations (form_id);
 ${VIEWS}`,
-  // The pages the crawl fetched; sources' file names, record fingerprints and the ofd kind.
+  // The pages the crawl fetched; sources' file names, record fingerprints and the ofd kind; OFD documents.
   7: `
+${rebuildDocuments('documents_v7')}
 ${sourcesTable('sources_v7')}
 INSERT INTO sources_v7 (id, url, kind, found_on, first_seen, last_checked, last_changed, etag, last_modified, sha256, bytes, http_status,
   content_type, status, error, document_id) SELECT * FROM sources;
@@ -294,6 +295,8 @@ ALTER TABLE sources ADD COLUMN file_name TEXT;
 ALTER TABLE sources ADD COLUMN records_sha256 TEXT;
 ALTER TABLE sources DROP CONSTRAINT IF EXISTS sources_kind_check;
 ALTER TABLE sources ADD CONSTRAINT sources_kind_check CHECK (kind IN (${KINDS}));
+ALTER TABLE documents DROP CONSTRAINT IF EXISTS documents_format_check;
+ALTER TABLE documents ADD CONSTRAINT documents_format_check CHECK (format IN (${FORMATS}));
 ${PAGES}`,
 };
 

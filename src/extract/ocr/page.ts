@@ -2,7 +2,7 @@ import type { Box, Rule, TextRun } from '../pdf/geometry.js';
 import { findTables } from '../pdf/lattice.js';
 import { skewAngle } from './deskew.js';
 import type { Turn } from '../pdf/turn.js';
-import { halfTurn, orientationSample, standsSideways, upsideDown } from './orientation.js';
+import { halfTurn, orientationSample, standsSideways, surelyUpright, upsideDown } from './orientation.js';
 import { crop, inkMask, inkThresholds, quarterTurn, rotate, type Gray, type PixelBox } from './raster.js';
 import { recogniseAll, type Recognised } from './recognizer.js';
 import { findRules } from './ruling.js';
@@ -226,9 +226,10 @@ async function readUpright(source: Gray, box: Box, check: boolean): Promise<Omit
   }
   const readings = await recogniseAll(crops.map((c) => c.pixels));
   if (check) {
+    // Read upright with confidence: no need to read it turned round. Else the sample is read both ways.
     const sample = orientationSample(crops.map((c) => c.pixels));
-    const turned = await recogniseAll(sample.map((i) => halfTurn(crops[i]!.pixels)));
-    if (upsideDown(sample.map((i) => readings[i]!), turned)) return 'upside down';
+    const asIs = sample.map((i) => readings[i]!);
+    if (!surelyUpright(asIs) && upsideDown(asIs, await recogniseAll(sample.map((i) => halfTurn(crops[i]!.pixels))))) return 'upside down';
   }
   const runs: TextRun[] = [];
   crops.forEach(({ piece, ink, cut }, i) => {

@@ -204,10 +204,10 @@ function runningText(pages: readonly LaidPage[], sense: RowSense): Set<LaidOutRo
  * continues on the next page simply continues (see TableStitcher); tables are numbered through
  * the document. Pages read by OCR (a PDF's scanned pages, image files) go the same way.
  */
-export function assemblePages({ pageCount, pages }: PdfPages, sense: RowSense, format: 'pdf' | 'image' = 'pdf'): ExtractedDocument {
+export function assemblePages({ pageCount, pages }: PdfPages, sense: RowSense, format: 'pdf' | 'image' | 'ofd' = 'pdf'): ExtractedDocument {
   if (!pages.some((p) => p.text)) {
     if (pages.some((p) => p.ocr)) throw new DocumentError('scanned document: OCR found no text on its pages');
-    throw new DocumentError(pages.some((p) => p.images) ? 'no text layer, and no page-sized scan to read' : 'no text in PDF');
+    throw new DocumentError(pages.some((p) => p.images) ? 'no text layer, and no page-sized scan to read' : `no text in ${format === 'ofd' ? 'OFD' : 'PDF'}`);
   }
   const rows: Row[] = [];
   const stitcher = new TableStitcher(sense);
