@@ -138,7 +138,7 @@ describe('zipin crawl against a real disclosure site on loopback', () => {
       '/docs/form.docx': ['new', null],
       '/docs/form.doc': ['new', null],
       '/docs/scan.png': ['new', null], // linked, so an attachment; the <img> beside it is none
-      '/docs/forms.rar': ['unsupported', 'unsupported file type (.rar): zipin does not read .rar archives'],
+      '/docs/forms.rar': ['failed', 'cannot extract: cannot read RAR archive: no files in it (truncated?)'],
       '/list/article.html': ['new', null], // an article page holding a form; the listing pages are no documents
       '/files/missing.txt': ['failed', 'HTTP 404'],
       '/private/secret.txt': ['disallowed', 'disallowed by robots.txt'],
@@ -156,11 +156,11 @@ describe('zipin crawl against a real disclosure site on loopback', () => {
     ]);
     // Stored by content hash, never by a server-given name.
     const stored = readdirSync(files).sort();
-    expect(stored.every((f) => /^[0-9a-f]{64}\.(pdf|txt|xlsx|html|docx|doc|png)$/.test(f))).toBe(true);
-    expect(stored).toHaveLength(11); // ten good files and the HTML page served as a PDF
+    expect(stored.every((f) => /^[0-9a-f]{64}.(pdf|txt|xlsx|html|docx|doc|png|rar)$/.test(f))).toBe(true);
+    expect(stored).toHaveLength(12); // ten good files, the HTML page served as a PDF and the RAR cut short
     expect(r.events.some((e) => e.event === 'retry' && String(e.url).endsWith('/files/flaky.txt'))).toBe(true);
     expect(r.events.find((e) => e.event === 'retry' && String(e.url).endsWith('/files/busy.txt'))).toMatchObject({ waitMs: 1000, reason: 'HTTP 429' });
-    expect(r.events.at(-1)).toMatchObject({ event: 'summary', new: 10, unsupported: 1, disallowed: 1, failed: 6 });
+    expect(r.events.at(-1)).toMatchObject({ event: 'summary', new: 10, unsupported: 0, disallowed: 1, failed: 7 });
     expect(rows(db, "SELECT format, count(*) AS n FROM documents WHERE status = 'ok' GROUP BY format ORDER BY format")).toEqual([
       { format: 'doc', n: 1 }, { format: 'docx', n: 1 }, { format: 'html', n: 1 }, { format: 'image', n: 1 }, { format: 'pdf', n: 1 }, { format: 'text', n: 4 }, { format: 'xlsx', n: 1 },
     ]);
@@ -184,9 +184,9 @@ describe('zipin crawl against a real disclosure site on loopback', () => {
     const r = await crawl(db, files, seed);
     // The broken links are broken the same way as last night: known, not news — no exit 1 for them.
     expect(r.code).toBe(0);
-    expect(r.events.at(-1)).toMatchObject({ event: 'summary', failed: 6, stillFailing: 6 });
+    expect(r.events.at(-1)).toMatchObject({ event: 'summary', failed: 7, stillFailing: 7 });
     expect(r.events.filter((e) => e.event === 'failed').every((e) => e.still === true)).toBe(true);
-    expect(r.stdout).toContain('failed 6, of which still failing 6)');
+    expect(r.stdout).toContain('failed 7, of which still failing 7)');
     expect(site.downloads(before, /\/(files|docs)\/(000|001|003|flaky|busy)/)).toEqual([]);
     expect(site.requests.slice(before).filter((q) => /000|001|003/.test(q.path)).map((q) => q.status)).toEqual([304, 304, 304]);
     expect(counts()).toEqual(was);
@@ -199,7 +199,7 @@ describe('zipin crawl against a real disclosure site on loopback', () => {
     const plain = await zipin(['crawl', seed, '--db', db, '--files', files, '--allow-private', '--delay', '0', '--timeout', '2', '--retries', '0', '--max-bytes', '200000']);
     expect(plain.stderr).toContain(`zipin: crawl: ${site.origin}/files/missing.txt: still failing: HTTP 404`);
     const json = await crawl(db, files, seed, '--json');
-    expect(JSON.parse(json.stdout)).toMatchObject({ failed: 6, stillFailing: 6, unchanged: 10, database: db, files });
+    expect(JSON.parse(json.stdout)).toMatchObject({ failed: 7, stillFailing: 7, unchanged: 10, database: db, files });
     // export carries what the crawl recorded: its sources and runs.
     const out = join(dir, 'export');
     expect((await zipin(['export', '--db', db, '--out', out])).code).toBe(0);
@@ -208,7 +208,7 @@ describe('zipin crawl against a real disclosure site on loopback', () => {
     site.files.delete('/files/001.txt');
     const r = await crawl(db, files, seed);
     expect(r.code).toBe(1);
-    expect(r.events.at(-1)).toMatchObject({ event: 'summary', failed: 7, stillFailing: 6 });
+    expect(r.events.at(-1)).toMatchObject({ event: 'summary', failed: 8, stillFailing: 7 });
     site.setFile('/files/001.txt', text(DOCS.wangxin), 'text/plain');
     expect((await crawl(db, files, seed)).code).toBe(0); // back: unchanged bytes, nothing failing anew
   }, 60_000);
@@ -224,7 +224,7 @@ describe('zipin crawl against a real disclosure site on loopback', () => {
       { current: 1, status: 'ok', first: '信息工程质量监督（更正）' },
     ]);
     expect(rows(db, `SELECT status FROM sources WHERE url = '${site.origin}/files/000.txt'`)).toEqual([{ status: 'changed' }]);
-    expect(rows(db, 'SELECT count(*) AS n FROM documents')[0]!.n).toBe(12);
+    expect(rows(db, 'SELECT count(*) AS n FROM documents')[0]!.n).toBe(13); // the 11 first read (the RAR cut short among them), and the new version
   }, 60_000);
 });
 

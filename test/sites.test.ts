@@ -7,7 +7,7 @@ import { GENERIC_EXAMPLES } from '../src/crawl/sites/generic.js';
 import { canonical, FAMILIES, findInAnswer, findOnPage } from '../src/crawl/sites/index.js';
 import { FIXTURES, queryDb, tempDir, zipinAsync } from './helpers.js';
 import { Site } from './site.js';
-import { CMS_ATTACHMENTS, CMS_DEAD, CMS_UNSUPPORTED, cmsSite } from './sites/cms.js';
+import { CMS_ATTACHMENTS, CMS_DEAD, cmsSite } from './sites/cms.js';
 
 describe('every CMS family reads its example pages (the cases beside each module)', () => {
   for (const family of FAMILIES) {
@@ -93,7 +93,8 @@ describe('downloads named only by their answer', () => {
     expect(downloadOf(h({ 'content-type': 'application/octet-stream', 'content-disposition': 'attachment; filename="a.xlsx"' }), pdf).kind).toBe('spreadsheet');
     expect(downloadOf(h({ 'content-type': 'application/vnd.ms-excel' }), pdf).kind).toBe('spreadsheet');
     expect(downloadOf(h({ 'content-type': 'application/octet-stream' }), pdf)).toEqual({ kind: 'pdf', fileName: null });
-    expect(downloadOf(h({ 'content-type': 'application/octet-stream', 'content-disposition': 'attachment; filename="x.rar"' }), Buffer.from('Rar!')).kind).toBe('unsupported');
+    expect(downloadOf(h({ 'content-type': 'application/octet-stream', 'content-disposition': 'attachment; filename="x.rar"' }), Buffer.from('Rar!\x1a\x07\x01\x00', 'latin1')).kind).toBe('archive');
+    expect(downloadOf(h({ 'content-type': 'application/octet-stream', 'content-disposition': 'attachment; filename*=UTF-8\'\'%E5%85%AC%E6%96%87.ofd' }), Buffer.from('PK')).kind).toBe('ofd');
     expect(downloadOf(h({ 'content-type': 'text/html' }), Buffer.from('<html><body>登录</body></html>')).kind).toBe('page');
   });
 });
@@ -123,10 +124,9 @@ describe('a CMS-built disclosure site (TRS WCM, Hanweb JCMS, gkmlpt), crawled ni
   it('first night: every attachment and every form, downloads decided by their answer, the server\'s names kept', async () => {
     const r = await crawl();
     const sources = Object.fromEntries(queryDb(db, 'SELECT url, kind, status, file_name FROM sources').map((s) => [path(s.url), [s.status, s.kind, s.file_name]]));
-    expect(Object.keys(sources).sort()).toEqual([...Object.keys(CMS_ATTACHMENTS), CMS_UNSUPPORTED, CMS_DEAD].sort());
+    expect(Object.keys(sources).sort()).toEqual([...Object.keys(CMS_ATTACHMENTS), CMS_DEAD].sort());
     expect(sources[CMS_DEAD]![0]).toBe('failed');
     for (const p of Object.keys(CMS_ATTACHMENTS)) expect(sources[p]![0], p).toBe('new');
-    expect(sources[CMS_UNSUPPORTED]![0]).toBe('unsupported');
     expect(sources['/module/download/downfile.jsp?classid=0&showname=%E8%87%AA%E8%AF%84%E8%A1%A8.pdf&filename=3f2a9c0d1e2b4a5f8e7d6c5b4a392817.pdf']).toEqual(['new', 'pdf', '大鹏新区自评表.pdf']);
     expect(sources['/attach/0/9a8b7c6d5e4f30211203f4e5d6c7b8a9']).toEqual(['new', 'word', '湖北省项目支出绩效自评表.doc']);
     expect(sources['/front/budgetfinal/download.do?iid=12']).toEqual(['new', 'word', '湖南省项目支出绩效自评表.doc']);
@@ -135,7 +135,7 @@ describe('a CMS-built disclosure site (TRS WCM, Hanweb JCMS, gkmlpt), crawled ni
       GROUP BY d.id`).map((x) => [path(x.url), x.n]));
     expect(blocks).toEqual(Object.fromEntries(Object.entries(CMS_ATTACHMENTS).map(([p, a]) => [p, a.blocks])));
     // The dead navigation link and UEditor's /protect/ copy: one failed page, one never asked for (robots.txt disallows it anyway).
-    expect(r.summary).toMatchObject({ new: 16, unsupported: 1, failed: 1, pagesFailed: 1, pagesStillFailing: 0, stopped: 0 });
+    expect(r.summary).toMatchObject({ new: 17, unsupported: 0, failed: 1, pagesFailed: 1, pagesStillFailing: 0, stopped: 0 });
     expect(r.code).toBe(1);
     expect(site.requests.some((q) => q.path.startsWith('/protect/'))).toBe(false);
     expect(queryDb(db, "SELECT url, status, error FROM pages WHERE status = 'failed'").map((p) => [path(p.url), p.error])).toEqual([['/zwgk/old/', 'HTTP 404']]);
@@ -168,7 +168,7 @@ describe('a CMS-built disclosure site (TRS WCM, Hanweb JCMS, gkmlpt), crawled ni
     const was = counts();
     const r = await crawl('--full');
     expect(r.code).toBe(0);
-    expect(r.summary).toMatchObject({ new: 0, changed: 0, unchanged: 16, failed: 1, stillFailing: 1, pagesFailed: 1, pagesStillFailing: 1, stopped: 0, evaluations: 0 });
+    expect(r.summary).toMatchObject({ new: 0, changed: 0, unchanged: 17, failed: 1, stillFailing: 1, pagesFailed: 1, pagesStillFailing: 1, stopped: 0, evaluations: 0 });
     expect(counts()).toEqual(was);
     expect(queryDb(db, `SELECT count(*) AS n FROM documents WHERE url LIKE '%t20230818_3.html'`)[0]!.n).toBe(1);
     expect(r.events.find((e) => e.event === 'unchanged' && path(e.url) === '/zwgk/czyjs/202308/t20230818_3.html')).toMatchObject({ reason: 'new bytes, the same records' });
@@ -201,7 +201,7 @@ describe('a CMS-built disclosure site (TRS WCM, Hanweb JCMS, gkmlpt), crawled ni
     });
     const r = await crawl('--full');
     expect(r.events.filter((e) => e.event === 'changed').map((e) => path(e.url))).toEqual([form]);
-    expect(r.summary).toMatchObject({ stopped: 0, new: 0, changed: 1, unchanged: 15 });
+    expect(r.summary).toMatchObject({ stopped: 0, new: 0, changed: 1, unchanged: 16 });
     const asked = site.requests.slice(before).map((q) => q.path);
     expect(asked).toEqual(expect.arrayContaining(['/zwgk/czyjs/index_2.html', '/zwgk/jxpj/list_2.shtml', '/gkmlpt/api/all/2911', '/module/web/jpage/dataproxy.jsp']));
     site.on(form, original);

@@ -32,7 +32,9 @@ export async function readRar(bytes: Uint8Array, limits: ZipLimits = ZIP_LIMITS)
     extractor = await createExtractorFromData({ data });
     const list = extractor.getFileList();
     if (list.arcHeader.flags.headerEncrypted) throw new DocumentError(ENCRYPTED);
-    const files = [...list.fileHeaders].filter((h) => !h.flags.directory);
+    const headers = [...list.fileHeaders];
+    if (headers.length === 0) throw new DocumentError('cannot read RAR archive: no files in it (truncated?)');
+    const files = headers.filter((h) => !h.flags.directory);
     if (files.some((h) => h.flags.encrypted)) throw new DocumentError(ENCRYPTED);
     if (files.length > limits.maxMembers) throw new DocumentError(`archive too large: ${files.length} members (limit ${limits.maxMembers})`);
     let total = 0;

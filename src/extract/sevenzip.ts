@@ -29,6 +29,22 @@ const NO_PASSWORD = '-pzipin-has-no-password';
 
 const ENCRYPTED = 'encrypted: needs a password';
 
+/**
+ * Whether a 7z archive hides its names behind a password (`-mhe`): its header is an encoded one
+ * (0x17) whose coder is AES-256 (06 F1 07 01). 7-Zip in WebAssembly cannot say so itself: asked
+ * with a wrong password, it stops without a message.
+ */
+function hidesNames(bytes: Uint8Array): boolean {
+  if (bytes.length < 32) return false;
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const offset = Number(view.readBigUInt64LE(12));
+  const size = Number(view.readBigUInt64LE(20));
+  const start = 32 + offset;
+  if (!Number.isSafeInteger(start) || size <= 0 || size > 1 << 20 || start + size > view.length) return false;
+  const header = view.subarray(start, start + size);
+  return header[0] === 0x17 && header.includes(Buffer.from([0x06, 0xf1, 0x07, 0x01]));
+}
+
 /** One 7-Zip run: its exit code and what it printed (UTF-8). */
 function run(module: SevenZipModule, out: number[], args: string[]): { code: number; text: string } {
   out.length = 0;
@@ -75,6 +91,7 @@ export async function readSevenZip(bytes: Uint8Array, limits: ZipLimits = ZIP_LI
   const { default: SevenZip } = (await import('7z-wasm')) as unknown as { default: Factory };
   const out: number[] = [];
   const module = await SevenZip({ stdout: (c: number | null) => { if (c !== null) out.push(c & 0xff); }, stderr: (c: number | null) => { if (c !== null) out.push(c & 0xff); } });
+  if (hidesNames(bytes)) throw new DocumentError(ENCRYPTED);
   module.FS.writeFile('/archive', bytes);
   const listing = run(module, out, ['l', '-slt', '-sccUTF-8', NO_PASSWORD, '/archive']);
   if (/Wrong password|Can not open encrypted archive|encrypted/i.test(listing.text) && listing.code !== 0) throw new DocumentError(ENCRYPTED);

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/version.js';
+import { sevenZip } from '../seven-zip.js';
 import { Site } from '../site.js';
 
 /**
  * A county's disclosure site built the way the CMS families build theirs (see
  * shared/docs/disclosure-sites.md): TRS WCM columns whose pagers scripts write (4- and 6-argument
  * createPageHTML), attachments behind `oldsrc`, UEditor's dead `/protect/` copies, a
- * `file_appendix` script and a pdf.js viewer; Hanweb JCMS columns whose records sit in a
+ * `file_appendix` script, a pdf.js viewer and a 7z archive; Hanweb JCMS columns whose records sit in a
  * `text/xml` script and come through POSTed `dataproxy.jsp` calls (XML, and the older JavaScript
  * answer), with `downfile.jsp` and `/attach/0/<hex>` downloads named only by Content-Disposition
  * (RFC 8187, raw GBK, raw UTF-8); a Guangdong-style `gkmlpt` single-page listing over its JSON
@@ -20,8 +21,9 @@ const FIXTURES = join(PACKAGE_ROOT, 'test', 'fixtures');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name));
 
 /** Every attachment of the site, by path, with the forms it holds (read from the fixtures themselves). */
-export const CMS_ATTACHMENTS: Record<string, { file: string; blocks: number }> = {
+export const CMS_ATTACHMENTS: Record<string, { file: string; blocks: number; packed?: '7z' }> = {
   '/zwgk/czyjs/202309/P020230915595406680195.pdf': { file: '003_e7112b8e4e2d84a4.calc.pdf', blocks: 8 },
+  '/zwgk/czyjs/202309/P020230915595406680196.7z': { file: 'district.txt', blocks: 1, packed: '7z' },
   '/zwgk/czyjs/202309/P020230916301222548716.docx': { file: '003_e7112b8e4e2d84a4.docx', blocks: 8 },
   '/zwgk/czyjs/202308/P020230820412345678901.doc': { file: 'regions/region-zhejiang.mht.doc', blocks: 1 },
   '/zwgk/czyjs/202308/t20230818_3.html': { file: 'regions/region-guangdong.page.html', blocks: 1 },
@@ -39,8 +41,7 @@ export const CMS_ATTACHMENTS: Record<string, { file: string; blocks: number }> =
   '/zwgk/tzgg/202306/P020230601000000000003.pdf': { file: 'other-issuer.pdf', blocks: 1 },
 };
 
-/** The one attachment zipin records but cannot read, and the one whose link is dead. */
-export const CMS_UNSUPPORTED = '/zwgk/czyjs/202309/P020230915595406680196.rar';
+/** The attachment whose link is dead. */
 export const CMS_DEAD = '/files/2023/zp.pdf';
 
 /** Content-Disposition headers as the servers send them: names in RFC 8187, raw GBK bytes, raw UTF-8 bytes. */
@@ -100,7 +101,7 @@ export async function cmsSite(host = '127.0.0.1'): Promise<Site> {
     '<script>createPageHTML(3, 2, "index", "html");</script>'));
   page('/zwgk/czyjs/202309/t20230915_1.html', article('2022年度项目支出绩效自评表',
     `<p>附件：<a href="./P020230915595406680195.pdf" oldsrc="P020230915595406680195.pdf">自评表.pdf</a>
-<a href="./P020230915595406680196.rar" oldsrc="P020230915595406680196.rar">自评表（压缩包）.rar</a></p>`, counted));
+<a href="./P020230915595406680196.7z" oldsrc="P020230915595406680196.7z">区级自评表（压缩包）.7z</a></p>`, counted));
   page('/zwgk/czyjs/202309/t20230916_2.html', article('2022年度部门整体绩效自评',
     '<p><a appendix="true" href="./P020230916301222548716.docx" title="自评表.docx" OLDSRC="/protect/P020230916301222548716/P020230916301222548716.docx">自评表.docx</a></p>', counted));
   page('/zwgk/czyjs/202308/t20230820_4.html', article('专项资金绩效自评', `<p>见附件。</p><script>
@@ -188,6 +189,10 @@ if (file_appendix != "") { document.write('<div class="fj">附件：' + file_app
   for (const [path, { file }] of Object.entries(CMS_ATTACHMENTS)) {
     if (path.endsWith('.html')) continue;
     const url = new URL(path, 'http://x');
+    if (CMS_ATTACHMENTS[path]!.packed === '7z') {
+      site.setFile(path, await sevenZip({ '区级/2022年度项目支出绩效自评表.txt': fixture(file) }), 'application/x-7z-compressed');
+      continue;
+    }
     if (url.search === '' && DISPOSITIONS[path] === undefined) {
       site.setFile(path, fixture(file), path.endsWith('.pdf') ? 'application/pdf' : 'application/msword');
       continue;
@@ -208,6 +213,5 @@ if (file_appendix != "") { document.write('<div class="fj">附件：' + file_app
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-disposition': disposition }).end(body);
     });
   }
-  site.setFile(CMS_UNSUPPORTED, Buffer.from('Rar!\x1a\x07\x00', 'latin1'), 'application/x-rar-compressed');
   return site;
 }
