@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { recognition } from '../src/extract/ocr/recognizer.js';
+import { recognition } from '../src/extract/image/ocr/recognizer.js';
 import { processDocument } from '../src/pipeline/process.js';
 import { PACKAGE_ROOT } from '../src/version.js';
 import { BASE, earlierBuild } from './earlier.js';

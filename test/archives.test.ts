@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readSevenZip } from '../src/extract/sevenzip.js';
-import { ZIP_LIMITS } from '../src/extract/zip.js';
+import { readSevenZip } from '../src/extract/archive/sevenzip.js';
+import { ZIP_LIMITS } from '../src/extract/archive/zip.js';
 import { processFile } from '../src/pipeline/process.js';
 import { PACKAGE_ROOT } from '../src/version.js';
 import { FIXTURES } from './helpers.js';

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extract } from '../src/extract/index.js';
-import { extractHtml } from '../src/extract/html.js';
+import { extractHtml } from '../src/extract/web/html.js';
 import { sniff } from '../src/extract/sniff.js';
-import { extractSpreadsheet } from '../src/extract/spreadsheet.js';
+import { extractSpreadsheet } from '../src/extract/office/spreadsheet.js';
 import { FORM_SENSE } from '../src/form/sense.js';
 import { processDocument } from '../src/pipeline/process.js';
 import { DOCS, evaluationsOf, fields, FIXTURES, seededDamage } from './helpers.js';
@@ -121,7 +121,7 @@ describe('web archives (MHTML: Word\'s "single file web page", often named .doc)
   });
 
   it('undoes base64 too, and refuses an archive without an HTML part in one line', async () => {
-    const { mhtmlHtml } = await import('../src/extract/mhtml.js');
+    const { mhtmlHtml } = await import('../src/extract/web/mhtml.js');
     const page = Buffer.from('<html><body><table><tr><td>项目名称</td><td>测试</td></tr></table></body></html>', 'utf8');
     const archive = (type: string, body: string) => Buffer.from(`MIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n\tboundary="b1"\r\n\r\n--b1\r\n`
       + `Content-Type: ${type}\r\nContent-Transfer-Encoding: base64\r\n\r\n${body}\r\n--b1--\r\n`, 'latin1');
@@ -134,7 +134,7 @@ describe('web archives (MHTML: Word\'s "single file web page", often named .doc)
 
 describe('Word documents', () => {
   it('gives gridSpan and vMerge as spans, and the paragraphs around the tables as lines', async () => {
-    const { extractDocx } = await import('../src/extract/docx.js');
+    const { extractDocx } = await import('../src/extract/office/docx.js');
     const doc = extractDocx(fixture('003_e7112b8e4e2d84a4.docx'));
     expect(doc.rows[0]).toMatchObject({ cells: ['项目支出绩效自评表'], positions: 'inferred' });
     const funding = doc.rows.find((r) => r.cells[0]?.startsWith('项目资金'))!;
@@ -144,7 +144,7 @@ describe('Word documents', () => {
   });
 
   it('Word 97: cells and rows by their marks and paragraph properties, columns from the row boundaries, vertical merges as spans', async () => {
-    const { extractDoc } = await import('../src/extract/doc.js');
+    const { extractDoc } = await import('../src/extract/office/doc.js');
     const doc = extractDoc(fixture('region-sichuan.doc'));
     expect(doc.rows.slice(0, 3).map((r) => [r.cells, r.positions])).toEqual([
       [['报表编号：510000_0013zp'], 'inferred'], [['部门预算项目支出绩效自评表'], 'inferred'], [['（2023年度）'], 'inferred'],
@@ -220,7 +220,7 @@ describe('ZIP archives (make-archives.py)', () => {
   });
 
   it('bounds members and bytes, and never inflates a member past its declared size', async () => {
-    const { readZip } = await import('../src/extract/zip.js');
+    const { readZip } = await import('../src/extract/archive/zip.js');
     const zip = fixture('forms.zip');
     expect(() => readZip(zip, { maxMembers: 2, maxTotalBytes: 1e9, maxMemberBytes: 1e9, maxRatio: 1000 })).toThrow('archive too large: 4 members (limit 2)');
     expect(() => readZip(zip, { maxMembers: 10, maxTotalBytes: 1000, maxMemberBytes: 1e9, maxRatio: 1000 })).toThrow(/^archive too large: over 1000 bytes inflated$/);

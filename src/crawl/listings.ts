@@ -1,4 +1,4 @@
-import { decodeHtml } from '../extract/html.js';
+import { decodeHtml } from '../extract/web/html.js';
 import type { Attachment } from './attachment.js';
 import type { CrawlOptions } from './config.js';
 import { downloadOf } from './download.js';

@@ -1,8 +1,8 @@
 import { extname } from 'node:path';
 import type { ExtractedDocument } from '../model/table.js';
-import { openCompoundFile, topLevelStreams } from './cfb.js';
+import { openCompoundFile, topLevelStreams } from './office/cfb.js';
 import { DocumentError } from './errors.js';
-import { mhtmlHtml } from './mhtml.js';
+import { mhtmlHtml } from './web/mhtml.js';
 import { extractPdf, type PageTrace } from './pdf/pdf.js';
 import { imageKind, sniff, type FileKind } from './sniff.js';
 
@@ -60,15 +60,15 @@ export async function extract(bytes: Uint8Array, path: string, sense: RowSense, 
   if (notYet) throw new DocumentError(`unsupported file type: ${notYet}`);
   // The readers of other formats load with the first file of theirs: a process reading text or
   // PDFs does not spend a fifth of a second starting up the image, Word and HTML parsers.
-  if (kind === 'xlsx' || kind === 'xls') return (await import('./spreadsheet.js')).extractSpreadsheet(bytes, kind);
-  if (kind === 'html') return (await import('./html.js')).extractHtml(bytes);
+  if (kind === 'xlsx' || kind === 'xls') return (await import('./office/spreadsheet.js')).extractSpreadsheet(bytes, kind);
+  if (kind === 'html') return (await import('./web/html.js')).extractHtml(bytes);
   if (kind === 'mhtml') {
     const { html, charset } = mhtmlHtml(bytes);
-    return (await import('./html.js')).extractHtml(html, charset);
+    return (await import('./web/html.js')).extractHtml(html, charset);
   }
-  if (kind === 'docx') return (await import('./docx.js')).extractDocx(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  if (kind === 'doc') return (await import('./doc.js')).extractDoc(bytes);
-  if (kind === 'image') return (await import('./image.js')).extractImage(bytes, imageKind(bytes)!, sense, trace);
+  if (kind === 'docx') return (await import('./office/docx.js')).extractDocx(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  if (kind === 'doc') return (await import('./office/doc.js')).extractDoc(bytes);
+  if (kind === 'image') return (await import('./image/image.js')).extractImage(bytes, imageKind(bytes)!, sense, trace);
   if (kind === 'ofd') return (await import('./ofd/ofd.js')).extractOfd(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), sense, trace);
   const container = CONTAINERS[ext];
   if (container) throw new DocumentError(`not a ${container}: the file named ${ext} holds text or unknown data`);

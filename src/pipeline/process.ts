@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import { DocumentRecordSchema, type DocumentResult } from '../model/document.js';
 import { DocumentError, extract, type PageTrace } from '../extract/index.js';
 import { sniff } from '../extract/sniff.js';
-import { readZip } from '../extract/zip.js';
+import { readZip } from '../extract/archive/zip.js';
 import type { ValidatedEvaluation } from '../model/evaluation.js';
 import { flag } from '../model/flag.js';
 import type { DocumentFormat, ExtractedDocument, Row } from '../model/table.js';
@@ -95,8 +95,8 @@ export async function processFile(bytes: Uint8Array, source: string, hash = sha2
   try {
     // The WebAssembly readers of 7z (7-Zip) and RAR (unrar) load with the first archive of theirs.
     if (kind === 'zip') members = readZip(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    else if (kind === '7z') members = await (await import('../extract/sevenzip.js')).readSevenZip(bytes);
-    else members = await (await import('../extract/rar.js')).readRar(bytes);
+    else if (kind === '7z') members = await (await import('../extract/archive/sevenzip.js')).readSevenZip(bytes);
+    else members = await (await import('../extract/archive/rar.js')).readRar(bytes);
   } catch (error) {
     return [failedDocument(source, hash, error instanceof DocumentError ? error.message : `cannot read archive: ${oneLine(error)}`)];
   }

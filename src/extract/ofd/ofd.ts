@@ -1,12 +1,12 @@
 import type { ExtractedDocument } from '../../model/table.js';
 import { DocumentError } from '../errors.js';
-import { readScannedPage } from '../ocr/page.js';
-import { formReadings } from '../ocr/readings.js';
+import { readScannedPage } from '../image/ocr/page.js';
+import { formReadings } from '../image/ocr/readings.js';
 import { layoutPage } from '../pdf/layout.js';
 import { assemblePages, type LaidPage, type PageTrace } from '../pdf/pdf.js';
 import type { RowSense } from '../sense.js';
 import { imageKind } from '../sniff.js';
-import { readZip } from '../zip.js';
+import { readZip } from '../archive/zip.js';
 import { PT_PER_MM, readPageGraphics, type PaintedMedia } from './content.js';
 import { OfdPackage } from './package.js';
 import { child, children, numbers, type Element } from './xml.js';
@@ -95,7 +95,7 @@ export async function extractOfd(bytes: Buffer, sense: RowSense, trace?: PageTra
     const imageBytes = media === undefined ? undefined : pkg.find(media)?.read();
     const kind = imageBytes === undefined ? null : imageKind(imageBytes);
     if (scan !== null && imageBytes !== undefined && kind !== null) {
-      const [gray] = await (await import('../image.js')).decodeImage(imageBytes, kind);
+      const [gray] = await (await import('../image/image.js')).decodeImage(imageBytes, kind);
       if (gray) {
         const read = await readScannedPage(gray, scan.box);
         ({ rules, runs, turned } = read);

@@ -1,5 +1,5 @@
 import { DocumentError } from '../errors.js';
-import type { ZipMember } from '../zip.js';
+import type { ZipMember } from '../archive/zip.js';
 import { parseXml, type Element } from './xml.js';
 
 /**

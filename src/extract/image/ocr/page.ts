@@ -1,7 +1,7 @@
-import type { Box, Rule, TextRun } from '../pdf/geometry.js';
-import { findTables } from '../pdf/lattice.js';
+import type { Box, Rule, TextRun } from '../../pdf/geometry.js';
+import { findTables } from '../../pdf/lattice.js';
 import { skewAngle } from './deskew.js';
-import type { Turn } from '../pdf/turn.js';
+import type { Turn } from '../../pdf/turn.js';
 import { halfTurn, orientationSample, standsSideways, surelyUpright, upsideDown } from './orientation.js';
 import { crop, inkMask, inkThresholds, quarterTurn, rotate, type Gray, type PixelBox } from './raster.js';
 import { recogniseAll, type Recognised } from './recognizer.js';

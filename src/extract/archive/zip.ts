@@ -1,5 +1,5 @@
 import { inflateRawSync } from 'node:zlib';
-import { DocumentError } from './errors.js';
+import { DocumentError } from '../errors.js';
 
 /** One member of a ZIP archive, read lazily and boundedly. */
 export interface ZipMember {

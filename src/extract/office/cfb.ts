@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { DocumentError } from './errors.js';
+import { DocumentError } from '../errors.js';
 
 /** An OLE compound file (Office 97: .doc, .xls, .wps), as SheetJS 0.20.3's reader gives it. */
 export interface CompoundFile { FullPaths: string[]; FileIndex: Array<{ name: string; content: Uint8Array | number[] | null }> }

@@ -1,4 +1,4 @@
-import { DocumentError } from './errors.js';
+import { DocumentError } from '../errors.js';
 
 /**
  * A web archive (MHTML: `.mht`, and Word's or Excel's "single file web page", which sites often

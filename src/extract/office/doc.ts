@@ -1,6 +1,6 @@
-import type { ExtractedDocument, Row } from '../model/table.js';
-import { gridRows, type GridCell } from './grid.js';
-import { cleanCell } from './text.js';
+import type { ExtractedDocument, Row } from '../../model/table.js';
+import { gridRows, type GridCell } from '../grid.js';
+import { cleanCell } from '../text.js';
 import { readWord97, type RowDefinition } from './word97.js';
 
 interface DocRow { cells: string[]; definition: RowDefinition | null }

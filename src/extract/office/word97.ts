@@ -1,5 +1,5 @@
 import { openCompoundFile, topLevelStream } from './cfb.js';
-import { DocumentError } from './errors.js';
+import { DocumentError } from '../errors.js';
 
 /**
  * The binary structures of a Word 97–2003 document ([MS-DOC]) that its text and tables need:

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
-import type { ExtractedDocument, Row } from '../model/table.js';
-import { DocumentError } from './errors.js';
-import { gridRows, type GridCell } from './grid.js';
+import type { ExtractedDocument, Row } from '../../model/table.js';
+import { DocumentError } from '../errors.js';
+import { gridRows, type GridCell } from '../grid.js';
 
 type SheetJs = typeof import('@e965/xlsx');
 let sheetJs: SheetJs | null = null;

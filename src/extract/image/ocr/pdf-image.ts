@@ -1,4 +1,4 @@
-import type { PaintedImage } from '../pdf/graphics.js';
+import type { PaintedImage } from '../../pdf/graphics.js';
 import { toGray, type Gray } from './raster.js';
 
 /** pdf.js's decoded image: ImageKind 1 (1 bit grey, set bits white), 2 (RGB) or 3 (RGBA). */

@@ -1,4 +1,4 @@
-import type { Rule } from '../pdf/geometry.js';
+import type { Rule } from '../../pdf/geometry.js';
 
 /** Lengths in pixels, from OCR_SETTINGS and the scan's resolution. */
 export interface RulingPixels {

@@ -1,9 +1,9 @@
 import { parse } from 'parse5';
-import type { ExtractedDocument, Row } from '../model/table.js';
-import { decodeText } from './encoding.js';
-import { DocumentError } from './errors.js';
-import { gridRows, type GridCell } from './grid.js';
-import { cleanCell } from './text.js';
+import type { ExtractedDocument, Row } from '../../model/table.js';
+import { decodeText } from '../encoding.js';
+import { DocumentError } from '../errors.js';
+import { gridRows, type GridCell } from '../grid.js';
+import { cleanCell } from '../text.js';
 
 type Node = {
   nodeName: string;

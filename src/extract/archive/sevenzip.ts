@@ -1,4 +1,4 @@
-import { DocumentError } from './errors.js';
+import { DocumentError } from '../errors.js';
 import { ZIP_LIMITS, type ZipLimits, type ZipMember } from './zip.js';
 
 /**

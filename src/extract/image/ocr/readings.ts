@@ -1,5 +1,5 @@
-import type { LaidOutRow } from '../pdf/cells.js';
-import type { RowSense } from '../sense.js';
+import type { LaidOutRow } from '../../pdf/cells.js';
+import type { RowSense } from '../../sense.js';
 
 /**
  * A scanned page's cells read knowing the form (through RowSense): a cell that misreads one of

@@ -1,16 +1,16 @@
 import { PNG } from 'pngjs';
 import UTIF from 'utif2';
-import type { ExtractedDocument } from '../model/table.js';
-import { DocumentError } from './errors.js';
+import type { ExtractedDocument } from '../../model/table.js';
+import { DocumentError } from '../errors.js';
 import { readScannedPage } from './ocr/page.js';
 import { formReadings } from './ocr/readings.js';
 import { toGray, type Gray } from './ocr/raster.js';
 import { OCR_SETTINGS } from './ocr/settings.js';
-import { layoutPage } from './pdf/layout.js';
-import { assemblePages, type LaidPage, type PageTrace } from './pdf/pdf.js';
-import { DOCUMENT_OPTIONS } from './pdf/pdfjs.js';
-import type { RowSense } from './sense.js';
-import type { ImageKind } from './sniff.js';
+import { layoutPage } from '../pdf/layout.js';
+import { assemblePages, type LaidPage, type PageTrace } from '../pdf/pdf.js';
+import { DOCUMENT_OPTIONS } from '../pdf/pdfjs.js';
+import type { RowSense } from '../sense.js';
+import type { ImageKind } from '../sniff.js';
 
 /** An image larger than this is not decoded (as in PDFs: a 600-dpi A3 scan is 70 million pixels). */
 const MAX_PIXELS = DOCUMENT_OPTIONS.maxImageSize;

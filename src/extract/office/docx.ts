@@ -1,9 +1,9 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import type { ExtractedDocument, Row } from '../model/table.js';
-import { DocumentError } from './errors.js';
-import { gridRows, type GridCell } from './grid.js';
-import { cleanCell } from './text.js';
-import { readZip } from './zip.js';
+import type { ExtractedDocument, Row } from '../../model/table.js';
+import { DocumentError } from '../errors.js';
+import { gridRows, type GridCell } from '../grid.js';
+import { cleanCell } from '../text.js';
+import { readZip } from '../archive/zip.js';
 
 interface Cell {
   col: number;
