@@ -70,6 +70,16 @@ describe('OFD: the corpus forms and other regions\' forms written by two produce
     expect(agreement(ofd.evaluations, pdf.evaluations)).toBeGreaterThanOrEqual(agreement(scan.evaluations, pdf.evaluations) - 0.01);
   }, 60_000);
 
+  it('text in private-use code points (a font without a Unicode map) is not trusted: the record says it looks garbled', async () => {
+    const trace: PageTrace[] = [];
+    await extract(readFileSync(join(FIXTURES, 'region-sichuan.writer.pdf')), 'x.pdf', FORM_SENSE, trace);
+    // The project's name as such a font gives it: glyph numbers in the Private Use Area.
+    const pua = trace.map((p) => ({ ...p, runs: p.runs.map((r) => (r.text.includes('安可替代') ? { ...r, text: [...r.text].map((c, k) => (k % 2 ? String.fromCodePoint(0xe000 + k) : c)).join('') } : r)) }));
+    expect(pua.some((p) => p.runs.some((r) => /[\ue000-\uf8ff]/.test(r.text)))).toBe(true);
+    const [e] = (await processDocument(writeOfd(pua, 'points'), 'pua.ofd')).evaluations;
+    expect(e!.flags.find((f) => f.code === 'text_garbled')?.severity).toBe('warn');
+  });
+
   it('spells out `g N v` advances and copes with lists shorter or longer than the text', () => {
     expect(deltas('3.5 g 3 4 1', 10)).toEqual([3.5, 4, 4, 4, 1]);
     expect(deltas('g 1000000 1', 4)).toEqual([1, 1, 1, 1]);

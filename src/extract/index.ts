@@ -45,31 +45,46 @@ function otherOle(bytes: Uint8Array): DocumentError {
   return new DocumentError(`unsupported file type: an Office 97 file that is neither a workbook nor a Word document (its streams: ${streams.slice(0, 5).join(', ') || 'none'})`);
 }
 
+/** What a reader is given: the file's bytes, what the caller knows of the form, and where to trace what a page reader saw. */
+type Reader = (bytes: Uint8Array, sense: RowSense, trace?: PageTrace[]) => Promise<ExtractedDocument>;
+
+const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/**
+ * The one registry from a sniffed kind to its reader, a format family a folder (pdf/, ofd/,
+ * office/, web/, image/; archives are opened by the pipeline, member by member). The readers of
+ * other formats than PDF load with the first file of theirs: a process reading text or PDFs does
+ * not spend a fifth of a second starting up the image, Word and HTML parsers.
+ */
+const READERS: Partial<Record<FileKind, Reader>> = {
+  pdf: (bytes, sense, trace) => extractPdf(bytes, sense, trace),
+  ofd: async (bytes, sense, trace) => (await import('./ofd/ofd.js')).extractOfd(asBuffer(bytes), sense, trace),
+  xlsx: async (bytes) => (await import('./office/spreadsheet.js')).extractSpreadsheet(bytes, 'xlsx'),
+  xls: async (bytes) => (await import('./office/spreadsheet.js')).extractSpreadsheet(bytes, 'xls'),
+  docx: async (bytes) => (await import('./office/docx.js')).extractDocx(asBuffer(bytes)),
+  doc: async (bytes) => (await import('./office/doc.js')).extractDoc(bytes),
+  html: async (bytes) => (await import('./web/html.js')).extractHtml(bytes),
+  mhtml: async (bytes) => {
+    const { html, charset } = mhtmlHtml(bytes);
+    return (await import('./web/html.js')).extractHtml(html, charset);
+  },
+  image: async (bytes, sense, trace) => (await import('./image/image.js')).extractImage(bytes, imageKind(bytes)!, sense, trace),
+};
+
 /**
  * Bytes of one file → the table model, chosen by what the bytes are (not by the name: a
  * misnamed attachment is read as what it is). `sense` is what the caller knows of the form
- * (FORM_SENSE), for the PDF stitcher; `trace` collects what the PDF reader saw, for drawing.
+ * (FORM_SENSE), for the PDF stitcher; `trace` collects what a page reader saw, for drawing.
  */
 export async function extract(bytes: Uint8Array, path: string, sense: RowSense, trace?: PageTrace[]): Promise<ExtractedDocument> {
   const kind = sniff(bytes);
   const ext = extname(path).toLowerCase();
-  if (kind === 'pdf') return extractPdf(bytes, sense, trace);
-  if (ext === '.pdf') throw notAPdf(bytes);
+  if (kind !== 'pdf' && ext === '.pdf') throw notAPdf(bytes);
   if (kind === 'ole') throw otherOle(bytes);
   const notYet = NOT_YET[kind];
   if (notYet) throw new DocumentError(`unsupported file type: ${notYet}`);
-  // The readers of other formats load with the first file of theirs: a process reading text or
-  // PDFs does not spend a fifth of a second starting up the image, Word and HTML parsers.
-  if (kind === 'xlsx' || kind === 'xls') return (await import('./office/spreadsheet.js')).extractSpreadsheet(bytes, kind);
-  if (kind === 'html') return (await import('./web/html.js')).extractHtml(bytes);
-  if (kind === 'mhtml') {
-    const { html, charset } = mhtmlHtml(bytes);
-    return (await import('./web/html.js')).extractHtml(html, charset);
-  }
-  if (kind === 'docx') return (await import('./office/docx.js')).extractDocx(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  if (kind === 'doc') return (await import('./office/doc.js')).extractDoc(bytes);
-  if (kind === 'image') return (await import('./image/image.js')).extractImage(bytes, imageKind(bytes)!, sense, trace);
-  if (kind === 'ofd') return (await import('./ofd/ofd.js')).extractOfd(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), sense, trace);
+  const reader = READERS[kind];
+  if (reader) return reader(bytes, sense, trace);
   const container = CONTAINERS[ext];
   if (container) throw new DocumentError(`not a ${container}: the file named ${ext} holds text or unknown data`);
   if (!isSupportedFile(path)) throw new DocumentError(`unsupported file type "${ext || '(none)'}"`);

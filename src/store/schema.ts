@@ -277,7 +277,14 @@ ALTER TABLE evaluations ADD COLUMN counted INTEGER NOT NULL DEFAULT 1 CHECK (cou
 CREATE INDEX IF NOT EXISTS evaluations_form ON evaluations (form_id);
 ${VIEWS}`,
   // The pages the crawl fetched; sources' file names, record fingerprints and the ofd kind; OFD documents.
+  // The views read documents: gone while it is rebuilt, made anew after.
   7: `
+DROP VIEW IF EXISTS evaluation_judgements;
+DROP VIEW IF EXISTS shortfalls;
+DROP VIEW IF EXISTS judgements;
+DROP VIEW IF EXISTS form_sources;
+DROP VIEW IF EXISTS projects;
+DROP VIEW IF EXISTS series_links;
 ${rebuildDocuments('documents_v7')}
 ${sourcesTable('sources_v7')}
 INSERT INTO sources_v7 (id, url, kind, found_on, first_seen, last_checked, last_changed, etag, last_modified, sha256, bytes, http_status,
@@ -285,7 +292,8 @@ INSERT INTO sources_v7 (id, url, kind, found_on, first_seen, last_checked, last_
 DROP TABLE sources;
 ALTER TABLE sources_v7 RENAME TO sources;
 CREATE INDEX IF NOT EXISTS sources_document ON sources (document_id);
-${PAGES}`,
+${PAGES}
+${VIEWS}`,
 };
 
 /** The same steps for a PostgreSQL dataset (which changes a table in place), from version 7 on. */
