@@ -1,4 +1,4 @@
-import { assemblePages, pdfPageCount, readPdfPages, type LaidPage } from '../extract/pdf/pdf.js';
+import { assemblePages, pdfPageCount, readPdfPages, releasePdf, type LaidPage } from '../extract/pdf/pdf.js';
 import { loadPdfJs } from '../extract/pdf/pdfjs.js';
 import { DocumentError } from '../extract/errors.js';
 import { sniff } from '../extract/sniff.js';
@@ -63,13 +63,17 @@ process.on('message', async (task: WorkerTask) => {
   }
   if (task.share > 1 && sniff(bytes) === 'pdf') {
     // A PDF pdf.js cannot open goes the usual way, which says why.
+    // Opened once: a PDF not shared is read from the document this opened (no second parse).
     const pageCount = await pdfPageCount(bytes).catch(() => 0);
     if (pageCount >= MIN_SHARED_PAGES || (pageCount >= 2 && looksScanned(bytes))) {
+      await releasePdf(bytes);
       reply({ id: task.id, kind: 'split', pageCount });
       return;
     }
   }
-  reply({ id: task.id, kind: 'done', results: await processFile(bytes, task.path, hash) });
+  const results = await processFile(bytes, task.path, hash);
+  await releasePdf(bytes); // where reading did not take the document (it failed before)
+  reply({ id: task.id, kind: 'done', results });
 });
 // The pool going away ends this process too.
 process.on('disconnect', () => process.exit(0));

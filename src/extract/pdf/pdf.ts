@@ -98,7 +98,25 @@ export interface PdfPages {
 /** The pages from `from` on, up to `to` (both counted from 1; to past the end: the last page). */
 export interface PageRange { from: number; to: number }
 
-async function openPdf(bytes: Uint8Array) {
+type PdfDocument = Awaited<ReturnType<typeof openPdfNow>>;
+
+/**
+ * A document opened to count its pages, kept for the read of the same bytes that follows in this
+ * process: a pool worker asked whether a PDF is worth sharing then reads it without parsing it
+ * again (see `pdfPageCount`).
+ */
+const counted = new WeakMap<Uint8Array, PdfDocument>();
+
+async function openPdf(bytes: Uint8Array): Promise<PdfDocument> {
+  const kept = counted.get(bytes);
+  if (kept !== undefined) {
+    counted.delete(bytes);
+    return kept;
+  }
+  return openPdfNow(bytes);
+}
+
+async function openPdfNow(bytes: Uint8Array) {
   const { getDocument } = await loadPdfJs();
   try {
     // pdf.js takes ownership of the buffer it is given
@@ -108,14 +126,22 @@ async function openPdf(bytes: Uint8Array) {
   }
 }
 
-/** How many pages a PDF has (to share them out among workers before reading any). */
+/**
+ * How many pages a PDF has (to share them out among workers before reading any). The document
+ * stays open for the next read of these same bytes in this process, unless `releasePdf` says
+ * it will not come.
+ */
 export async function pdfPageCount(bytes: Uint8Array): Promise<number> {
   const doc = await openPdf(bytes);
-  try {
-    return doc.numPages;
-  } finally {
-    await doc.destroy();
-  }
+  counted.set(bytes, doc);
+  return doc.numPages;
+}
+
+/** The document `pdfPageCount` kept open, closed: its pages are read elsewhere, or not at all. */
+export async function releasePdf(bytes: Uint8Array): Promise<void> {
+  const kept = counted.get(bytes);
+  counted.delete(bytes);
+  await kept?.destroy();
 }
 
 /**
