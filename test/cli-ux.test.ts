@@ -101,6 +101,25 @@ describe('extract: what the summary says', () => {
     expect(text.stdout).toContain(`skipped: 1 file(s) zipin does not read\n  ${join(dir, 'notes.doc.bak')}`);
   });
 
+  it('status lists each run with what it did', () => {
+    const db = join(tempDir(), 'z.sqlite');
+    zipin('extract', join(PACKAGE_ROOT, 'corpus'), '--db', db, '-q');
+    zipin('extract', join(PACKAGE_ROOT, 'corpus'), '--db', db, '-q');
+    const r = zipin('status', '--db', db);
+    expect(r.stdout).toMatch(/^ {2}2 .* extract .*\n {6}documents 0 \(ok 0, failed 0, unchanged 5 not read again\), evaluations written 0$/m);
+    expect(r.stdout).toMatch(/^ {2}1 .* extract .*\n {6}documents 5 \(ok 5, failed 0\), evaluations written 58$/m);
+  });
+
+  it('a folder walk takes what the bytes show whatever the name (a PDF named "report", a Word 97 file named .dat), and names what it skips', () => {
+    const dir = tempDir();
+    copyFileSync(join(FIXTURES, 'other-issuer.pdf'), join(dir, 'report'));
+    copyFileSync(join(FIXTURES, 'region-sichuan.doc'), join(dir, '附件.dat'));
+    for (let k = 0; k < 7; k++) writeFileSync(join(dir, `notes-${k}.md`), `# ${k}`);
+    const r = zipin('extract', dir, '--db', join(tempDir(), 'z.sqlite'));
+    expect(r.stdout).toContain('documents: 2 (ok 2');
+    expect(r.stdout).toContain(`skipped: 7 file(s) zipin does not read (the first 5; --verbose names them all)\n  ${join(dir, 'notes-0.md')}`);
+  });
+
   it('-q prints nothing but errors', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'empty.txt'), '');

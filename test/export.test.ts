@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { csvValue, toCsv } from '../src/export/csv.js';
 import { exportDataset } from '../src/export/export.js';
 import { sqliteReader } from '../src/store/reader.js';
-import { buildCorpusDb, DOCS, tempDir } from './helpers.js';
+import { buildCorpusDb, DOCS, tempDir, zipinAsync } from './helpers.js';
 
 const dbPath = join(tempDir(), 'zipin.sqlite');
 const csvDir = join(tempDir(), 'csv');
@@ -84,3 +84,15 @@ describe('CSV cells a spreadsheet would run', () => {
     expect(csv.split('\r\n')).toEqual([`"'=1+1"`, `"'+SUM(1)"`, `"'-1+2"`, `"'@SUM(A1)"`, `"'\tx"`, '-5', '+0.25', '12.5', `"'-"`, '正常']);
   });
 });
+
+describe('an --out that cannot be made', () => {
+  it('is a one-line error at once, never a spin (Node\'s recursive mkdir loops forever under /proc)', async () => {
+    for (const out of ['/proc/zipin-export', join(dbPath, 'inside-a-file')]) {
+      const r = await zipinAsync(['export', '--db', dbPath, '--out', out]);
+      expect(r.code, out).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(out.startsWith('/proc') ? '/proc/zipin-export' : 'inside-a-file');
+    }
+  }, 60_000);
+});
+

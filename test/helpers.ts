@@ -74,6 +74,42 @@ export function fields(e: ValidatedEvaluation): Array<[string, unknown]> {
 }
 
 
+/**
+ * Each field of `got` against `want` (a scan's records against the page's, an OFD's against the
+ * PDF's): how many agree, and every money value off by a power of ten.
+ */
+export function agreement(got: readonly ValidatedEvaluation[], want: readonly ValidatedEvaluation[]) {
+  let total = 0;
+  let right = 0;
+  const tenfold: string[] = [];
+  want.forEach((w, b) => {
+    const mine = new Map(got[b] ? fields(got[b]!) : []);
+    for (const [key, value] of fields(w)) {
+      const values = Array.isArray(value) ? value : [value];
+      const other = mine.get(key);
+      const others: unknown[] = Array.isArray(other) ? other : [other];
+      values.forEach((v, k) => {
+        total++;
+        if (JSON.stringify(others[k]) === JSON.stringify(v)) right++;
+      });
+      if (/^funding\./.test(key) || key === 'projectAmountYuan') {
+        values.slice(0, 3).forEach((v, k) => {
+          const o = others[k];
+          if (typeof v === 'number' && typeof o === 'number' && v !== 0 && o !== v && Number.isInteger(Math.log10(Math.abs(o / v)))) tenfold.push(`${key}[${k}]: ${o} for ${v}`);
+        });
+      }
+    }
+  });
+  return { right, total, tenfold };
+}
+
+
+/** The share of `want`'s fields that `got` gives alike (0 when there are none). */
+export function agreementShare(got: readonly ValidatedEvaluation[], want: readonly ValidatedEvaluation[]): number {
+  const { right, total } = agreement(got, want);
+  return total === 0 ? 0 : right / total;
+}
+
 /** The built CLI (npm test builds it first). */
 export const CLI = join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'main.js');
 

@@ -8,27 +8,8 @@ import { FORM_SENSE } from '../src/form/sense.js';
 import type { ValidatedEvaluation } from '../src/model/evaluation.js';
 import { processDocument } from '../src/pipeline/process.js';
 import { PACKAGE_ROOT } from '../src/version.js';
-import { FIXTURES, fields, queryDb, tempDir, zipinAsync } from './helpers.js';
+import { agreementShare, FIXTURES, queryDb, tempDir, zipinAsync } from './helpers.js';
 import { writeOfd, type OfdStyle } from './ofd-writer.js';
-
-/** The share of `want`'s fields `got` gives alike. */
-function agreement(got: readonly ValidatedEvaluation[], want: readonly ValidatedEvaluation[]): number {
-  let total = 0;
-  let right = 0;
-  want.forEach((w, b) => {
-    const mine = new Map(got[b] ? fields(got[b]!) : []);
-    for (const [key, value] of fields(w)) {
-      const values = Array.isArray(value) ? value : [value];
-      const other = mine.get(key);
-      const others: unknown[] = Array.isArray(other) ? other : [other];
-      values.forEach((v, k) => {
-        total++;
-        if (JSON.stringify(others[k]) === JSON.stringify(v)) right++;
-      });
-    }
-  });
-  return total === 0 ? 0 : right / total;
-}
 
 /** A PDF fixture's records, and the same pages written as an OFD in `style`, read back. */
 async function both(name: string, style: OfdStyle) {
@@ -48,14 +29,14 @@ describe('OFD: the corpus forms and other regions\' forms written by two produce
       const { pdf, ofd } = await both(name, style as OfdStyle);
       expect(ofd.document).toMatchObject({ format: 'ofd', status: 'ok' });
       expect(ofd.evaluations.length).toBe(pdf.evaluations.length);
-      expect(agreement(ofd.evaluations, pdf.evaluations)).toBeGreaterThanOrEqual(0.99);
+      expect(agreementShare(ofd.evaluations, pdf.evaluations)).toBeGreaterThanOrEqual(0.99);
     }, 60_000);
 
   it.each(STYLES.flatMap((s) => ['region-sichuan.writer.pdf', 'other-issuer.pdf', 'calc-form.pdf'].map((f) => [f, s])))(
     'another region\'s %s in the %s style: at least 97 in 100 fields', async (name, style) => {
       const { pdf, ofd } = await both(name, style as OfdStyle);
       expect(ofd.evaluations.length).toBe(pdf.evaluations.length);
-      expect(agreement(ofd.evaluations, pdf.evaluations)).toBeGreaterThanOrEqual(0.97);
+      expect(agreementShare(ofd.evaluations, pdf.evaluations)).toBeGreaterThanOrEqual(0.97);
     }, 60_000);
 
   it('a page that is a picture (a scan in an OFD) is read by OCR, as a scanned PDF page is', async () => {
@@ -67,7 +48,7 @@ describe('OFD: the corpus forms and other regions\' forms written by two produce
       processDocument(readFileSync(join(FIXTURES, 'other-issuer.scanned.pdf')), 'y.pdf'),
     ]);
     expect(ofd.evaluations[0]!.flags.some((f) => f.code === 'ocr')).toBe(true);
-    expect(agreement(ofd.evaluations, pdf.evaluations)).toBeGreaterThanOrEqual(agreement(scan.evaluations, pdf.evaluations) - 0.01);
+    expect(agreementShare(ofd.evaluations, pdf.evaluations)).toBeGreaterThanOrEqual(agreementShare(scan.evaluations, pdf.evaluations) - 0.01);
   }, 60_000);
 
   it('text in private-use code points (a font without a Unicode map) is not trusted: the record says it looks garbled', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ValidatedEvaluation } from '../src/model/evaluation.js';
 import { processDocument } from '../src/pipeline/process.js';
-import { fields, FIXTURES } from './helpers.js';
+import { agreement, fields, FIXTURES } from './helpers.js';
 
 /**
  * Other regions' forms in their own layouts (test/fixtures/src/regions.mjs: the unit in a side
@@ -122,32 +122,6 @@ describe("other regions' forms as a CMS serves them", () => {
     expect(e!.indicators[2]).toMatchObject({ target: '═100%', targetOp: '=', targetValue: 100, targetUnit: '%' });
   });
 });
-
-/** Each field of the scans' records against the page's, and every money value off by a power of ten. */
-function agreement(got: readonly ValidatedEvaluation[], want: readonly ValidatedEvaluation[]) {
-  let total = 0;
-  let right = 0;
-  const tenfold: string[] = [];
-  want.forEach((w, b) => {
-    const mine = new Map(got[b] ? fields(got[b]!) : []);
-    for (const [key, value] of fields(w)) {
-      const values = Array.isArray(value) ? value : [value];
-      const other = mine.get(key);
-      const others: unknown[] = Array.isArray(other) ? other : [other];
-      values.forEach((v, k) => {
-        total++;
-        if (JSON.stringify(others[k]) === JSON.stringify(v)) right++;
-      });
-      if (/^funding\./.test(key) || key === 'projectAmountYuan') {
-        values.slice(0, 3).forEach((v, k) => {
-          const o = others[k];
-          if (typeof v === 'number' && typeof o === 'number' && v !== 0 && o !== v && Number.isInteger(Math.log10(Math.abs(o / v)))) tenfold.push(`${key}[${k}]: ${o} for ${v}`);
-        });
-      }
-    }
-  });
-  return { right, total, tenfold };
-}
 
 const SCANS: Array<[string, string, number]> = [
   // scan, the page it was printed from, the share of fields right at least (a little under this machine's readings)

@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractText } from '../src/extract/text.js';
 import { segment } from '../src/segment/segment.js';
-import { corpusFile, DOCS } from './helpers.js';
+import { whyNoForm } from '../src/segment/why.js';
+import { corpusFile, DOCS, queryDb, tempDir, zipinAsync } from './helpers.js';
 
 const blocksOf = (name: string) => segment(extractText(readFileSync(corpusFile(name))));
 
@@ -42,4 +44,30 @@ describe('segment', () => {
     const blocks = segment(extractText(Buffer.from(text)));
     expect(blocks.map((b) => [b.title, b.rows[0]!.line])).toEqual([[null, 1], [null, 4]]);
   });
+});
+
+describe('a document that gives no form says why', () => {
+  const why = (text: string) => whyNoForm(extractText(Buffer.from(text)));
+
+  it('a 部门决算 report: the tables it holds instead, by their titles', () => {
+    const report = '2022年度部门决算\n收入支出决算总表\n项目\t金额\n一般公共预算财政拨款收入\t100\n支出合计\t100\n';
+    const reason = why(report);
+    expect(reason).toMatch(/^no form found: looked for a 自评表 heading with a 项目名称 or 项目编码 row under it; found /);
+    expect(reason).toContain('zipin inspect --draw');
+  });
+
+  it('a heading without its form under it is named, with where it stands', () => {
+    expect(why('说明\n2022年度项目支出绩效自评表\n（见附件）\n')).toContain('found the heading "2022年度项目支出绩效自评表" (line 2) without a form under it');
+  });
+
+  it('zipin inspect and extract --verbose say it; the document row keeps it', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'report.txt'), '说明\n2022年度项目支出绩效自评表\n（见附件）\n');
+    const inspect = await zipinAsync(['inspect', join(dir, 'report.txt')]);
+    expect(inspect.stdout).toContain('no_blocks — no form found: looked for a 自评表 heading');
+    const db = join(dir, 'z.sqlite');
+    const extract = await zipinAsync(['extract', dir, '--db', db, '--verbose']);
+    expect(extract.stderr).toContain(`zipin: extract: ${join(dir, 'report.txt')}: no form found: looked for`);
+    expect(String(queryDb(db, 'SELECT error FROM documents')[0]!.error)).toContain('without a form under it');
+  }, 60_000);
 });

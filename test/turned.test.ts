@@ -6,7 +6,7 @@ import type { PageTrace } from '../src/extract/pdf/pdf.js';
 import { FORM_SENSE } from '../src/form/sense.js';
 import type { ValidatedEvaluation } from '../src/model/evaluation.js';
 import { processDocument } from '../src/pipeline/process.js';
-import { FIXTURES, fields, zipinAsync } from './helpers.js';
+import { agreementShare, FIXTURES, zipinAsync } from './helpers.js';
 
 /**
  * Pages stored turned (test/fixtures/turned, made by test/fixtures/src/make-turned.py with qpdf,
@@ -14,20 +14,6 @@ import { FIXTURES, fields, zipinAsync } from './helpers.js';
  */
 const TURNED = join(FIXTURES, 'turned');
 const read = async (path: string) => processDocument(readFileSync(path), path);
-
-/** The share of the upright records' fields the turned ones give alike. */
-function agreement(got: readonly ValidatedEvaluation[], want: readonly ValidatedEvaluation[]): number {
-  let total = 0;
-  let right = 0;
-  want.forEach((w, b) => {
-    const mine = new Map(got[b] ? fields(got[b]!) : []);
-    for (const [key, value] of fields(w)) {
-      total++;
-      if (JSON.stringify(mine.get(key)) === JSON.stringify(value)) right++;
-    }
-  });
-  return total === 0 ? 0 : right / total;
-}
 
 /** The records without their flags' page_turned notes (what turning adds), for comparing with the upright file's. */
 const withoutTurns = (es: readonly ValidatedEvaluation[]) => es.map((e) => ({ ...e, flags: e.flags.filter((f) => f.code !== 'page_turned') }));
@@ -79,9 +65,9 @@ describe('scans stored turned', () => {
   let jiangsuPage: ValidatedEvaluation[];
   beforeAll(async () => {
     upright = (await read(join(FIXTURES, 'other-issuer.pdf'))).evaluations;
-    uprightShare = agreement((await read(join(FIXTURES, 'other-issuer.scanned.pdf'))).evaluations, upright);
+    uprightShare = agreementShare((await read(join(FIXTURES, 'other-issuer.scanned.pdf'))).evaluations, upright);
     jiangsuPage = (await read(join(FIXTURES, 'regions', 'region-jiangsu.page.html'))).evaluations;
-    jiangsuUpright = agreement((await read(join(FIXTURES, 'regions', 'region-jiangsu.scan.jpg'))).evaluations, jiangsuPage);
+    jiangsuUpright = agreementShare((await read(join(FIXTURES, 'regions', 'region-jiangsu.scan.jpg'))).evaluations, jiangsuPage);
   }, 120_000);
 
   it.each([
@@ -90,13 +76,13 @@ describe('scans stored turned', () => {
     ['other-issuer.scan.upside-down.pdf', 'upside down'],
   ])('%s reads within one point of the upright scan, and says the page was turned (%s)', async (file, how) => {
     const got = (await read(join(TURNED, file))).evaluations;
-    expect(agreement(got, upright)).toBeGreaterThanOrEqual(uprightShare - 0.01);
+    expect(agreementShare(got, upright)).toBeGreaterThanOrEqual(uprightShare - 0.01);
     expect(got[0]!.flags.find((f) => f.code === 'page_turned')?.message).toBe(`page 1 was stored ${how}; it was read turned back upright`);
   }, 60_000);
 
   it('another region\'s scan, sideways the other way, as an image file', async () => {
     const got = (await read(join(TURNED, 'region-jiangsu.scan.sideways-ccw.jpg'))).evaluations;
-    expect(agreement(got, jiangsuPage)).toBeGreaterThanOrEqual(jiangsuUpright - 0.01);
+    expect(agreementShare(got, jiangsuPage)).toBeGreaterThanOrEqual(jiangsuUpright - 0.01);
     expect(got[0]!.flags.find((f) => f.code === 'page_turned')?.message).toBe('page 1 was stored a quarter turn anticlockwise; it was read turned back upright');
   }, 60_000);
 });

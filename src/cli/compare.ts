@@ -1,5 +1,5 @@
 import type { Comparison, ComparisonRow, GroupBy } from '../query/compare.js';
-import { BOM, toCsv } from '../export/csv.js';
+import { toCsv } from '../export/csv.js';
 import { renderTable } from './text-width.js';
 
 export const COMPARISON_KEYS = [
@@ -13,7 +13,8 @@ const score = (n: number | null) => (n === null ? '—' : n.toFixed(2));
 
 export function formatComparison(rows: readonly ComparisonRow[], format: 'table' | 'csv' | 'json', groupLabel: string): string {
   if (format === 'json') return JSON.stringify(rows, COMPARISON_KEYS as unknown as string[], 2);
-  if (format === 'csv') return BOM + toCsv(COMPARISON_KEYS, rows as unknown as Array<Record<string, unknown>>);
+  // Standard output goes to a pipe or a file the user names: no BOM (a column named "\ufeffgroup" to the next tool).
+  if (format === 'csv') return toCsv(COMPARISON_KEYS, rows as unknown as Array<Record<string, unknown>>);
   const fallbacks = rows.some((r) => r.fallback_projects > 0);
   return renderTable(
     [

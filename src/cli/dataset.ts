@@ -1,14 +1,15 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { exportDataset, type ExportFormat } from '../export/export.js';
 import { compare, type GroupBy, type SortBy } from '../query/compare.js';
-import { datasetStatus, type DatasetStatus } from '../queue/status.js';
+import { datasetStatus, type DatasetStatus, type RunCounts } from '../queue/status.js';
 import { buildReport } from '../report/report.js';
 import { isPostgresUrl } from '../store/dataset.js';
 import { noArguments, oneOf, positiveInt, UsageError, withDataset } from './args.js';
 import { comparisonNotes, formatComparison } from './compare.js';
 import { datasetOf, DB_OPTION, shownDataset } from './options.js';
 import type { CommandSpec, Parsed } from './spec.js';
+import { makeFolder } from '../pipeline/folders.js';
 
 /** Commands that read the dataset (opened read-only; an older schema is brought up to date first). */
 
@@ -33,8 +34,12 @@ export const EXPORT: CommandSpec = {
   name: 'export',
   args: '',
   summary: 'Write the dataset as files: one per table, plus indicators_flat.',
-  description: `Tables documents, evaluations, funding, indicators, flags, judgements, sources, pages, runs and failures, and
-indicators_flat (each indicator with its evaluation, document and judgement). CSV is UTF-8 with a BOM.`,
+  description: `One file per table: documents, evaluations, funding, indicators, flags, judgements, sources, pages, runs,
+failures and forms; the views form_sources, projects and series_links; and indicators_flat (each indicator with
+its evaluation, document and judgement). CSV is UTF-8 with a BOM (Excel opens it right); --format jsonl writes
+one JSON object a line. A folder that cannot be made is a one-line error.
+
+Example: zipin export --out out/export`,
   options: [
     DB_OPTION,
     { name: 'out', value: 'DIR', help: 'the folder to write (required)' },
@@ -100,6 +105,12 @@ export async function statusCommand({ values, positionals }: Parsed): Promise<nu
 
 const counts = (byStatus: Record<string, number>) => Object.entries(byStatus).map(([k, n]) => `${k.replace('_', ' ')} ${n}`).join(', ') || 'none';
 
+/** What one run did, in one line. */
+function runCounts(c: RunCounts): string {
+  const read = `documents ${c.documents} (ok ${c.ok}, failed ${c.failed}${c.unchanged ? `, unchanged ${c.unchanged} not read again` : ''}), evaluations written ${c.evaluations}`;
+  return c.sources > 0 ? `${read}; sources ${c.sources} (new ${c.sourcesNew}, changed ${c.sourcesChanged}, failed ${c.sourcesFailed})` : read;
+}
+
 function formatStatus(s: DatasetStatus, where: string): string {
   const lines = [
     `database: ${where}`,
@@ -107,7 +118,7 @@ function formatStatus(s: DatasetStatus, where: string): string {
     `evaluations: ${s.evaluations} counted, one per form (forms: ${s.forms})`,
     `sources: ${counts(s.sources)}`,
     'runs (latest first):',
-    ...s.runs.map((r) => `  ${r.id}  ${r.startedAt}  ${r.finishedAt === null ? 'not finished' : `finished ${r.finishedAt}`}  ${r.command}`),
+    ...s.runs.flatMap((r) => [`  ${r.id}  ${r.startedAt}  ${r.finishedAt === null ? 'not finished' : `finished ${r.finishedAt}`}  ${r.command}`, `      ${runCounts(r.counts)}`]),
   ];
   const q = s.queue;
   if (q === null) lines.push(`queue: none${isPostgresUrl(where) ? ' yet ("zipin crawl --enqueue" makes it)' : ' (an SQLite dataset; crawl --enqueue and worker need PostgreSQL)'}`);
@@ -126,7 +137,7 @@ export async function reportCommand({ values, positionals }: Parsed): Promise<nu
   noArguments('report', positionals);
   const out = (values.out as string | undefined) ?? 'out/report.html';
   const html = await withDataset(dbOf(values), (db) => buildReport(db));
-  mkdirSync(dirname(out), { recursive: true });
+  makeFolder(dirname(out));
   writeFileSync(out, html);
   process.stdout.write(`${out}\n`);
   return 0;

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { DocumentError } from '../extract/index.js';
 import type { DocumentResult } from '../model/document.js';
@@ -12,6 +12,7 @@ import { formatInspection } from './inspect.js';
 import type { CommandSpec, Parsed } from './spec.js';
 import { readStdin, STDIN, stdinName } from './stdin.js';
 import { fileLine } from './terminal.js';
+import { makeFolder } from '../pipeline/folders.js';
 
 /** Commands on one document, without the dataset: what zipin sees in it. */
 
@@ -96,7 +97,7 @@ export async function inspectCommand({ values, positionals }: Parsed): Promise<n
 
 /** One SVG per page of what the extractor saw, in `dir`; the files written. */
 function drawPages(dir: string, name: string, seen: SeenDocument, evaluations: DocumentResult['evaluations']): string[] {
-  mkdirSync(dir, { recursive: true });
+  makeFolder(dir);
   const roles = rowRoles(seen.rows, evaluations);
   return seen.pages.map((page) => {
     const file = join(dir, `${name}.page-${page.page}.svg`);

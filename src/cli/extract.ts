@@ -12,6 +12,9 @@ import { datasetOf, DB_OPTION, OUTPUT_OPTIONS, shownDataset, WORKER_OPTIONS } fr
 import type { CommandSpec, Parsed } from './spec.js';
 import { readStdin, STDIN, stdinName } from './stdin.js';
 
+/** Skipped files the summary names without --verbose. */
+const SKIPPED_SHOWN = 5;
+
 export const EXTRACT: CommandSpec = {
   name: 'extract',
   args: '<file|dir|->...',
@@ -78,6 +81,7 @@ export async function extractCommand({ values, positionals, args }: Parsed): Pro
         blocks += result.evaluations.length;
         const d = result.document;
         if (d.status === 'failed') progress.log(fileLine('extract', d.source, d.error ?? 'failed'));
+        else if (d.status === 'no_blocks' && values.verbose === true) progress.log(fileLine('extract', d.source, d.error ?? 'no form found'));
         if (!quiet) progress.update(done, total, `documents, ${blocks} blocks`);
       },
     });
@@ -103,8 +107,8 @@ function formatSummary(s: ExtractSummary, db: string, verbose: boolean): string 
     `documents: ${s.documents} (ok ${s.ok}, no blocks ${s.noBlocks}, failed ${s.failed})`,
     ...(s.unchanged ? [`unchanged: ${s.unchanged} file(s) already read with the same bytes by this zipin version; their rows untouched (--force reads them again)`] : []),
     ...s.duplicates.map((d) => `duplicate: ${d.path} has the same bytes as ${d.of}; read once`),
-    ...(s.skipped.length ? [`skipped: ${s.skipped.length} file(s) zipin does not read${verbose ? '' : ' (--verbose names them)'}`] : []),
-    ...(verbose ? s.skipped.map((path) => `  ${path}`) : []),
+    ...(s.skipped.length ? [`skipped: ${s.skipped.length} file(s) zipin does not read${verbose || s.skipped.length <= SKIPPED_SHOWN ? '' : ` (the first ${SKIPPED_SHOWN}; --verbose names them all)`}`] : []),
+    ...(verbose ? s.skipped : s.skipped.slice(0, SKIPPED_SHOWN)).map((path) => `  ${path}`),
     ...(s.shared && verbose ? [`shared: ${s.shared} long PDF(s) read by several workers, a range of pages each`] : []),
     ...(s.kept ? [`kept: ${s.kept} failed document(s) keep the good rows an earlier run wrote for the same bytes (see the failures table)`] : []),
     `evaluations: ${s.evaluations} (confidence high ${s.confidence.high}, medium ${s.confidence.medium}, low ${s.confidence.low})`,

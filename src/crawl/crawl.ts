@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import pLimit from 'p-limit';
 import { createProcessor, DEFAULT_LIMITS } from '../pipeline/pool.js';
 import type { Dataset } from '../store/dataset.js';
@@ -7,6 +6,7 @@ import type { CrawlOptions } from './config.js';
 import { Fetcher, type CrawlEvent } from './fetcher.js';
 import type { HttpPolicy } from './http.js';
 import { walkListings, type Walked } from './listings.js';
+import { makeFolder } from '../pipeline/folders.js';
 
 export type { CrawlEvent } from './fetcher.js';
 
@@ -67,7 +67,7 @@ export function tally(summary: SourceCounts, c: Checked): void {
  * database and the next run simply carries on.
  */
 export async function crawl(store: Dataset, options: CrawlOptions, log: (e: CrawlEvent) => void, command: string): Promise<CrawlSummary> {
-  mkdirSync(options.filesDir, { recursive: true });
+  makeFolder(options.filesDir);
   const summary: CrawlSummary = {
     runId: await store.startRun(command), pages: 0, pagesFailed: 0, pagesStillFailing: 0, pagesCapped: 0, stopped: 0, requests: 0, sources: 0,
     new: 0, changed: 0, unchanged: 0, unsupported: 0, disallowed: 0, failed: 0, stillFailing: 0, capped: 0, notChecked: 0, evaluations: 0,

@@ -1,7 +1,8 @@
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Reader } from '../store/reader.js';
 import { BOM, toCsv } from './csv.js';
+import { makeFolder } from '../pipeline/folders.js';
 
 export type ExportFormat = 'csv' | 'jsonl';
 
@@ -61,7 +62,7 @@ function close(stream: WriteStream): Promise<void> {
  * object per line. Returns the files written with their row counts.
  */
 export async function exportDataset(db: Reader, dir: string, format: ExportFormat): Promise<Array<{ file: string; rows: number }>> {
-  mkdirSync(dir, { recursive: true });
+  makeFolder(dir);
   const written: Array<{ file: string; rows: number }> = [];
   for (const [name, sql] of TABLES) {
     const file = join(dir, `${name}.${format}`);

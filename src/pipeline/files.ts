@@ -1,6 +1,7 @@
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isSupportedFile } from '../extract/index.js';
+import { sniff, type FileKind } from '../extract/sniff.js';
 import { InputError } from './input.js';
 
 export interface InputFiles {
@@ -31,6 +32,25 @@ async function walk(dir: string, out: InputFiles, visited: Set<string>): Promise
   for (const name of entries) await visit(join(dir, name), out, visited, false);
 }
 
+/** Kinds a file's first bytes prove, whatever its name: a PDF saved as `report`, an archive as `附件.dat`. (Text and HTML prove nothing: every source file is text.) */
+const PROVEN: ReadonlySet<FileKind> = new Set(['pdf', 'ofd', 'xlsx', 'xls', 'docx', 'doc', 'zip', '7z', 'rar', 'image', 'mhtml']);
+/** How much of a file is read to tell what it is. */
+const HEAD = 64 * 1024;
+
+/** Whether a file with a name zipin does not know is one it reads, by its first bytes. */
+async function readable(path: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(HEAD), 0, HEAD, 0);
+    return bytesRead > 0 && PROVEN.has(sniff(buffer.subarray(0, bytesRead)));
+  } catch {
+    return false;
+  } finally {
+    await handle?.close();
+  }
+}
+
 async function visit(path: string, out: InputFiles, visited: Set<string>, named: boolean): Promise<void> {
   let info;
   try {
@@ -41,7 +61,7 @@ async function visit(path: string, out: InputFiles, visited: Set<string>, named:
     return;
   }
   if (info.isDirectory()) await walk(path, out, visited);
-  else if (!named && !isSupportedFile(path)) out.skipped.push(path);
+  else if (!named && !isSupportedFile(path) && !(info.isFile() && await readable(path))) out.skipped.push(path);
   // Only regular files are read: a FIFO would block, /dev/zero would never end.
   else if (!info.isFile()) out.unreadable.push({ path, error: new InputError('not a regular file') });
   else out.files.push(path);
@@ -49,8 +69,8 @@ async function visit(path: string, out: InputFiles, visited: Set<string>, named:
 
 /**
  * Expand the command line's files and directories. A file named explicitly is always tried
- * (and fails clearly if it is not a supported kind); inside directories only supported files
- * are picked, recursively.
+ * (and fails clearly if it is not a supported kind); inside directories, recursively, files
+ * named as a kind zipin reads, and files whose first bytes show one whatever their name.
  */
 export async function collectInputs(inputs: readonly string[]): Promise<InputFiles> {
   const out: InputFiles = { files: [], skipped: [], unreadable: [] };

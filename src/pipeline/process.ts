@@ -12,6 +12,7 @@ import { garbledSample } from '../parse/garbled.js';
 import { PIPELINE_VERSION } from '../version.js';
 import { errnoReason, InputError } from './input.js';
 import { checked, evaluate } from './stages.js';
+import { whyNoForm } from '../segment/why.js';
 
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -53,7 +54,8 @@ export async function processExtracted(read: () => Promise<ExtractedDocument>, s
     const garbled = evaluations.length > 0 ? null : garbledSample(doc.rows);
     const document = checked('validate', DocumentRecordSchema, {
       ...base, format: doc.format, pages: doc.pages, status: evaluations.length > 0 ? 'ok' : 'no_blocks',
-      error: garbled === null ? null : `the text looks garbled ("${garbled}"): the PDF maps its glyphs to wrong characters (a broken ToUnicode map), so no form could be read`,
+      error: evaluations.length > 0 ? null : garbled === null ? whyNoForm(doc)
+        : `the text looks garbled ("${garbled}"): the PDF maps its glyphs to wrong characters (a broken ToUnicode map), so no form could be read`,
     });
     return { document, evaluations };
   } catch (error) {

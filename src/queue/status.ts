@@ -24,8 +24,21 @@ export interface DatasetStatus {
   evaluations: number;
   forms: number;
   sources: Record<string, number>;
-  runs: Array<{ id: number; command: string; startedAt: string; finishedAt: string | null }>;
+  runs: Array<{ id: number; command: string; startedAt: string; finishedAt: string | null; counts: RunCounts }>;
   queue: QueueStatus | null;
+}
+
+/** What a run did: documents read (ok, failed), unchanged ones passed over, evaluations written; a crawl's sources (new, changed, failed). */
+export interface RunCounts {
+  documents: number;
+  ok: number;
+  failed: number;
+  unchanged: number;
+  evaluations: number;
+  sources: number;
+  sourcesNew: number;
+  sourcesChanged: number;
+  sourcesFailed: number;
 }
 
 const LISTED = 10;
@@ -43,11 +56,19 @@ export async function datasetStatus(db: Reader, postgres: boolean): Promise<Data
     byKey(db, 'SELECT status AS key, count(*) AS n FROM documents WHERE current = 1 GROUP BY status ORDER BY status'),
     byKey(db, 'SELECT status AS key, count(*) AS n FROM sources GROUP BY status ORDER BY status'),
     db.all('SELECT (SELECT count(*) FROM evaluations WHERE counted = 1) AS evaluations, (SELECT count(*) FROM forms) AS forms'),
-    db.all(`SELECT id, command, started_at AS "startedAt", finished_at AS "finishedAt" FROM runs ORDER BY id DESC LIMIT ${LISTED}`),
+    db.all(`SELECT id, command, started_at AS "startedAt", finished_at AS "finishedAt", documents_seen, documents_ok, documents_failed, documents_unchanged,
+      evaluations_written, sources_seen, sources_new, sources_changed, sources_failed FROM runs ORDER BY id DESC LIMIT ${LISTED}`),
   ]);
   return {
     documents, sources, evaluations: Number(counts[0]!.evaluations), forms: Number(counts[0]!.forms),
-    runs: runs.map((r) => ({ id: Number(r.id), command: String(r.command), startedAt: String(r.startedAt), finishedAt: r.finishedAt === null ? null : String(r.finishedAt) })),
+    runs: runs.map((r) => ({
+      id: Number(r.id), command: String(r.command), startedAt: String(r.startedAt), finishedAt: r.finishedAt === null ? null : String(r.finishedAt),
+      counts: {
+        documents: Number(r.documents_seen), ok: Number(r.documents_ok), failed: Number(r.documents_failed), unchanged: Number(r.documents_unchanged),
+        evaluations: Number(r.evaluations_written), sources: Number(r.sources_seen), sourcesNew: Number(r.sources_new), sourcesChanged: Number(r.sources_changed),
+        sourcesFailed: Number(r.sources_failed),
+      },
+    })),
     queue: postgres ? await queueStatus(db) : null,
   };
 }

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import type PgBoss from 'pg-boss';
 import { checkAttachment, type Checked } from '../crawl/attachment.js';
 import { tally, type SourceCounts } from '../crawl/crawl.js';
@@ -7,6 +6,7 @@ import { createProcessor, type Limits } from '../pipeline/pool.js';
 import type { Dataset } from '../store/dataset.js';
 import { ATTACHMENTS, attachmentJob, attachmentOf, jobPolicy, type AttachmentJob } from './jobs.js';
 import type { Queue } from './queue.js';
+import { makeFolder } from '../pipeline/folders.js';
 
 export interface WorkerOptions {
   /** Jobs worked on at once (and processes reading their documents). */
@@ -53,7 +53,7 @@ const pause = (ms: number, stop: AbortSignal, running: Iterable<Promise<unknown>
  * reason. The worker's work is one run in `runs`.
  */
 export async function work(store: Dataset, queue: Queue, options: WorkerOptions, log: (e: CrawlEvent) => void): Promise<WorkerSummary> {
-  mkdirSync(options.filesDir, { recursive: true });
+  makeFolder(options.filesDir);
   const summary: WorkerSummary = {
     runId: await store.startRun(options.command), jobs: 0, retried: 0, sources: 0, new: 0, changed: 0, unchanged: 0, unsupported: 0,
     disallowed: 0, failed: 0, stillFailing: 0, notChecked: 0, evaluations: 0,

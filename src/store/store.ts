@@ -1,5 +1,4 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ValidatedEvaluation } from '../model/evaluation.js';
 import type { DocumentRecord } from '../model/document.js';
@@ -10,6 +9,7 @@ import { sqliteReader, type Reader } from './reader.js';
 import { driveSync, type Steps } from './sql.js';
 import { crawlMemory, writePages } from './crawl-memory.js';
 import type { CrawlMemory, PageVisit } from '../crawl/listings.js';
+import { makeFolder } from '../pipeline/folders.js';
 import {
   finishRun, formCounts, hasCurrent, linkUnlinked, source, startRun, updateSource, writeCrawled, writeDocument,
   type FormCounts, type RunCounts, type SourceUpdate, type StoredSource, type Written,
@@ -46,7 +46,7 @@ export class Store {
   private readonly prepared = new Map<string, Database.Statement>();
 
   constructor(readonly path: string, private readonly busyTimeoutMs = BUSY_TIMEOUT_MS) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') makeFolder(dirname(path));
     this.db = new Database(path, { timeout: busyTimeoutMs });
     try {
       this.db.pragma('journal_mode = WAL'); // not inside a transaction: SQLite refuses that

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/version.js';
+import { extract, type PageTrace } from '../../src/extract/index.js';
+import { FORM_SENSE } from '../../src/form/sense.js';
+import { writeOfd } from '../ofd-writer.js';
 import { sevenZip } from '../seven-zip.js';
 import { Site } from '../site.js';
 
@@ -8,7 +11,7 @@ import { Site } from '../site.js';
  * A county's disclosure site built the way the CMS families build theirs (see
  * shared/docs/disclosure-sites.md): TRS WCM columns whose pagers scripts write (4- and 6-argument
  * createPageHTML), attachments behind `oldsrc`, UEditor's dead `/protect/` copies, a
- * `file_appendix` script, a pdf.js viewer and a 7z archive; Hanweb JCMS columns whose records sit in a
+ * `file_appendix` script, a pdf.js viewer, a 7z archive and an OFD; Hanweb JCMS columns whose records sit in a
  * `text/xml` script and come through POSTed `dataproxy.jsp` calls (XML, and the older JavaScript
  * answer), with `downfile.jsp` and `/attach/0/<hex>` downloads named only by Content-Disposition
  * (RFC 8187, raw GBK, raw UTF-8); a Guangdong-style `gkmlpt` single-page listing over its JSON
@@ -21,7 +24,7 @@ const FIXTURES = join(PACKAGE_ROOT, 'test', 'fixtures');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name));
 
 /** Every attachment of the site, by path, with the forms it holds (read from the fixtures themselves). */
-export const CMS_ATTACHMENTS: Record<string, { file: string; blocks: number; packed?: '7z' }> = {
+export const CMS_ATTACHMENTS: Record<string, { file: string; blocks: number; packed?: '7z' | 'ofd' }> = {
   '/zwgk/czyjs/202309/P020230915595406680195.pdf': { file: '003_e7112b8e4e2d84a4.calc.pdf', blocks: 8 },
   '/zwgk/czyjs/202309/P020230915595406680196.7z': { file: 'district.txt', blocks: 1, packed: '7z' },
   '/zwgk/czyjs/202309/P020230916301222548716.docx': { file: '003_e7112b8e4e2d84a4.docx', blocks: 8 },
@@ -38,6 +41,7 @@ export const CMS_ATTACHMENTS: Record<string, { file: string; blocks: number; pac
   '/gkmlpt/content/1/1001/att_1001.pdf': { file: '004_7f468a29561a31e4.blocks-8-8.chromium.pdf', blocks: 1 },
   '/front/budgetfinal/download.do?iid=13': { file: '003_e7112b8e4e2d84a4.xlsx', blocks: 8 },
   '/gkmlpt/content/1/1003/P020230301.doc': { file: 'regions/region-jiangsu.mht.doc', blocks: 1 },
+  '/gkmlpt/content/1/1003/P020230302.ofd': { file: 'calc-form.pdf', blocks: 1, packed: 'ofd' },
   '/zwgk/tzgg/202306/P020230601000000000003.pdf': { file: 'other-issuer.pdf', blocks: 1 },
 };
 
@@ -178,7 +182,7 @@ if (file_appendix != "") { document.write('<div class="fj">附件：' + file_app
   page('/gkmlpt/content/1/1001/post_1001.html', article('绩效自评 1001',
     `<span class="down" onclick="location.href='/gkmlpt/content/1/1001/att_1001.pdf'">下载附件</span>`, counted));
   page('/gkmlpt/content/1/1002/post_1002.html', article('绩效自评 1002', '<a href="/front/budgetfinal/download.do?iid=13">2022年度自评表</a>', counted));
-  page('/gkmlpt/content/1/1003/post_1003.html', article('绩效自评 1003', '<a href="./P020230301.doc">江苏省自评表</a>', counted));
+  page('/gkmlpt/content/1/1003/post_1003.html', article('绩效自评 1003', '<a href="./P020230301.doc">江苏省自评表</a> <a href="./P020230302.ofd">自评表（OFD版）</a>', counted));
 
   // A listing inside an iframe.
   page('/pagemore/iframePagerIndex_1.html', '<html><body><ul><li><a href="/zwgk/tzgg/202306/t20230601_7.html" target="_top">通知公告：绩效自评</a></li></ul></body></html>');
@@ -191,6 +195,13 @@ if (file_appendix != "") { document.write('<div class="fj">附件：' + file_app
     const url = new URL(path, 'http://x');
     if (CMS_ATTACHMENTS[path]!.packed === '7z') {
       site.setFile(path, await sevenZip({ '区级/2022年度项目支出绩效自评表.txt': fixture(file) }), 'application/x-7z-compressed');
+      continue;
+    }
+    if (CMS_ATTACHMENTS[path]!.packed === 'ofd') {
+      // The PDF's pages as an OFD producer writes them.
+      const trace: PageTrace[] = [];
+      await extract(fixture(file), file, FORM_SENSE, trace);
+      site.setFile(path, writeOfd(trace, 'millimetres'), 'application/ofd');
       continue;
     }
     if (url.search === '' && DISPOSITIONS[path] === undefined) {

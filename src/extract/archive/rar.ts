@@ -1,5 +1,5 @@
 import { DocumentError } from '../errors.js';
-import { ZIP_LIMITS, type ZipLimits, type ZipMember } from './zip.js';
+import { checkDeclared, ZIP_LIMITS, type ZipLimits, type ZipMember } from './zip.js';
 
 /**
  * RAR archives (4 and 5), read by node-unrar-js: RARLAB's own unrar compiled to WebAssembly,
@@ -36,14 +36,7 @@ export async function readRar(bytes: Uint8Array, limits: ZipLimits = ZIP_LIMITS)
     if (headers.length === 0) throw new DocumentError('cannot read RAR archive: no files in it (truncated?)');
     const files = headers.filter((h) => !h.flags.directory);
     if (files.some((h) => h.flags.encrypted)) throw new DocumentError(ENCRYPTED);
-    if (files.length > limits.maxMembers) throw new DocumentError(`archive too large: ${files.length} members (limit ${limits.maxMembers})`);
-    let total = 0;
-    for (const h of files) {
-      total += h.unpSize;
-      if (h.unpSize > limits.maxMemberBytes) throw new DocumentError(`archive member too large: ${h.name} unpacks to ${h.unpSize} bytes (limit ${limits.maxMemberBytes})`);
-      if (total > limits.maxTotalBytes) throw new DocumentError(`archive too large: over ${limits.maxTotalBytes} bytes unpacked`);
-      if (h.packSize > 0 && h.unpSize / h.packSize > limits.maxRatio) throw new DocumentError(`archive member ${h.name} compresses ${Math.round(h.unpSize / h.packSize)}:1 (limit ${limits.maxRatio}:1): a bomb?`);
-    }
+    checkDeclared(files.map((h) => ({ name: h.name, size: h.unpSize, packed: h.packSize })), limits);
     names = files.map((h) => h.name);
   } catch (error) {
     throw error instanceof DocumentError ? error : failure(error);

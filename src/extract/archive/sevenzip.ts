@@ -1,5 +1,5 @@
 import { DocumentError } from '../errors.js';
-import { ZIP_LIMITS, type ZipLimits, type ZipMember } from './zip.js';
+import { checkDeclared, ZIP_LIMITS, type ZipLimits, type ZipMember } from './zip.js';
 
 /**
  * 7z archives, read by 7-Zip itself compiled to WebAssembly (7z-wasm: 7-Zip 24.09, the reference
@@ -101,14 +101,8 @@ export async function readSevenZip(bytes: Uint8Array, limits: ZipLimits = ZIP_LI
   }
   const files = entries(listing.text).filter((e) => !e.folder);
   if (files.some((e) => e.encrypted)) throw new DocumentError(ENCRYPTED);
-  if (files.length > limits.maxMembers) throw new DocumentError(`archive too large: ${files.length} members (limit ${limits.maxMembers})`);
-  let total = 0;
-  for (const f of files) {
-    total += f.size;
-    if (f.size > limits.maxMemberBytes) throw new DocumentError(`archive member too large: ${f.path} unpacks to ${f.size} bytes (limit ${limits.maxMemberBytes})`);
-    if (total > limits.maxTotalBytes) throw new DocumentError(`archive too large: over ${limits.maxTotalBytes} bytes unpacked`);
-    if (f.packed !== null && f.packed > 0 && f.size / f.packed > limits.maxRatio) throw new DocumentError(`archive member ${f.path} compresses ${Math.round(f.size / f.packed)}:1 (limit ${limits.maxRatio}:1): a bomb?`);
-  }
+  checkDeclared(files.map((f) => ({ name: f.path, size: f.size, packed: f.packed })), limits);
+  const total = files.reduce((n, f) => n + f.size, 0);
   // Solid archives pack their members together: the whole archive's ratio is the bound there.
   if (bytes.length > 0 && total / bytes.length > limits.maxRatio) throw new DocumentError(`archive unpacks ${Math.round(total / bytes.length)}:1 (limit ${limits.maxRatio}:1): a bomb?`);
   module.FS.mkdir('/out');

@@ -19,6 +19,18 @@ export interface ZipLimits {
 
 export const ZIP_LIMITS: ZipLimits = { maxMembers: 2000, maxTotalBytes: 512 * 1024 * 1024, maxMemberBytes: 256 * 1024 * 1024, maxRatio: 1000 };
 
+/** The files a 7z or RAR archive declares (its listing, its headers), held to the bounds before anything is unpacked; a bound hit is a DocumentError saying which. */
+export function checkDeclared(files: ReadonlyArray<{ name: string; size: number; packed: number | null }>, limits: ZipLimits): void {
+  if (files.length > limits.maxMembers) throw new DocumentError(`archive too large: ${files.length} members (limit ${limits.maxMembers})`);
+  let total = 0;
+  for (const f of files) {
+    total += f.size;
+    if (f.size > limits.maxMemberBytes) throw new DocumentError(`archive member too large: ${f.name} unpacks to ${f.size} bytes (limit ${limits.maxMemberBytes})`);
+    if (total > limits.maxTotalBytes) throw new DocumentError(`archive too large: over ${limits.maxTotalBytes} bytes unpacked`);
+    if (f.packed !== null && f.packed > 0 && f.size / f.packed > limits.maxRatio) throw new DocumentError(`archive member ${f.name} compresses ${Math.round(f.size / f.packed)}:1 (limit ${limits.maxRatio}:1): a bomb?`);
+  }
+}
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const gb = new TextDecoder('gb18030');
 

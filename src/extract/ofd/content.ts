@@ -69,6 +69,9 @@ export function deltas(s: string | undefined, max: number): number[] {
 
 const WIDE = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]/;
 
+/** Curve operators of AbbreviatedData and how many numbers each takes, the last two its end point. */
+const CURVES: Record<string, number> = { Q: 4, B: 6, A: 7 };
+
 class PageReader {
   readonly runs: TextRun[] = [];
   readonly rules: Rule[] = [];
@@ -209,21 +212,6 @@ class PageReader {
           i += 3;
           break;
         }
-        case 'Q':
-          curved = true;
-          current.push(point(at(2)));
-          i += 5;
-          break;
-        case 'B':
-          curved = true;
-          current.push(point(at(4)));
-          i += 7;
-          break;
-        case 'A':
-          curved = true;
-          current.push(point(at(5)));
-          i += 8;
-          break;
         case 'C': {
           const last = current[current.length - 1];
           if (last && start) segments.push([last, start]);
@@ -231,8 +219,15 @@ class PageReader {
           i += 1;
           break;
         }
-        default:
-          i += 1; // an operator zipin does not know: passed over
+        default: {
+          const operands = CURVES[op];
+          if (operands !== undefined) {
+            // A curve is no rule, but where it ends the path goes on.
+            curved = true;
+            current.push(point(at(operands - 2)));
+            i += operands + 1;
+          } else i += 1; // an operator zipin does not know: passed over
+        }
       }
     }
     if (current.length > 1) subpaths.push(current);
