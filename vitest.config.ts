@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Every temporary folder of the run inside one, removed when the run ends.
+    globalSetup: ['test/temp-root.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     // Two files at once on two cores; more only queues behind them and stretches every budget.

@@ -16,11 +16,11 @@ const count = (db: string, table: string) => Number(queryDb(db, `SELECT count(*)
 describe('every command has its own --help, and zipin its --version', () => {
   it.each([
     ['extract', ['--db PATH|URL', 'postgres://', '(default: out/zipin.sqlite, or $ZIPIN_DB)', '--timeout SECONDS', '(default: 120)', '--max-memory MB', '(default: 2048)', '--force', '--json', '-q, --quiet', '--verbose']],
-    ['crawl', ['--max-depth N', '(default: 3)', '--deadline SECONDS', '(default: 14400)', '--delay MS', '(default: 1000)', '--strict', '--max-attachments N', '(default: 2000)', '--enqueue', '--job-timeout SECONDS', '(default: 900)', '--job-retries N']],
-    ['worker', ['--db PATH|URL', '--once', '--concurrency N', '--files DIR', '--log text|json']],
+    ['crawl', ['--full', '--full-every DAYS', '(default: 7)', '--max-depth N', '(default: 3)', '--deadline SECONDS', '(default: 14400)', '--delay MS', '(default: 1000)', '--strict', '--max-attachments N', '(default: 2000)', '--enqueue', '--job-timeout SECONDS', '(default: 900)', '--job-retries N']],
+    ['worker', ['--db URL', '(default: $ZIPIN_DB)', 'an SQLite file has no queue', '--once', '--concurrency N', '--files DIR', '--log text|json']],
     ['status', ['--db PATH|URL', '--json']],
     ['compare', ['--by department|unit|year', '(default: department)', '--sort rate|score|gap', '(default: rate)', '--format table|csv|json']],
-    ['export', ['--out DIR', '--format csv|jsonl', '(default: csv)']],
+    ['export', ['--out DIR', '--format csv|jsonl', '(default: csv)', 'forms; the views form_sources, projects and series_links']],
     ['report', ['--out FILE', '(default: out/report.html)']],
     ['inspect', ['<file|->', '--draw DIR', '--json']],
     ['totext', ['<file|->']],
@@ -30,6 +30,9 @@ describe('every command has its own --help, and zipin its --version', () => {
     expect(r.stdout.startsWith(`Usage: zipin ${command} `)).toBe(true);
     for (const text of shown) expect(r.stdout).toContain(text);
     expect(r.stdout).toContain('-h, --help');
+    // At least one example to copy, of this very command, and where to read more.
+    expect(r.stdout).toMatch(new RegExp(`\nExamples:\n {2}zipin ${command} `));
+    expect(r.stdout).toContain('More: README.md');
     expect(zipin(command, '-h').stdout).toBe(r.stdout);
   });
 

@@ -7,7 +7,7 @@ import { matches, parseRobots } from '../src/crawl/robots.js';
 import { isPrivateAddress } from '../src/crawl/addresses.js';
 import { linkKind, readPage } from '../src/crawl/links.js';
 import { canonical } from '../src/crawl/sites/index.js';
-import { openDataset } from '../src/store/dataset.js';
+import { openDataset } from '../src/store/open.js';
 import { processStarted } from '../src/store/lock.js';
 import type { SqliteDataset } from '../src/store/store.js';
 import { CLI, corpusFile, DOCS, FIXTURES, queryDb, tempDir, zipinAsync } from './helpers.js';

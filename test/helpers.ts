@@ -1,9 +1,8 @@
 import Database from 'better-sqlite3';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inject } from 'vitest';
 import type { ValidatedEvaluation } from '../src/model/evaluation.js';
 import { processDocument } from '../src/pipeline/process.js';
 import { Store } from '../src/store/store.js';
@@ -47,8 +46,9 @@ export function indicatorAt(name: string, line: number) {
   throw new Error(`${name}: no indicator on line ${line}`);
 }
 
+/** A new temporary folder, inside the run's own (test/temp-root.ts): nothing is left behind in /tmp. */
 export function tempDir(prefix = 'zipin-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return mkdtempSync(join(inject('tempRoot'), prefix));
 }
 
 /** A real SQLite dataset of the whole corpus, written the way `extract` writes it. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDataset } from '../src/store/dataset.js';
+import { openDataset } from '../src/store/open.js';
 import { SCHEMA_VERSION } from '../src/store/schema.js';
 import { processFile } from '../src/pipeline/process.js';
 import { CORPUS, corpusFile, DOCS, FIXTURES, tempDir, zipinAsync } from './helpers.js';

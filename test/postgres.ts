@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { openDataset } from '../src/store/dataset.js';
+import { openDataset } from '../src/store/open.js';
 
 /**
  * A throw-away PostgreSQL cluster for the tests: Debian's `postgresql` binaries, a data folder

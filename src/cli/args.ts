@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { MAX_TIMEOUT_MS } from '../pipeline/pool.js';
 import { SCHEMA_VERSION } from '../store/schema.js';
-import { isPostgresUrl, openDataset } from '../store/dataset.js';
+import { isPostgresUrl } from '../store/target.js';
+import { openDataset } from '../store/open.js';
 import { sqliteReader, type Reader } from '../store/reader.js';
 import { Store } from '../store/store.js';
 

@@ -3,7 +3,8 @@ import { CrawlConfigSchema, DEFAULTS, userAgent, type CrawlConfig, type CrawlOpt
 import type { CrawlEvent } from '../crawl/fetcher.js';
 import type { Walked } from '../crawl/listings.js';
 import { JOB_DEFAULTS, MAX_JOB_SECONDS, type JobSettings } from '../queue/jobs.js';
-import { isPostgresUrl, openDataset } from '../store/dataset.js';
+import { isPostgresUrl } from '../store/target.js';
+import { openDataset } from '../store/open.js';
 import { PIPELINE_VERSION } from '../version.js';
 import { oneOf, positiveInt, regex, timeoutMs, UsageError, workerCount } from './args.js';
 import { datasetOf, DB_OPTION, OUTPUT_OPTIONS, shownDataset } from './options.js';
@@ -58,6 +59,7 @@ or another running at the same time, is queued once.`,
     { name: 'job-retry-delay', value: 'SECONDS', default: String(JOB_DEFAULTS.retryDelaySeconds), help: 'with --enqueue: the first retry waits about this long, each further one about twice as long' },
     ...OUTPUT_OPTIONS,
   ],
+  examples: ['zipin crawl https://www.example.gov.cn/zwgk/czyjs/ --contact you@example.org   # a listing, nightly', 'zipin crawl --config sources.json --full --log json                        # every page of every listing'],
 };
 
 /** `zipin crawl`: options and config file → a crawl run, its events logged, its summary printed. */

@@ -4,7 +4,7 @@ import { exportDataset, type ExportFormat } from '../export/export.js';
 import { compare, type GroupBy, type SortBy } from '../query/compare.js';
 import { datasetStatus, type DatasetStatus, type RunCounts } from '../queue/status.js';
 import { buildReport } from '../report/report.js';
-import { isPostgresUrl } from '../store/dataset.js';
+import { isPostgresUrl } from '../store/target.js';
 import { noArguments, oneOf, positiveInt, UsageError, withDataset } from './args.js';
 import { comparisonNotes, formatComparison } from './compare.js';
 import { datasetOf, DB_OPTION, shownDataset } from './options.js';
@@ -28,6 +28,7 @@ scores. Short-falls are the dataset's own judgement (the judgements view). Exit 
     { name: 'sort', value: 'rate|score|gap', default: 'rate', help: 'lowest execution first, highest mean self-score first, or most full marks despite short-falls first' },
     { name: 'format', value: 'table|csv|json', default: 'table', help: 'how to print the rows' },
   ],
+  examples: ['zipin compare --sort gap                      # who scored full marks while missing targets', 'zipin compare --by year --format csv > years.csv'],
 };
 
 export const EXPORT: CommandSpec = {
@@ -45,6 +46,7 @@ Example: zipin export --out out/export`,
     { name: 'out', value: 'DIR', help: 'the folder to write (required)' },
     { name: 'format', value: 'csv|jsonl', default: 'csv', help: 'CSV, or one JSON object per line' },
   ],
+  examples: ['zipin export --out out/export                 # CSV for Excel, pandas and R'],
 };
 
 export const REPORT: CommandSpec = {
@@ -53,6 +55,7 @@ export const REPORT: CommandSpec = {
   summary: 'Write one self-contained HTML page answering the headline questions.',
   description: 'Charts per department and per project, and a searchable, sortable table of every project; it fetches nothing.',
   options: [DB_OPTION, { name: 'out', value: 'FILE', default: 'out/report.html', help: 'the page to write' }],
+  examples: ['zipin report --out out/report.html           # a page to look at'],
 };
 
 export const STATUS: CommandSpec = {
@@ -64,6 +67,7 @@ export const STATUS: CommandSpec = {
 (and of them waiting to retry), running (with their URL, since when, which try), done and failed (the
 latest with their reasons), and how many were done in the last 10 minutes and the last hour.`,
   options: [DB_OPTION, { name: 'json', help: 'print it as one JSON object' }],
+  examples: ['zipin status --json                          # what the dataset holds, its last runs'],
 };
 
 const dbOf = (values: Parsed['values']) => datasetOf(values);

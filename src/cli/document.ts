@@ -33,6 +33,7 @@ document was read, 1 when it failed (the reason on standard error), 2 on usage e
     { name: 'json', help: 'print the document and its evaluations as one JSON object' },
     ...LIMIT_OPTIONS,
   ],
+  examples: ['zipin inspect report.pdf --draw out/seen.html   # what each page gave, drawn'],
 };
 
 export const TOTEXT: CommandSpec = {
@@ -43,6 +44,7 @@ export const TOTEXT: CommandSpec = {
 Word document's or web page's tables and the lines around them. "-" reads standard input. Exit 1 when the
 file cannot be read (the reason on standard error).`,
   options: LIMIT_OPTIONS,
+  examples: ['zipin totext form.ofd > form.txt   # the rebuilt tables as tab-separated text'],
 };
 
 /** One document's bytes and the name to show for it. */

@@ -19,9 +19,11 @@ export const EXTRACT: CommandSpec = {
   name: 'extract',
   args: '<file|dir|->...',
   summary: 'Read every supported file into the dataset: one document per file, one evaluation per 自评表 found.',
-  description: `Reads .txt/.tsv/.text, .pdf, .xlsx/.xls/.et, .html/.htm/.mht, .docx/.doc/.wps and .zip (each member a
-document); folders are searched recursively, and "-" reads one file from standard input. Files are read by
-what their bytes are. A file whose bytes this zipin version already read is skipped as unchanged (--force
+  description: `Reads .txt/.tsv/.text, .pdf, .ofd, .xlsx/.xls/.et, .html/.htm/.mht, .docx/.doc/.wps, scans
+(.png/.jpg/.jpeg/.tif/.tiff, read by OCR) and .zip/.7z/.rar archives (each member a document); folders are
+searched recursively (a file whose name says nothing is taken when its bytes show a kind zipin reads), and
+"-" reads one file from standard input. Files are read by what their bytes are; a document with no form
+says why (--verbose prints it). A file whose bytes this zipin version already read is skipped as unchanged (--force
 reads it again); a second input with the same bytes as another is named as its duplicate and read once.
 Exit 0 when every document was read, 1 when any failed (the rest are saved), 2 on usage errors (nothing is
 written), 3 when another process kept the dataset locked past --wait.`,
@@ -30,6 +32,7 @@ written), 3 when another process kept the dataset locked past --wait.`,
     { name: 'force', help: 'read files again even when their bytes are already in the dataset' },
     ...OUTPUT_OPTIONS,
   ],
+  examples: ['zipin extract corpus/                      # every form in a folder, into out/zipin.sqlite', 'zipin extract 2022年部门决算.7z --verbose     # an archive\'s members; say why a file gave no form'],
 };
 
 /** Inputs as given: each must exist (else a usage error, before the dataset is touched). */

@@ -1,4 +1,4 @@
-import { isPostgresUrl, withoutPassword } from '../store/dataset.js';
+import { isPostgresUrl, withoutPassword } from '../store/target.js';
 import { BUSY_TIMEOUT_MS } from '../store/store.js';
 import { DEFAULT_LIMITS } from '../pipeline/pool.js';
 import type { OptionSpec } from './spec.js';

@@ -22,7 +22,12 @@ export interface CommandSpec {
   /** Paragraphs for `zipin <command> --help` (exit codes, what is written where). */
   description: string;
   options: readonly OptionSpec[];
+  /** Command lines a newcomer can copy, shown under "Examples:" (each with a comment saying what it does). */
+  examples: readonly string[];
 }
+
+/** Where every option and the commands' outputs are explained at length. */
+const MANUAL = 'README.md (its sections: Command line, Dataset schema, Example queries)';
 
 export interface Parsed {
   values: Record<string, string | boolean | string[] | undefined>;
@@ -79,5 +84,6 @@ export function commandHelp(spec: CommandSpec): string {
   });
   const width = Math.min(34, Math.max(...rows.map(([left]) => left.length)) + 2);
   const lines = rows.map(([left, right]) => (left.length + 2 > width ? `  ${left}\n  ${' '.repeat(width)}${right}` : `  ${left.padEnd(width)}${right}`));
-  return `Usage: zipin ${spec.name} ${spec.args ? `${spec.args} ` : ''}[options]\n\n${spec.summary}\n\n${spec.description}\n\nOptions:\n${lines.join('\n')}\n`;
+  return `Usage: zipin ${spec.name} ${spec.args ? `${spec.args} ` : ''}[options]\n\n${spec.summary}\n\n${spec.description}\n\nOptions:\n${lines.join('\n')}\n\n`
+    + `Examples:\n${spec.examples.map((e) => `  ${e}`).join('\n')}\n\nMore: ${MANUAL}\n`;
 }

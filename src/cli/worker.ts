@@ -1,6 +1,7 @@
 import type { CrawlEvent } from '../crawl/fetcher.js';
 import { DEFAULT_LIMITS } from '../pipeline/pool.js';
-import { isPostgresUrl, openDataset } from '../store/dataset.js';
+import { isPostgresUrl } from '../store/target.js';
+import { openDataset } from '../store/open.js';
 import { MIN_MEMORY_MB, noArguments, oneOf, positiveInt, timeoutMs, UsageError, workerCount } from './args.js';
 import { datasetOf, DB_OPTION, OUTPUT_OPTIONS, shownDataset, WORKER_OPTIONS } from './options.js';
 import { ProgressBar } from './progress.js';
@@ -19,13 +20,14 @@ last try a failure is recorded in sources with its reason. Without --once the wo
 it is stopped (SIGINT or SIGTERM: the jobs it holds are finished first). Exit 0 when it stopped with no
 job failing for good, 1 otherwise, 2 on usage errors.`,
   options: [
-    DB_OPTION,
+    { ...DB_OPTION, value: 'URL', default: '$ZIPIN_DB', help: 'the PostgreSQL dataset whose queue to work on (postgres://user@host/db): required, an SQLite file has no queue' },
     { name: 'files', value: 'DIR', default: 'out/files', help: 'where downloads are kept on this machine, named by their sha256' },
     ...WORKER_OPTIONS.filter((o) => o.name !== 'wait').map((o) => (o.name === 'concurrency' ? { ...o, help: 'jobs worked on at once, each read in a process of its own (at most one per core)' } : o)),
     { name: 'once', help: 'drain the queue (nothing queued, retrying or running anywhere) and exit: for cron and tests' },
     { name: 'log', value: 'text|json', default: 'text', help: 'events on standard error as lines, or one JSON object each' },
     ...OUTPUT_OPTIONS,
   ],
+  examples: ['zipin worker --db postgres://zipin@db.example.org/zipin --once   # drain the queue, then exit'],
 };
 
 export async function workerCommand({ values, positionals, args }: Parsed): Promise<number> {

@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import pLimit from 'p-limit';
 import type { DocumentResult } from '../model/document.js';
 import type { Confidence } from '../model/flag.js';
-import { openDataset } from '../store/dataset.js';
+import { openDataset } from '../store/open.js';
 import type { FormCounts } from '../store/writes.js';
 import type { InputFiles } from './files.js';
 import { createProcessor, DEFAULT_LIMITS, type Limits } from './pool.js';

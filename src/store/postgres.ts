@@ -1,7 +1,9 @@
 import pg from 'pg';
 import type { DocumentRecord } from '../model/document.js';
 import type { ValidatedEvaluation } from '../model/evaluation.js';
-import { KeyedTurns, withoutPassword, type Dataset } from './dataset.js';
+import { KeyedTurns } from './turns.js';
+import { withoutPassword } from './target.js';
+import type { Dataset } from './dataset.js';
 import { lockHolder, releaseLock, takeLock } from './lock.js';
 import { POSTGRES_MIGRATIONS, SCHEMA, SCHEMA_VERSION } from './schema.js';
 import { driveAsync, type Statement, type Steps } from './sql.js';
