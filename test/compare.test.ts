@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -175,5 +176,37 @@ describe('zipin compare on the command line', () => {
     const missing = spawnSync(process.execPath, [join(PACKAGE_ROOT, 'dist/src/cli/main.js'), 'compare', '--db', join(tempDir(), 'none.sqlite')], { encoding: 'utf8' });
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('no database at');
+  });
+  it('--list names the departments with their forms and units; --format json gives them as data', () => {
+    const r = run('--list', '--format', 'json');
+    expect(r.status).toBe(0);
+    const all = JSON.parse(r.stdout) as Array<{ department: string; forms: number; units: number }>;
+    expect(all.reduce((n, d) => n + d.forms, 0)).toBe(58);
+    expect(all.find((d) => d.department === '深圳市大鹏新区政务服务数据管理局')).toMatchObject({ forms: 24 });
+    expect(run('--list').stdout).toContain('深圳市大鹏新区政务服务数据管理局');
+  });
+
+  it('--department takes a part of a name, says which department it means, and gives that department\'s rows', () => {
+    const part = run('--department', '大鹏', '--format', 'json');
+    expect(part.status).toBe(0);
+    expect(part.stderr).toBe('zipin: compare: --department "大鹏" is 深圳市大鹏新区政务服务数据管理局\n');
+    expect(part.stdout).toBe(run('--department', '深圳市大鹏新区政务服务数据管理局', '--format', 'json').stdout);
+    const several = run('--department', '深圳市');
+    expect(several.status).toBe(1);
+    expect(several.stderr).toMatch(/^zipin: compare: "深圳市" is part of \d+ departments' names: 深圳市.*; name one of them\n$/);
+    const none = run('--department', '不存在的局');
+    expect(none.status).toBe(1);
+    expect(none.stderr).toMatch(/^zipin: compare: no department's name holds "不存在的局"; departments there: .*深圳市大鹏新区政务服务数据管理局 \(24\).*\(compare --list names them all\)\n$/);
+  });
+  it('the README\'s year-over-year query gives the figures compare gives (withdrawn budgets left out of rates and scores)', async () => {
+    const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
+    const sql = /```sql\n(SELECT p\.department, p\.year[\s\S]*?)```/.exec(readme)![1]!;
+    const d = new Database(dbPath, { readonly: true });
+    const rows = d.prepare(sql).all() as Array<{ department: string; year: number | null; mean_score: number; execution_rate: number }>;
+    d.close();
+    const dapeng = JSON.parse(run('--by', 'year', '--department', '深圳市大鹏新区政务服务数据管理局', '--format', 'json').stdout) as Array<{ group: string; mean_score: number; execution_rate: number }>;
+    const mine = rows.find((r) => r.department === '深圳市大鹏新区政务服务数据管理局' && r.year === 2021)!;
+    expect([mine.mean_score, mine.execution_rate]).toEqual([dapeng[0]!.mean_score, Number(dapeng[0]!.execution_rate.toFixed(4))]);
+    expect(mine.mean_score).toBe(98.39);
   });
 });

@@ -1,7 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { exportDataset, type ExportFormat } from '../export/export.js';
-import { compare, type GroupBy, type SortBy } from '../query/compare.js';
+import { compare, departments, matchDepartment, type Department, type GroupBy, type SortBy } from '../query/compare.js';
+import { toCsv } from '../export/csv.js';
+import { renderTable } from './text-width.js';
 import { datasetStatus, type DatasetStatus, type RunCounts } from '../queue/status.js';
 import { buildReport } from '../report/report.js';
 import { isPostgresUrl } from '../store/target.js';
@@ -24,11 +26,13 @@ scores. Short-falls are the dataset's own judgement (the judgements view). Exit 
     DB_OPTION,
     { name: 'by', value: 'department|unit|year', default: 'department', help: 'what one row stands for (unit: 实施单位, else the 主管部门)' },
     { name: 'year', value: 'YEAR', help: 'only forms of this year' },
-    { name: 'department', value: 'NAME', help: 'only forms of this 主管部门 (or 一级预算单位): with --by year, its years side by side' },
+    { name: 'department', value: 'NAME', help: 'only forms of this 主管部门 (or 一级预算单位; a part of its name will do): with --by year, its years side by side' },
+    { name: 'list', help: 'list the departments and their forms and units instead (what --department can name)' },
     { name: 'sort', value: 'rate|score|gap', default: 'rate', help: 'lowest execution first, highest mean self-score first, or most full marks despite short-falls first' },
     { name: 'format', value: 'table|csv|json', default: 'table', help: 'how to print the rows' },
   ],
-  examples: ['zipin compare --sort gap                      # who scored full marks while missing targets', 'zipin compare --by year --format csv > years.csv'],
+  examples: ['zipin compare --sort gap                      # who scored full marks while missing targets', 'zipin compare --by year --format csv > years.csv',
+    'zipin compare --list                          # the departments there are', 'zipin compare --by year --department 大鹏       # one department, year by year'],
 };
 
 export const EXPORT: CommandSpec = {
@@ -78,10 +82,28 @@ export async function compareCommand({ values, positionals }: Parsed): Promise<n
   const sort = oneOf<SortBy>(values.sort as string | undefined, 'sort', ['rate', 'score', 'gap'], 'rate');
   const format = oneOf(values.format as string | undefined, 'format', ['table', 'csv', 'json'] as const, 'table');
   const year = values.year === undefined ? undefined : positiveInt(values.year as string, 'year', 0);
-  const department = values.department as string | undefined;
-  const comparison = await withDataset(dbOf(values), (db) => compare(db, { by, sort, ...(year === undefined ? {} : { year }), ...(department === undefined ? {} : { department }) }));
+  const asked = values.department as string | undefined;
+  const { comparison, all, matched } = await withDataset(dbOf(values), async (db) => {
+    const all = await departments(db);
+    const matched = asked === undefined ? [] : matchDepartment(all, asked);
+    const department = matched.length === 1 ? matched[0]!.department : asked;
+    return { all, matched, comparison: await compare(db, { by, sort, ...(year === undefined ? {} : { year }), ...(department === undefined ? {} : { department }) }) };
+  });
+  if (values.list === true) {
+    process.stdout.write(format === 'json' ? `${JSON.stringify(all, null, 2)}\n` : format === 'csv' ? `${toCsv(['department', 'forms', 'units'], all as unknown as Array<Record<string, unknown>>)}\n`
+      : `${renderTable([{ header: '主管部门', max: 40 }, { header: '表数', align: 'right' }, { header: '实施单位数', align: 'right' }], all.map((d) => [d.department, String(d.forms), String(d.units)]))}\n`);
+    return 0;
+  }
+  if (asked !== undefined && matched.length !== 1) {
+    const shown = (ds: readonly Department[]) => ds.slice(0, 10).map((d) => `${d.department} (${d.forms})`).join(', ') + (ds.length > 10 ? ', …' : '');
+    process.stderr.write(matched.length === 0
+      ? `zipin: compare: no department's name holds "${asked}"; departments there: ${shown(all)} (compare --list names them all)\n`
+      : `zipin: compare: "${asked}" is part of ${matched.length} departments' names: ${shown(matched)}; name one of them\n`);
+    return 1;
+  }
+  if (asked !== undefined && matched[0]!.department !== asked) process.stderr.write(`zipin: compare: --department "${asked}" is ${matched[0]!.department}\n`);
   if (comparison.rows.length === 0) {
-    process.stderr.write(`zipin: compare: no evaluations${year === undefined ? '' : ` of ${year}`}${department === undefined ? '' : ` of ${department}`} in the dataset${comparison.years.length ? ` (years there: ${comparison.years.join(', ')})` : ''}\n`);
+    process.stderr.write(`zipin: compare: no evaluations${year === undefined ? '' : ` of ${year}`}${asked === undefined ? '' : ` of ${matched[0]!.department}`} in the dataset${comparison.years.length ? ` (years there: ${comparison.years.join(', ')})` : ''}\n`);
     return 1;
   }
   const label = { department: '主管部门', unit: '实施单位', year: '年度' }[by];

@@ -142,3 +142,30 @@ const SORTS: Record<SortBy, (a: ComparisonRow, b: ComparisonRow) => number> = {
   gap: (a, b) => nullsLast(a.shortfall_full_marks_share, b.shortfall_full_marks_share, -1)
     || b.shortfall_indicators - a.shortfall_indicators || a.group.localeCompare(b.group),
 };
+
+/** A department (主管部门, or 一级预算单位 where the form names none) with its forms and implementing units. */
+export interface Department {
+  department: string;
+  forms: number;
+  units: number;
+}
+
+/** Every department of the dataset with its forms (counted copies) and units, most forms first. */
+export async function departments(db: Reader): Promise<Department[]> {
+  const rows = await db.all(`SELECT ${GROUP_SQL.department.group} AS department, count(*) AS forms,
+      count(DISTINCT coalesce(e.implementing_unit, e.supervising_dept, e.budget_unit)) AS units
+    FROM evaluations e WHERE e.counted = 1 GROUP BY 1 ORDER BY forms DESC, department`);
+  return rows.map((r) => ({ department: String(r.department), forms: Number(r.forms), units: Number(r.units) }));
+}
+
+/**
+ * The departments `--department NAME` means: the one named exactly, else every one whose name holds
+ * NAME (大鹏 → 深圳市大鹏新区政务服务数据管理局), in the order `departments` gives them.
+ */
+export function matchDepartment(all: readonly Department[], name: string): Department[] {
+  const exact = all.filter((d) => d.department === name);
+  if (exact.length > 0) return exact;
+  const needle = name.toLowerCase();
+  return all.filter((d) => d.department.toLowerCase().includes(needle));
+}
+
