@@ -96,11 +96,13 @@ describe('compare (figures checked by hand against the source documents)', () =>
     expect([units.fallback, units.evaluations]).toEqual([28, 58]); // 28 forms name no 实施单位
   });
 
-  it('filters by year and groups by year', async () => {
+  it('filters by year and groups by year, in year order whatever --sort (forms of no known year last)', async () => {
     // Mean 总分: 2022 forms 594.14 / 6 = 99.0233; forms without a year 2672.08 / 27 = 98.9659 (one #REF!); 2021: 21 forms, 98.39.
-    expect((await rowsOf('year', 'score')).map((r) => [r.group, r.projects, r.mean_score])).toEqual([
-      ['2022', 6, 99.02], ['(unknown)', 28, 98.97], ['2021', 24, 98.39],
-    ]);
+    for (const sort of ['score', 'rate', 'gap'] as const) {
+      expect((await rowsOf('year', sort)).map((r) => [r.group, r.projects, r.mean_score])).toEqual([
+        ['2021', 24, 98.39], ['2022', 6, 99.02], ['(unknown)', 28, 98.97],
+      ]);
+    }
     expect((await rowsOf('department', 'rate', 2022)).map((r) => [r.group, r.projects])).toEqual([['深圳市政务服务数据管理局', 6]]);
     expect(await compare(sqliteReader(db), { by: 'department', sort: 'rate', year: 2030 })).toMatchObject({ rows: [], years: [2021, 2022] });
   });

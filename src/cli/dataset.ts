@@ -28,7 +28,7 @@ scores. Short-falls are the dataset's own judgement (the judgements view). Exit 
     { name: 'year', value: 'YEAR', help: 'only forms of this year' },
     { name: 'department', value: 'NAME', help: 'only forms of this 主管部门 (or 一级预算单位; a part of its name will do): with --by year, its years side by side' },
     { name: 'list', help: 'list the departments and their forms and units instead (what --department can name)' },
-    { name: 'sort', value: 'rate|score|gap', default: 'rate', help: 'lowest execution first, highest mean self-score first, or most full marks despite short-falls first' },
+    { name: 'sort', value: 'rate|score|gap', default: 'rate', help: 'lowest execution first, highest mean self-score first, or most full marks despite short-falls first (--by year: always in year order)' },
     { name: 'format', value: 'table|csv|json', default: 'table', help: 'how to print the rows' },
   ],
   examples: ['zipin compare --sort gap                      # who scored full marks while missing targets', 'zipin compare --by year --format csv > years.csv',

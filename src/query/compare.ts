@@ -127,13 +127,17 @@ export async function compare(db: Reader, options: CompareOptions): Promise<Comp
     };
   });
   return {
-    rows: rows.sort(SORTS[options.sort]), years, evaluations: evaluations.length,
+    // Years read in their order (forms of no known year last); departments and units by --sort.
+    rows: rows.sort(options.by === 'year' ? byYear : SORTS[options.sort]), years, evaluations: evaluations.length,
     fallback: evaluations.filter((e) => e.fallback === 1).length,
   };
 }
 
 const nullsLast = (a: number | null, b: number | null, dir: 1 | -1) =>
   a === null ? (b === null ? 0 : 1) : b === null ? -1 : (a - b) * dir;
+
+/** Years in their order, the unknown last. */
+const byYear = (a: ComparisonRow, b: ComparisonRow) => (a.group === '(unknown)' ? 1 : 0) - (b.group === '(unknown)' ? 1 : 0) || a.group.localeCompare(b.group);
 
 /** rate: lowest execution first; score: highest self-score first; gap: most full marks despite short-falls first. */
 const SORTS: Record<SortBy, (a: ComparisonRow, b: ComparisonRow) => number> = {
