@@ -32,7 +32,9 @@ describe('every command has its own --help, and zipin its --version', () => {
     expect(r.stdout).toContain('-h, --help');
     // At least one example to copy, of this very command, and where to read more.
     expect(r.stdout).toMatch(new RegExp(`\nExamples:\n {2}zipin ${command} `));
-    expect(r.stdout).toContain('More: README.md');
+    expect(r.stdout).toMatch(/\nMore: docs\/\w[\w-]*\.md/);
+    const page = /\nMore: (docs\/[\w-]+\.md)/.exec(r.stdout)![1]!;
+    expect(existsSync(join(PACKAGE_ROOT, page)), page).toBe(true);
     expect(zipin(command, '-h').stdout).toBe(r.stdout);
   });
 

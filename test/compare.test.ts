@@ -200,8 +200,8 @@ describe('zipin compare on the command line', () => {
     expect(none.status).toBe(1);
     expect(none.stderr).toMatch(/^zipin: compare: no department's name holds "不存在的局"; departments there: .*深圳市大鹏新区政务服务数据管理局 \(24\).*\(compare --list names them all\)\n$/);
   });
-  it('the README\'s year-over-year query gives the figures compare gives (withdrawn budgets left out of rates and scores)', async () => {
-    const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
+  it('the docs\' year-over-year query gives the figures compare gives (withdrawn budgets left out of rates and scores)', async () => {
+    const readme = readFileSync(join(PACKAGE_ROOT, 'docs', 'queries.md'), 'utf8');
     const sql = /```sql\n(SELECT p\.department, p\.year[\s\S]*?)```/.exec(readme)![1]!;
     const d = new Database(dbPath, { readonly: true });
     const rows = d.prepare(sql).all() as Array<{ department: string; year: number | null; mean_score: number; execution_rate: number }>;

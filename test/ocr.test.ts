@@ -22,7 +22,7 @@ import { DOCS, evaluationsOf, fields, FIXTURES, seededDamage } from './helpers.j
  * test/fixtures/src/make-scans.py; the 003 scan came with the project); what they should say is
  * what the same form says where it has a text layer — the text file, or the PDF the scan was made
  * from — whose own tests check it against the printed form. The shares of values right are floors
- * a little under what this machine reads (the README lists those): another CPU's kernels may tip a
+ * a little under what this machine reads (docs/formats.md lists those): another CPU's kernels may tip a
  * borderline character.
  */
 

@@ -17,7 +17,7 @@ export const CRAWL: CommandSpec = {
   args: '<listing-url>...',
   summary: 'Walk disclosure listing pages, fetch new or changed attachments, extract them into the dataset.',
   description: `Options override the --config file's settings (same names in camelCase). Pages are read as the CMS
-that built them writes them (TRS WCM, Hanweb JCMS, Guangdong's gkmlpt; see "Sites zipin reads" in the README):
+that built them writes them (TRS WCM, Hanweb JCMS, Guangdong's gkmlpt; see docs/crawling.md, "Sites zipin reads"):
 pagers and links written by scripts, data calls, downloads whose link does not say what they are. A listing's
 further pages stop at the first that brings nothing an earlier run had not seen, except on a full walk
 (--full, or every --full-every days). A source or page that failed the same way last run is reported as still

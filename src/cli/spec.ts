@@ -26,8 +26,12 @@ export interface CommandSpec {
   examples: readonly string[];
 }
 
-/** Where every option and the commands' outputs are explained at length. */
-const MANUAL = 'README.md (its sections: Command line, Dataset schema, Example queries)';
+/** Where each command is explained at length, in the package's docs/ (the dataset's tables and flags: docs/dataset.md). */
+const MANUAL: Record<string, string> = {
+  crawl: 'docs/crawling.md', worker: 'docs/crawling.md#worker', status: 'docs/commands.md#status', compare: 'docs/commands.md#compare and docs/queries.md',
+  export: 'docs/commands.md#export and docs/dataset.md', report: 'docs/commands.md#report', extract: 'docs/commands.md#extract and docs/formats.md',
+  inspect: 'docs/commands.md#inspect', totext: 'docs/commands.md#totext',
+};
 
 export interface Parsed {
   values: Record<string, string | boolean | string[] | undefined>;
@@ -85,5 +89,5 @@ export function commandHelp(spec: CommandSpec): string {
   const width = Math.min(34, Math.max(...rows.map(([left]) => left.length)) + 2);
   const lines = rows.map(([left, right]) => (left.length + 2 > width ? `  ${left}\n  ${' '.repeat(width)}${right}` : `  ${left.padEnd(width)}${right}`));
   return `Usage: zipin ${spec.name} ${spec.args ? `${spec.args} ` : ''}[options]\n\n${spec.summary}\n\n${spec.description}\n\nOptions:\n${lines.join('\n')}\n\n`
-    + `Examples:\n${spec.examples.map((e) => `  ${e}`).join('\n')}\n\nMore: ${MANUAL}\n`;
+    + `Examples:\n${spec.examples.map((e) => `  ${e}`).join('\n')}\n\nMore: ${MANUAL[spec.name] ?? 'README.md'}\n`;
 }

@@ -1,7 +1,7 @@
 import { MoneyUnitSourceSchema } from '../model/evaluation.js';
 import { DocumentFormatSchema } from '../model/table.js';
 
-/** The dataset's schema (see README "Dataset schema"); user_version tells which one a file has. */
+/** The dataset's schema (see docs/dataset.md); user_version tells which one a file has. */
 export const SCHEMA_VERSION = 7;
 
 /** Source kinds: version 7 adds `ofd`. */

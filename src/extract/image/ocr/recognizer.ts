@@ -199,7 +199,7 @@ export interface Batching {
 }
 
 /**
- * Chosen by measurement (npm run bench; README, "Scanned forms"): crops of one width only — the
+ * Chosen by measurement (npm run bench; docs/formats.md, "Scanned forms (OCR)"): crops of one width only — the
  * recogniser mixes what it sees across a line (SVTR), so padding one crop to another's width
  * changes what it reads; of one width, every reading is the one it has read alone — eight at a
  * time (more gains nothing). ZIPIN_OCR_BATCH sets the count (1: one crop a run, as zipin 0.2 did).
