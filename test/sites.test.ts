@@ -221,6 +221,8 @@ describe('scripted pagers stay bounded and polite', () => {
     for (let i = 1; i < 10; i++) site.setFile(`/huge/index_${i}.html`, `<html><body><a href="p${i}.html">第${i}页</a></body></html>`, 'text/html');
     site.setFile('/col/1/index.html', `<html><body><script type="text/xml"><datastore><recordset></recordset></datastore></script>
       <script>$('#1').jpage({totalRecord: 30, perPage: 10, groupSize: 1, proxyUrl: '/module/web/jpage/dataproxy.jsp', ajaxParam: {columnid: 1}});</script></body></html>`, 'text/html');
+    // No totalRecord: a pager of unknown length, ended only by an empty answer.
+    site.setFile('/col/2/index.html', `<html><body><script>$('#2').jpage({perPage: 10, proxyUrl: '/module/web/jpage/dataproxy.jsp', ajaxParam: {columnid: 2}});</script></body></html>`, 'text/html');
     site.on('/module/web/jpage/dataproxy.jsp', (req, res) => {
       req.resume();
       req.on('end', () => res.writeHead(200, { 'content-type': 'text/xml' }).end('<datastore><totalrecord>30</totalrecord><recordset><record><![CDATA[<a href="/x.html">x</a>]]></record></recordset></datastore>'));
@@ -286,6 +288,12 @@ describe('scripted pagers stay bounded and polite', () => {
     expect(summary.pagesCapped).toBe(999_999 - 5); // page 1 and five further pages walked (the article link waits its turn)
     const plain = await zipinAsync(['crawl', `${site.origin}/huge/`, '--db', join(tempDir(), 'y.sqlite'), '--files', join(tempDir(), 'f'), '--allow-private', '--max-pages', '6', '--delay', '0']);
     expect(plain.stdout).toContain('capped: 999994 further listing page(s) not walked (--max-pages 6)');
+  }, 60_000);
+
+  it('a pager of unknown length that leads out of --include ends at once (no endless turning)', async () => {
+    const r = await run('/col/2/index.html', join(tempDir(), 'i.sqlite'), '--delay', '0', '--include', '/col/');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ pages: 1 });
   }, 60_000);
 
   it('a data call waits its turn at the host like any request (--delay), and robots.txt applies to it', async () => {

@@ -203,6 +203,7 @@ export async function walkListings(fetcher: Fetcher, options: CrawlOptions, memo
   /** A listing's further pages, in order, until they end, the cap, or (not a full walk) a page with nothing new. */
   const page = async (listing: Visit, pager: Pager, next: Visit[]) => {
     let claimed = pager.claimed;
+    let skipped = 0;
     for (let i = 0; i < claimed; i++) {
       if (walked.pages >= options.maxPages) {
         const left = claimed - i;
@@ -212,7 +213,13 @@ export async function walkListings(fetcher: Fetcher, options: CrawlOptions, memo
         return;
       }
       const request = pager.request(i);
-      if (seen.has(keyOf(request)) || !inScope(request.url)) continue;
+      // A pager leading out of scope ends here; one giving pages already walked (another listing's) is passed
+      // over, but not without end: a pager of unknown length would otherwise turn here for ever.
+      if (!inScope(request.url)) return;
+      if (seen.has(keyOf(request))) {
+        if (++skipped > options.maxPages) return;
+        continue;
+      }
       seen.add(keyOf(request));
       const v: Visit = { request, depth: listing.depth, foundOn: listing.request.url.href, seed: listing.seed };
       const fetched = await load(v);
