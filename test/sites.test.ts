@@ -303,9 +303,10 @@ describe('scripted pagers stay bounded and polite', () => {
     const mine = site.requests.slice(before).sort((a, b) => a.at - b.at);
     const posts = mine.filter((q) => q.method === 'POST');
     expect(posts).toHaveLength(3);
-    // Requests start 300 ms apart at the least (robots.txt, the page, three POSTs, the record's page): arrivals can only spread further.
+    // Requests start 300 ms apart at the least (robots.txt, the page, three POSTs, the record's page); on a
+    // busy machine an arrival may lag its start, so a little under that — unspaced, they would take a few ms.
     expect(mine.length).toBeGreaterThanOrEqual(6);
-    expect(mine.at(-1)!.at - mine[0]!.at).toBeGreaterThanOrEqual((mine.length - 1) * 300 - 50);
+    expect(mine.at(-1)!.at - mine[0]!.at).toBeGreaterThanOrEqual((mine.length - 1) * 300 * 0.7);
     site.setFile('/robots.txt', 'User-agent: *\nDisallow: /module/\n', 'text/plain');
     const after = site.requests.length;
     const disallowed = await run('/col/1/index.html', join(tempDir(), 'w.sqlite'), '--delay', '0', '--log', 'json');

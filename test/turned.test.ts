@@ -80,6 +80,14 @@ describe('scans stored turned', () => {
     expect(got[0]!.flags.find((f) => f.code === 'page_turned')?.message).toBe(`page 1 was stored ${how}; it was read turned back upright`);
   }, 60_000);
 
+  it('a form whose ink does not show it stands sideways (Guangdong, /Rotate 270) is read the other way round when the first reads unsurely', async () => {
+    const page = (await read(join(FIXTURES, 'regions', 'region-guangdong.page.html'))).evaluations;
+    const upright = agreementShare((await read(join(FIXTURES, 'regions', 'region-guangdong.scan.pdf'))).evaluations, page);
+    const got = (await read(join(TURNED, 'region-guangdong.scan.r270.pdf'))).evaluations;
+    expect(agreementShare(got, page)).toBeGreaterThanOrEqual(upright - 0.01);
+    expect(got[0]!.flags.find((f) => f.code === 'page_turned')?.message).toBe('page 1 was stored a quarter turn anticlockwise; it was read turned back upright');
+  }, 120_000);
+
   it('another region\'s scan, sideways the other way, as an image file', async () => {
     const got = (await read(join(TURNED, 'region-jiangsu.scan.sideways-ccw.jpg'))).evaluations;
     expect(agreementShare(got, jiangsuPage)).toBeGreaterThanOrEqual(jiangsuUpright - 0.01);

@@ -35,7 +35,7 @@ export function standsSideways(mask: Uint8Array, width: number, height: number):
 /** Crops read both ways up to tell an upside-down page: at most this many, the page's longest lines. */
 export const UPSIDE_DOWN_SAMPLE = 8;
 /** Read turned round, the sample's mean confidence must be this much higher for the page to be upside down. */
-const UPSIDE_DOWN_MARGIN = 0.1;
+export const UPSIDE_DOWN_MARGIN = 0.1;
 
 /** The crops to read both ways up: the longest lines (most characters to judge by), in reading order of size. */
 export function orientationSample(crops: readonly Gray[]): number[] {
@@ -46,7 +46,7 @@ export function orientationSample(crops: readonly Gray[]): number[] {
     .map((c) => c.i);
 }
 
-const meanConfidence = (readings: ReadonlyArray<{ confidences: readonly number[] }>) => {
+export const meanConfidence = (readings: ReadonlyArray<{ confidences: readonly number[] }>) => {
   const each = readings.map((r) => (r.confidences.length === 0 ? 0 : r.confidences.reduce((a, b) => a + b, 0) / r.confidences.length));
   return each.length === 0 ? 0 : each.reduce((a, b) => a + b, 0) / each.length;
 };
@@ -55,7 +55,7 @@ const meanConfidence = (readings: ReadonlyArray<{ confidences: readonly number[]
  * A page whose longest lines the recogniser reads this surely (mean confidence) stands upright: an
  * upright form's read 0.97–1.00 on the fixtures, an upside-down one's about 0.2.
  */
-const SURELY_UPRIGHT = 0.9;
+export const SURELY_UPRIGHT = 0.9;
 
 export const surelyUpright = (asIs: ReadonlyArray<{ confidences: readonly number[] }>) => asIs.length > 0 && meanConfidence(asIs) >= SURELY_UPRIGHT;
 

@@ -2,7 +2,7 @@ import type { Box, Rule, TextRun } from '../../pdf/geometry.js';
 import { findTables } from '../../pdf/lattice.js';
 import { skewAngle } from './deskew.js';
 import type { Turn } from '../../pdf/turn.js';
-import { halfTurn, orientationSample, standsSideways, surelyUpright, upsideDown } from './orientation.js';
+import { halfTurn, meanConfidence, orientationSample, standsSideways, surelyUpright, SURELY_UPRIGHT, UPSIDE_DOWN_MARGIN, upsideDown } from './orientation.js';
 import { crop, inkMask, inkThresholds, quarterTurn, rotate, type Gray, type PixelBox } from './raster.js';
 import { recogniseAll, type Recognised } from './recognizer.js';
 import { findRules } from './ruling.js';
@@ -128,22 +128,38 @@ function shrink(image: Gray, factor: number): Gray {
 export async function readScannedPage(source: Gray, box: Box): Promise<ScannedPage> {
   const dpi = (source.width / (box.x1 - box.x0)) * 72;
   const image = shrink(source, dpi > MAX_DPI ? Math.round(dpi / 150) : 1);
-  // A page standing sideways is turned a quarter; one read better turned round (upside down), a half more.
+  // The ink's profiles say which way the page most likely stands; read that way first.
   const sideways = standsSideways(inkMask(image, inkThresholds(image).text), image.width, image.height);
-  let turned: Turn = sideways ? 270 : 0; // turned a quarter clockwise to be read: it stood a quarter the other way
-  const page: Box = sideways ? { x0: box.x0, y0: box.y0, x1: box.x0 + (box.y1 - box.y0), y1: box.y0 + (box.x1 - box.x0) } : box;
-  let upright = sideways ? quarterTurn(image, 90) : image;
-  let read = await readUpright(upright, page, true);
-  if (read === 'upside down') {
-    turned = sideways ? 90 : 180;
-    upright = halfTurn(upright);
-    read = await readUpright(upright, page, false);
-  }
-  return { ...(read as Omit<ScannedPage, 'turned' | 'box'>), turned, box: page };
+  const first = await readTurned(image, box, sideways);
+  if (first.sure) return first.page;
+  // Not read surely: the profiles may have been wrong (a form with many columns): the other quarter
+  // too, kept only where it reads surely (a page whose long lines are partly rules stays as it was).
+  const other = await readTurned(image, box, !sideways);
+  return other.sure && other.confidence > first.confidence + UPSIDE_DOWN_MARGIN ? other.page : first.page;
 }
 
-/** A page image standing upright (but perhaps upside down: then, when `check`, that is all it says) read as `readScannedPage` does. */
-async function readUpright(source: Gray, box: Box, check: boolean): Promise<Omit<ScannedPage, 'turned' | 'box'> | 'upside down'> {
+/**
+ * The page read turned a quarter clockwise (`quarter`) or not, and a half more where it reads
+ * better upside down; how surely the recogniser read its longest lines.
+ */
+async function readTurned(image: Gray, box: Box, quarter: boolean): Promise<{ page: ScannedPage; sure: boolean; confidence: number }> {
+  let turned: Turn = quarter ? 270 : 0; // turned a quarter clockwise to be read: it stood a quarter the other way
+  const page: Box = quarter ? { x0: box.x0, y0: box.y0, x1: box.x0 + (box.y1 - box.y0), y1: box.y0 + (box.x1 - box.x0) } : box;
+  const upright = quarter ? quarterTurn(image, 90) : image;
+  let read = await readUpright(upright, page, true);
+  if (read === 'upside down') {
+    turned = quarter ? 90 : 180;
+    read = await readUpright(halfTurn(upright), page, false);
+  }
+  const { confidence, ...scan } = read as Exclude<typeof read, 'upside down'>;
+  return { page: { ...scan, turned, box: page }, sure: confidence >= SURELY_UPRIGHT, confidence };
+}
+
+/**
+ * A page image standing upright (but perhaps upside down: then, when `check`, that is all it says)
+ * read as `readScannedPage` does, with the mean confidence of its longest lines.
+ */
+async function readUpright(source: Gray, box: Box, check: boolean): Promise<(Omit<ScannedPage, 'turned' | 'box'> & { confidence: number }) | 'upside down'> {
   let image = source;
   let thresholds = inkThresholds(image);
   let mask = inkMask(image, thresholds.text);
@@ -225,9 +241,9 @@ async function readUpright(source: Gray, box: Box, check: boolean): Promise<Omit
     }
   }
   const readings = await recogniseAll(crops.map((c) => c.pixels));
+  const sample = orientationSample(crops.map((c) => c.pixels));
   if (check) {
     // Read upright with confidence: no need to read it turned round. Else the sample is read both ways.
-    const sample = orientationSample(crops.map((c) => c.pixels));
     const asIs = sample.map((i) => readings[i]!);
     if (!surelyUpright(asIs) && upsideDown(asIs, await recogniseAll(sample.map((i) => halfTurn(crops[i]!.pixels))))) return 'upside down';
   }
@@ -257,5 +273,5 @@ async function readUpright(source: Gray, box: Box, check: boolean): Promise<Omit
       confidence: alias.sure ? 1 : Math.min(alias.doubtful ? DOUBTFUL : 1, ...seen.confidences),
     });
   });
-  return { rules, runs };
+  return { rules, runs, confidence: meanConfidence(sample.map((i) => readings[i]!)) };
 }
