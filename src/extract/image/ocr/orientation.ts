@@ -46,18 +46,25 @@ export function orientationSample(crops: readonly Gray[]): number[] {
     .map((c) => c.i);
 }
 
-export const meanConfidence = (readings: ReadonlyArray<{ confidences: readonly number[] }>) => {
+const meanConfidence = (readings: ReadonlyArray<{ confidences: readonly number[] }>) => {
   const each = readings.map((r) => (r.confidences.length === 0 ? 0 : r.confidences.reduce((a, b) => a + b, 0) / r.confidences.length));
   return each.length === 0 ? 0 : each.reduce((a, b) => a + b, 0) / each.length;
 };
 
 /**
- * A page whose longest lines the recogniser reads this surely (mean confidence) stands upright: an
- * upright form's read 0.97–1.00 on the fixtures, an upside-down one's about 0.2.
+ * A page whose longest lines the recogniser reads this surely stands upright: the median of their
+ * mean confidences (a long crop that is a rule's remnant, read 0, leaves it be). Upright forms'
+ * read 0.97–1.00 on the fixtures; upside-down or sideways ones' 0–0.65.
  */
 export const SURELY_UPRIGHT = 0.9;
 
-export const surelyUpright = (asIs: ReadonlyArray<{ confidences: readonly number[] }>) => asIs.length > 0 && meanConfidence(asIs) >= SURELY_UPRIGHT;
+/** The median of the sample's readings' mean confidences. */
+export function sureness(readings: ReadonlyArray<{ confidences: readonly number[] }>): number {
+  const each = readings.map((r) => (r.confidences.length === 0 ? 0 : r.confidences.reduce((a, b) => a + b, 0) / r.confidences.length)).sort((a, b) => a - b);
+  return each.length === 0 ? 0 : each[Math.floor(each.length / 2)]!;
+}
+
+export const surelyUpright = (asIs: ReadonlyArray<{ confidences: readonly number[] }>) => sureness(asIs) >= SURELY_UPRIGHT;
 
 /** Whether the recogniser reads the sample better turned round than as it stands. */
 export function upsideDown(asIs: ReadonlyArray<{ confidences: readonly number[] }>, turned: ReadonlyArray<{ confidences: readonly number[] }>): boolean {

@@ -2,7 +2,7 @@ import type { Box, Rule, TextRun } from '../../pdf/geometry.js';
 import { findTables } from '../../pdf/lattice.js';
 import { skewAngle } from './deskew.js';
 import type { Turn } from '../../pdf/turn.js';
-import { halfTurn, meanConfidence, orientationSample, standsSideways, surelyUpright, SURELY_UPRIGHT, UPSIDE_DOWN_MARGIN, upsideDown } from './orientation.js';
+import { halfTurn, orientationSample, standsSideways, sureness, surelyUpright, SURELY_UPRIGHT, UPSIDE_DOWN_MARGIN, upsideDown } from './orientation.js';
 import { crop, inkMask, inkThresholds, quarterTurn, rotate, type Gray, type PixelBox } from './raster.js';
 import { recogniseAll, type Recognised } from './recognizer.js';
 import { findRules } from './ruling.js';
@@ -133,7 +133,7 @@ export async function readScannedPage(source: Gray, box: Box): Promise<ScannedPa
   const first = await readTurned(image, box, sideways);
   if (first.sure) return first.page;
   // Not read surely: the profiles may have been wrong (a form with many columns): the other quarter
-  // too, kept only where it reads surely (a page whose long lines are partly rules stays as it was).
+  // too, kept only where it reads surely.
   const other = await readTurned(image, box, !sideways);
   return other.sure && other.confidence > first.confidence + UPSIDE_DOWN_MARGIN ? other.page : first.page;
 }
@@ -273,5 +273,5 @@ async function readUpright(source: Gray, box: Box, check: boolean): Promise<(Omi
       confidence: alias.sure ? 1 : Math.min(alias.doubtful ? DOUBTFUL : 1, ...seen.confidences),
     });
   });
-  return { rules, runs, confidence: meanConfidence(sample.map((i) => readings[i]!)) };
+  return { rules, runs, confidence: sureness(sample.map((i) => readings[i]!)) };
 }
