@@ -46,8 +46,13 @@ export function orientationSample(crops: readonly Gray[]): number[] {
     .map((c) => c.i);
 }
 
-const meanConfidence = (readings: ReadonlyArray<{ confidences: readonly number[] }>) => {
-  const each = readings.map((r) => (r.confidences.length === 0 ? 0 : r.confidences.reduce((a, b) => a + b, 0) / r.confidences.length));
+type Readings = ReadonlyArray<{ confidences: readonly number[] }>;
+
+/** Each reading's mean character confidence (0 for one with no characters). */
+const readingMeans = (readings: Readings) => readings.map((r) => (r.confidences.length === 0 ? 0 : r.confidences.reduce((a, b) => a + b, 0) / r.confidences.length));
+
+const meanConfidence = (readings: Readings) => {
+  const each = readingMeans(readings);
   return each.length === 0 ? 0 : each.reduce((a, b) => a + b, 0) / each.length;
 };
 
@@ -59,12 +64,10 @@ const meanConfidence = (readings: ReadonlyArray<{ confidences: readonly number[]
 export const SURELY_UPRIGHT = 0.9;
 
 /** The median of the sample's readings' mean confidences. */
-export function sureness(readings: ReadonlyArray<{ confidences: readonly number[] }>): number {
-  const each = readings.map((r) => (r.confidences.length === 0 ? 0 : r.confidences.reduce((a, b) => a + b, 0) / r.confidences.length)).sort((a, b) => a - b);
+export function sureness(readings: Readings): number {
+  const each = readingMeans(readings).sort((a, b) => a - b);
   return each.length === 0 ? 0 : each[Math.floor(each.length / 2)]!;
 }
-
-export const surelyUpright = (asIs: ReadonlyArray<{ confidences: readonly number[] }>) => sureness(asIs) >= SURELY_UPRIGHT;
 
 /** Whether the recogniser reads the sample better turned round than as it stands. */
 export function upsideDown(asIs: ReadonlyArray<{ confidences: readonly number[] }>, turned: ReadonlyArray<{ confidences: readonly number[] }>): boolean {

@@ -2,7 +2,7 @@ import type { Box, Rule, TextRun } from '../../pdf/geometry.js';
 import { findTables } from '../../pdf/lattice.js';
 import { skewAngle } from './deskew.js';
 import type { Turn } from '../../pdf/turn.js';
-import { halfTurn, orientationSample, standsSideways, sureness, surelyUpright, SURELY_UPRIGHT, UPSIDE_DOWN_MARGIN, upsideDown } from './orientation.js';
+import { halfTurn, orientationSample, standsSideways, sureness, SURELY_UPRIGHT, UPSIDE_DOWN_MARGIN, upsideDown } from './orientation.js';
 import { crop, inkMask, inkThresholds, quarterTurn, rotate, type Gray, type PixelBox } from './raster.js';
 import { recogniseAll, type Recognised } from './recognizer.js';
 import { findRules } from './ruling.js';
@@ -157,7 +157,7 @@ async function readTurned(image: Gray, box: Box, quarter: boolean): Promise<{ pa
 
 /**
  * A page image standing upright (but perhaps upside down: then, when `check`, that is all it says)
- * read as `readScannedPage` does, with the mean confidence of its longest lines.
+ * read as `readScannedPage` does, with how surely its longest lines were read (see `sureness`).
  */
 async function readUpright(source: Gray, box: Box, check: boolean): Promise<(Omit<ScannedPage, 'turned' | 'box'> & { confidence: number }) | 'upside down'> {
   let image = source;
@@ -242,10 +242,11 @@ async function readUpright(source: Gray, box: Box, check: boolean): Promise<(Omi
   }
   const readings = await recogniseAll(crops.map((c) => c.pixels));
   const sample = orientationSample(crops.map((c) => c.pixels));
+  const asIs = sample.map((i) => readings[i]!);
+  const confidence = sureness(asIs);
   if (check) {
     // Read upright with confidence: no need to read it turned round. Else the sample is read both ways.
-    const asIs = sample.map((i) => readings[i]!);
-    if (!surelyUpright(asIs) && upsideDown(asIs, await recogniseAll(sample.map((i) => halfTurn(crops[i]!.pixels))))) return 'upside down';
+    if (confidence < SURELY_UPRIGHT && upsideDown(asIs, await recogniseAll(sample.map((i) => halfTurn(crops[i]!.pixels))))) return 'upside down';
   }
   const runs: TextRun[] = [];
   crops.forEach(({ piece, ink, cut }, i) => {
@@ -273,5 +274,5 @@ async function readUpright(source: Gray, box: Box, check: boolean): Promise<(Omi
       confidence: alias.sure ? 1 : Math.min(alias.doubtful ? DOUBTFUL : 1, ...seen.confidences),
     });
   });
-  return { rules, runs, confidence: sureness(sample.map((i) => readings[i]!)) };
+  return { rules, runs, confidence };
 }
