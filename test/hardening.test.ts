@@ -57,6 +57,20 @@ describe('rows are never lost', () => {
     expect(query(db, 'SELECT count(*) AS n FROM runs WHERE finished_at IS NOT NULL')[0]!.n).toBe(2);
   }, 180_000);
 
+  it('a run opening a database another process is writing in rollback-journal mode waits its turn to make it WAL', async () => {
+    // What two runs creating one database at once meet: SQLite answers the change of journal
+    // mode with SQLITE_BUSY at once, its busy handler not called, while the other holds a lock.
+    const db = join(tempDir(), 'z.sqlite');
+    const holder = spawn(process.execPath, ['-e', `const D = require(${JSON.stringify(join(PACKAGE_ROOT, 'node_modules', 'better-sqlite3'))});
+      const db = new D(${JSON.stringify(db)}); db.exec('BEGIN IMMEDIATE; CREATE TABLE other (x)'); console.log('locked');
+      setTimeout(() => { db.exec('COMMIT'); db.close(); }, 1000);`]);
+    await new Promise((resolve) => holder.stdout.once('data', resolve));
+    const r = await zipinAsync(['extract', corpusFile(DOCS.guihua), '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(count(db, 'evaluations')).toBe(8);
+    expect(query(db, 'PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+  }, 60_000);
+
   it('a run that cannot get the write lock says why and exits 3', async () => {
     const db = join(tempDir(), 'z.sqlite');
     expect(zipin('extract', corpusFile(DOCS.guihua), '--db', db).code).toBe(0);

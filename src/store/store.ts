@@ -49,12 +49,7 @@ export class Store {
   constructor(readonly path: string, private readonly busyTimeoutMs = BUSY_TIMEOUT_MS) {
     if (path !== ':memory:') makeFolder(dirname(path));
     this.db = new Database(path, { timeout: busyTimeoutMs });
-    try {
-      this.db.pragma('journal_mode = WAL'); // not inside a transaction: SQLite refuses that
-    } catch (error) {
-      if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw new DatabaseBusyError(path, busyTimeoutMs);
-      throw error;
-    }
+    this.toWal();
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('synchronous = NORMAL');
     const version = this.db.pragma('user_version', { simple: true }) as number;
@@ -77,6 +72,26 @@ export class Store {
       const broken = this.db.pragma('foreign_key_check') as unknown[];
       if (broken.length > 0) throw new Error(`${path}: migrating to schema ${SCHEMA_VERSION} left ${broken.length} broken references`);
       this.db.pragma('foreign_keys = ON');
+    }
+  }
+
+  /**
+   * The journal in WAL mode, set outside any transaction (SQLite refuses it inside one). Two
+   * processes opening a new database at once can each hold the shared lock the other needs to
+   * change the mode: SQLite then answers SQLITE_BUSY at once, without its busy handler, so the
+   * change is tried again here until the busy timeout has passed.
+   */
+  private toWal(): void {
+    const started = Date.now();
+    for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+      try {
+        this.db.pragma('journal_mode = WAL');
+        return;
+      } catch (error) {
+        if (!(error as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw error;
+        if (Date.now() - started >= this.busyTimeoutMs) throw new DatabaseBusyError(this.path, this.busyTimeoutMs);
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pause);
+      }
     }
   }
 
