@@ -4,7 +4,8 @@
  * (so that memory growing with the corpus would show), side by side: one worker, every core, and
  * an unchanged re-run over the dataset the run before wrote; the same into PostgreSQL (a
  * throw-away cluster on loopback, where one can be started) with one and two worker processes;
- * then where a first run's time goes, stage by stage, in one thread.
+ * the same number of files holding 100 copies of each form against distinct forms; then where a
+ * first run's time goes, stage by stage, in one thread.
  *
  *   npm run bench                  # 500 and 5,000 documents
  *   node dist/bench/extract.js 200 2000   # other sizes
@@ -41,6 +42,22 @@ function makeCorpus(dir: string, documents: number): void {
     const sub = join(dir, String(Math.floor(i / 1000)));
     if (i % 1000 === 0) mkdirSync(sub, { recursive: true });
     writeFileSync(join(sub, `doc-${i}.txt`), vary(sources[i % sources.length]!, i));
+  }
+}
+
+/**
+ * `documents` files holding `copies` copies each of the corpus's forms: the same forms in other
+ * bytes (a line of its own at the end of each file), as a mirror or a nightly re-publication
+ * makes them. The same number of files with distinct forms is what they are measured against.
+ */
+function makeCopies(dir: string, documents: number, copies: number): void {
+  const corpus = join(PACKAGE_ROOT, 'corpus');
+  const sources = readdirSync(corpus).sort().map((f) => readFileSync(join(corpus, f), 'utf8'));
+  const distinct = Math.ceil(documents / copies);
+  mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < documents; i++) {
+    const original = i % distinct;
+    writeFileSync(join(dir, `doc-${i}.txt`), `${vary(sources[original % sources.length]!, original)}\n（第 ${i} 份）\n`);
   }
 }
 
@@ -158,6 +175,14 @@ async function main(): Promise<void> {
         console.log(line('PostgreSQL, 2 workers', pgTwo));
         console.log(`${''.padEnd(22)}PostgreSQL with 1 worker takes ${(pgOne.seconds / one.seconds).toFixed(2)}× SQLite's time with 1 (target: at most 1.5×)`);
       }
+      // Copies: the same number of files, each form in `copies` of them, against distinct forms.
+      const copies = 100;
+      const copied = join(root, 'copies');
+      makeCopies(copied, size, copies);
+      const many = run(copied, 1, join(root, 'copies.sqlite'));
+      console.log(line(`${copies} copies a form`, many));
+      console.log(`${''.padEnd(22)}${(many.seconds / many.documents * 1000).toFixed(2)} ms a file against ${(one.seconds / one.documents * 1000).toFixed(2)} ms `
+        + `with distinct forms: ${((many.seconds / many.documents) / (one.seconds / one.documents)).toFixed(2)}× (target: at most 1.3×)`);
       const stages = child<StageTimes>(['--stages', corpus]);
       const total = Object.values(stages).reduce((a, b) => a + b, 0);
       console.log(`${'stages, one thread'.padEnd(22)}${total.toFixed(0)} µs a block (${(1e6 / total).toFixed(0)} blocks/s): `

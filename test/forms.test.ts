@@ -106,6 +106,24 @@ describe('copies that differ', () => {
     expect(queryDb(db, 'SELECT count(*) AS forms, sum(copies) AS copies, count(disagreement) AS disagreeing FROM forms')).toEqual([{ forms: 8, copies: 16, disagreeing: 1 }]);
   });
 
+  it('many copies in other bytes and one corrected: each value said once with how many copies give it, the same copy counted whatever the order', async () => {
+    const mirrors = [1, 2, 3].map((k) => [Buffer.from(`${text}\n（镜像 ${k}）\n`), `mirror-${k}/003.txt`] as const);
+    const files = [...mirrors, [changed, 'republished/003.txt'] as const];
+    const [forward, backward] = [await dataset(files), await dataset([...files].reverse())];
+    for (const db of [forward, backward]) {
+      const [flag] = queryDb(db, "SELECT message FROM flags WHERE code = 'copies_disagree'");
+      expect(String(flag!.message)).toMatch(/^4 copies of this form give different figures — 年度资金总额 全年执行数: /);
+      const said = String(flag!.message).split(' — ')[1]!.split('; counted: ')[0]!;
+      // The three mirrors agree: one value said for them; the corrected copy's value said apart.
+      expect(said).toMatch(/1454200 in mirror-\d\/003\.txt \(text, lines 3–\d+\) and 2 more copies/);
+      expect(said).toMatch(/1453200 in republished\/003\.txt \(text, lines 3–\d+\)(,|$)/);
+      expect(queryDb(db, 'SELECT DISTINCT copies FROM forms')).toEqual([{ copies: 4 }]);
+    }
+    const countedOf = (db: string) => queryDb(db, `SELECT e.block_index, d.source FROM evaluations e JOIN documents d ON d.id = e.document_id
+      WHERE e.counted = 1 ORDER BY e.block_index`);
+    expect(countedOf(backward)).toEqual(countedOf(forward));
+  });
+
   it('a text layer is counted over a scan of the same form, and the figures OCR misread are said', async () => {
     const db = await dataset([[readFileSync(join(FIXTURES, 'other-issuer.scan.png')), 'scan.png'], [readFileSync(join(FIXTURES, 'other-issuer.pdf')), 'form.pdf']]);
     expect(queryDb(db, `SELECT d.format, e.counted FROM evaluations e JOIN documents d ON d.id = e.document_id ORDER BY d.format`)).toEqual([

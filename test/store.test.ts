@@ -93,6 +93,9 @@ function v6Additions(db: Database.Database): string {
 }
 const V4_ADDITIONS = 'ALTER TABLE runs DROP COLUMN documents_unchanged;';
 
+/** What schema 8 added, taken out again: each copy's rank and figures fingerprint. */
+const V8_ADDITIONS = 'ALTER TABLE evaluations DROP COLUMN copy_rank; ALTER TABLE evaluations DROP COLUMN figures_sha256;';
+
 /** What schema 7 added, taken out again: the pages table, and the sources' file names, record fingerprints and `ofd` kind. */
 function v7Additions(db: Database.Database): string {
   const sql = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'sources'").get() as { sql: string }).sql.replace('sources', 'sources_old')
@@ -120,6 +123,7 @@ describe('schema versions', () => {
     const path = await storeWith(DOCS.guihua);
     // Take it back to what zipin 0.1 wrote: no crawl columns, no sources table.
     const old = new Database(path);
+    old.exec(V8_ADDITIONS);
     old.exec(`${v7Additions(old)} ${v6Additions(old)} DROP INDEX documents_url; ALTER TABLE documents DROP COLUMN url; ALTER TABLE documents DROP COLUMN current;
       DROP TABLE sources; ALTER TABLE runs DROP COLUMN sources_seen; ALTER TABLE runs DROP COLUMN sources_new;
       ALTER TABLE runs DROP COLUMN sources_changed; ALTER TABLE runs DROP COLUMN sources_failed;
@@ -137,6 +141,7 @@ describe('schema versions', () => {
   it('migrates a version-2 database: failures, locks and runs.documents_kept are added', async () => {
     const path = await storeWith(DOCS.guihua);
     const old = new Database(path);
+    old.exec(V8_ADDITIONS);
     old.exec(`${v7Additions(old)} ${v6Additions(old)} DROP TABLE failures; DROP TABLE locks; ALTER TABLE runs DROP COLUMN documents_kept; ${V4_ADDITIONS} PRAGMA user_version = 2;`);
     old.close();
     const reopened = new Store(path);
@@ -156,6 +161,7 @@ describe('schema versions', () => {
   it('migrates a version-3 database: documents take the Word 97 format', async () => {
     const path = await storeWith(DOCS.guihua);
     const old = new Database(path);
+    old.exec(V8_ADDITIONS);
     // The documents table as version 3 wrote it, with its narrower CHECK.
     old.exec(`${v7Additions(old)} ${v6Additions(old)} ${narrowerDocuments(old, ['text', 'pdf', 'xlsx', 'xls', 'html', 'docx'])}
       ${V4_ADDITIONS} PRAGMA user_version = 3;`);
@@ -175,6 +181,7 @@ describe('schema versions', () => {
   it('migrates a version-4 database: documents take scanned images', async () => {
     const path = await storeWith(DOCS.guihua);
     const old = new Database(path);
+    old.exec(V8_ADDITIONS);
     old.exec(`${v7Additions(old)} ${v6Additions(old)} ${narrowerDocuments(old, ['text', 'pdf', 'xlsx', 'xls', 'html', 'docx', 'doc'])} PRAGMA user_version = 4;`);
     expect(() => addDocument(old, 'image')).toThrow(/CHECK/);
     old.close();
@@ -189,6 +196,7 @@ describe('schema versions', () => {
   it('migrates a version-5 database: evaluations say where their money unit came from (unknown for rows written before), and are linked to their forms', async () => {
     const path = await storeWith(DOCS.guihua);
     const old = new Database(path);
+    old.exec(V8_ADDITIONS);
     old.exec(`${v7Additions(old)} ${v6Additions(old)} PRAGMA user_version = 5;`);
     old.close();
     const reopened = new Store(path);
@@ -203,6 +211,7 @@ describe('schema versions', () => {
   it('migrates a version-6 database: sources keep their rows and take file names and record fingerprints; pages are recorded', async () => {
     const path = await storeWith(DOCS.guihua);
     const old = new Database(path);
+    old.exec(V8_ADDITIONS);
     old.exec(`${v7Additions(old)} PRAGMA user_version = 6;`);
     old.prepare(`INSERT INTO sources (url, kind, first_seen, status, document_id) VALUES ('http://h.test/a.pdf', 'pdf', '2024-01-01', 'new', 1)`).run();
     old.close();
@@ -214,6 +223,31 @@ describe('schema versions', () => {
     reopened.db.prepare(`INSERT INTO sources (url, kind, first_seen, status) VALUES ('http://h.test/b.ofd', 'ofd', '2024-01-01', 'new')`).run();
     reopened.writePages([{ url: 'http://h.test/l/', foundOn: null, status: 'ok', error: null, httpStatus: 200, fullWalk: true }], '2024-02-01T00:00:00Z');
     expect(reopened.crawlMemory().fullWalks).toEqual(new Map([['http://h.test/l/', '2024-02-01T00:00:00Z']]));
+    reopened.close();
+  });
+
+  it('migrates a version-7 database: copies written before ranks get theirs when their form next changes, and the same copy is counted', async () => {
+    const text = readFileSync(corpusFile(DOCS.guihua), 'utf8');
+    const copy = async (store: Store, k: number) => {
+      const result = await processDocument(Buffer.from(`${text}\n（第 ${k} 份）\n`), `copy-${k}.txt`);
+      store.writeDocument(result.document, result.evaluations);
+    };
+    const path = join(tempDir(), 'z.sqlite');
+    const fresh = new Store(path);
+    for (const k of [1, 2, 3]) await copy(fresh, k);
+    const expected = fresh.db.prepare('SELECT e.block_index, d.source FROM evaluations e JOIN documents d ON d.id = e.document_id WHERE e.counted = 1 ORDER BY 1').all();
+    fresh.db.prepare("DELETE FROM documents WHERE source = 'copy-3.txt'").run();
+    fresh.close();
+    const old = new Database(path);
+    old.exec(`${V8_ADDITIONS} PRAGMA user_version = 7;`);
+    old.close();
+    const reopened = new Store(path);
+    expect(reopened.db.prepare('SELECT count(copy_rank) AS ranked FROM evaluations').get()).toEqual({ ranked: 0 });
+    await copy(reopened, 3);
+    expect(reopened.db.prepare('SELECT count(*) AS n, count(copy_rank) AS ranked, count(DISTINCT figures_sha256) AS versions, sum(counted) AS counted FROM evaluations').get())
+      .toEqual({ n: 24, ranked: 24, versions: 8, counted: 8 });
+    expect(reopened.db.prepare('SELECT e.block_index, d.source FROM evaluations e JOIN documents d ON d.id = e.document_id WHERE e.counted = 1 ORDER BY 1').all()).toEqual(expected);
+    expect(reopened.db.prepare('SELECT DISTINCT copies, disagreement FROM forms').all()).toEqual([{ copies: 3, disagreement: null }]);
     reopened.close();
   });
 });

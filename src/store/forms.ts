@@ -1,9 +1,8 @@
-import { FUNDING_LINE_NAMES } from '../form/columns.js';
-import { counted, disagreementMessage, disagreements, type Copy } from '../forms/copies.js';
+import { copyRank, counted, disagreementMessage, disagreements, figuresFingerprint, figuresOf } from '../forms/copies.js';
 import { formIdentity, type FormFields } from '../forms/identity.js';
-import type { Confidence } from '../model/flag.js';
+import type { Severity } from '../model/flag.js';
 import type { FundingLineCode } from '../model/parsed.js';
-import { lockFor, rows, run, type Steps } from './sql.js';
+import { lockFor, row, rows, run, type Steps } from './sql.js';
 
 /**
  * The dataset's forms: each evaluation is linked to the form it is a copy of (forms.identity,
@@ -84,81 +83,126 @@ export function* formsOf(evaluations: readonly Linkable[], own: string): Steps<L
   return ids.map((i) => ({ formId: known.get(i.identity)!, existing: !created.has(i.identity) }));
 }
 
-interface CopyRow {
-  id: number; block_index: number; confidence: Confidence; current: number; sha256: string | null; source: string; format: string | null;
-  page_start: number | null; page_end: number | null; line_start: number; line_end: number;
-  project_amount_yuan: number | null; total_weight: number | null; total_score: number | null;
-  ocr: number; problems: number; repairs: number;
+/** Where a copy was read, as its rows say. */
+interface WhereRow {
+  id: number; source: string; format: string | null; page_start: number | null; page_end: number | null; line_start: number; line_end: number;
 }
 
 const span = (a: number | null, b: number | null, what: string) => (a === null ? '' : a === b || b === null ? `${what} ${a}` : `${what}s ${a}–${b}`);
 
 /** Where a copy was read, for messages: its file, format and pages (or lines). */
-function whereOf(c: CopyRow): string {
+function whereOf(c: WhereRow): string {
   const at = c.page_start !== null ? span(c.page_start, c.page_end, 'page') : span(c.line_start, c.line_end, 'line');
   return `${c.source} (${c.format ?? '?'}, ${at})`;
 }
 
-/** Every figure of each copy by name, read back from its rows. */
-function* figuresOf(formId: number, copies: readonly CopyRow[]): Steps<Map<number, Map<string, number | null>>> {
-  const figures = new Map(copies.map((c) => [c.id, new Map<string, number | null>([
-    ['项目金额', c.project_amount_yuan], ['总分 分值', c.total_weight], ['总分 得分', c.total_score],
-  ])]));
-  const funding = yield* rows<{ evaluation_id: number; line: FundingLineCode; initial_yuan: number | null; full_year_yuan: number | null; executed_yuan: number | null; weight: number | null; rate: number | null; score: number | null }>(
-    `SELECT evaluation_id, line, initial_yuan, full_year_yuan, executed_yuan, weight, rate, score FROM funding
-     WHERE evaluation_id IN (SELECT id FROM evaluations WHERE form_id = ?) ORDER BY evaluation_id, line`, formId);
-  for (const f of funding) {
-    const m = figures.get(f.evaluation_id)!;
-    const line = FUNDING_LINE_NAMES[f.line];
-    for (const [name, value] of [['年初预算数', f.initial_yuan], ['全年预算数', f.full_year_yuan], ['全年执行数', f.executed_yuan], ['分值', f.weight], ['执行率', f.rate], ['得分', f.score]] as const) {
-      m.set(`${line} ${name}`, value);
-    }
-  }
-  const indicators = yield* rows<{ evaluation_id: number; seq: number; name: string | null; weight: number | null; score: number | null; target_value: number | null; actual_value: number | null }>(
-    `SELECT evaluation_id, seq, name, weight, score, target_value, actual_value FROM indicators
-     WHERE evaluation_id IN (SELECT id FROM evaluations WHERE form_id = ?) ORDER BY evaluation_id, seq`, formId);
-  for (const c of copies) figures.get(c.id)!.set('指标数', indicators.filter((i) => i.evaluation_id === c.id).length);
-  for (const i of indicators) {
-    const m = figures.get(i.evaluation_id)!;
-    const name = `indicator ${i.seq}`;
-    m.set(`${name} 分值`, i.weight);
-    m.set(`${name} 得分`, i.score);
-    m.set(`${name} 年度指标值`, i.target_value);
-    m.set(`${name} 实际完成值`, i.actual_value);
-  }
-  return figures;
+const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+const num = (v: number | string | null) => (v === null ? null : Number(v));
+
+/** Every figure of each of these evaluations, read back from their rows. */
+function* storedFigures(ids: readonly number[]): Steps<Map<number, Map<string, number | null>>> {
+  type Num = number | string | null;
+  const heads = yield* rows<{ id: number; project_amount_yuan: Num; total_weight: Num; total_score: Num }>(
+    `SELECT id, project_amount_yuan, total_weight, total_score FROM evaluations WHERE id IN (${marks(ids.length)})`, ...ids);
+  const funding = yield* rows<{ evaluation_id: number; line: FundingLineCode; initial_yuan: Num; full_year_yuan: Num; executed_yuan: Num; weight: Num; rate: Num; score: Num }>(
+    `SELECT evaluation_id, line, initial_yuan, full_year_yuan, executed_yuan, weight, rate, score FROM funding WHERE evaluation_id IN (${marks(ids.length)})`, ...ids);
+  const indicators = yield* rows<{ evaluation_id: number; seq: number; weight: Num; score: Num; target_value: Num; actual_value: Num }>(
+    `SELECT evaluation_id, seq, weight, score, target_value, actual_value FROM indicators WHERE evaluation_id IN (${marks(ids.length)})`, ...ids);
+  return new Map(heads.map((h) => [Number(h.id), figuresOf({
+    projectAmountYuan: num(h.project_amount_yuan), totalWeight: num(h.total_weight), totalScore: num(h.total_score),
+    funding: funding.filter((f) => Number(f.evaluation_id) === Number(h.id)).map((f) => ({
+      line: f.line, initialYuan: num(f.initial_yuan), fullYearYuan: num(f.full_year_yuan), executedYuan: num(f.executed_yuan),
+      weight: num(f.weight), rate: num(f.rate), score: num(f.score),
+    })),
+    indicators: indicators.filter((i) => Number(i.evaluation_id) === Number(h.id)).map((i) => ({
+      seq: Number(i.seq), weight: num(i.weight), score: num(i.score), targetValue: num(i.target_value), actualValue: num(i.actual_value),
+    })),
+  })]));
 }
 
-/** A form after its copies changed: which copy is counted, whether they disagree, how many there are; a form left without copies goes. */
+/** Ranks and fingerprints for a form's copies written before zipin kept them (schema 7 and before), from their rows. */
+function* rankUnranked(formId: number): Steps<void> {
+  const unranked = yield* rows<{ id: number; block_index: number; sha256: string | null }>(`SELECT e.id, e.block_index, d.sha256 FROM evaluations e
+    JOIN documents d ON d.id = e.document_id WHERE e.form_id = ? AND (e.copy_rank IS NULL OR e.figures_sha256 IS NULL)`, formId);
+  const ids = unranked.map((e) => Number(e.id));
+  const flags = yield* rows<{ evaluation_id: number; code: string; severity: Severity }>(
+    `SELECT evaluation_id, code, severity FROM flags WHERE evaluation_id IN (${marks(ids.length)})`, ...ids);
+  const figures = yield* storedFigures(ids);
+  for (const e of unranked) {
+    const id = Number(e.id);
+    yield* run('UPDATE evaluations SET copy_rank = ?, figures_sha256 = ? WHERE id = ?',
+      copyRank(flags.filter((f) => Number(f.evaluation_id) === id), e.sha256, Number(e.block_index)), figuresFingerprint(figures.get(id)!), id);
+  }
+}
+
+/** A form's copies grouped by whether their document still serves them and by their figures: the best rank and the count of each. */
+interface Group {
+  current: number;
+  fingerprint: string | null;
+  copies: number;
+  best: string | null;
+  unranked: number;
+}
+
+function* groupsOf(formId: number): Steps<Group[]> {
+  return (yield* rows<Group>(`SELECT d.current, e.figures_sha256 AS fingerprint, count(*) AS copies, min(e.copy_rank) AS best,
+      sum(CASE WHEN e.copy_rank IS NULL OR e.figures_sha256 IS NULL THEN 1 ELSE 0 END) AS unranked
+    FROM evaluations e JOIN documents d ON d.id = e.document_id WHERE e.form_id = ? GROUP BY d.current, e.figures_sha256`, formId))
+    .map((g) => ({ ...g, current: Number(g.current), copies: Number(g.copies), unranked: Number(g.unranked) }));
+}
+
+const sum = (groups: readonly Group[]) => groups.reduce((n, g) => n + g.copies, 0);
+
+/**
+ * A form after its copies changed: which copy is counted, whether they disagree, how many there
+ * are; a form left without copies goes. The copies are read as groups of equal figures, and only
+ * the best copy of each group is read in full (to say where they differ): its cost grows with
+ * the number of different versions of the form, not with the number of copies.
+ */
 export function* reconcileForm(formId: number): Steps<void> {
   // Writers on other machines reconciling the same form take turns (SQLite has one writer).
   yield* lockFor('SELECT id FROM forms WHERE id = ? FOR UPDATE', formId);
-  const copies = yield* rows<CopyRow>(`SELECT e.id, e.block_index, e.confidence, d.current, d.sha256, d.source, d.format, e.page_start, e.page_end,
-      e.line_start, e.line_end, e.project_amount_yuan, e.total_weight, e.total_score,
-      (SELECT count(*) FROM flags f WHERE f.evaluation_id = e.id AND f.code = 'ocr') AS ocr,
-      (SELECT count(*) FROM flags f WHERE f.evaluation_id = e.id AND f.severity <> 'info' AND f.code <> 'copies_disagree') AS problems,
-      (SELECT count(*) FROM flags f WHERE f.evaluation_id = e.id AND f.severity = 'info') AS repairs
-    FROM evaluations e JOIN documents d ON d.id = e.document_id WHERE e.form_id = ? ORDER BY e.id`, formId);
-  if (copies.length === 0) {
+  let groups = yield* groupsOf(formId);
+  if (groups.some((g) => g.unranked > 0)) {
+    yield* rankUnranked(formId);
+    groups = yield* groupsOf(formId);
+  }
+  if (groups.length === 0) {
     yield* run('DELETE FROM forms WHERE id = ?', formId);
     return;
   }
-  const figures = copies.length > 1 ? yield* figuresOf(formId, copies) : new Map<number, Map<string, number | null>>();
-  const asCopy = (c: CopyRow): Copy => ({
-    evaluationId: c.id, current: c.current === 1, ocr: Number(c.ocr) > 0, confidence: c.confidence, problems: Number(c.problems), repairs: Number(c.repairs),
-    sha256: c.sha256 ?? '', blockIndex: c.block_index, where: whereOf(c), figures: figures.get(c.id) ?? new Map(),
-  });
-  const all = copies.map(asCopy);
-  const chosen = counted(all);
-  const found = disagreements(all, chosen);
-  const message = found.length === 0 ? null : disagreementMessage(found, all.filter((c) => c.current).length, chosen);
-  yield* run('UPDATE evaluations SET counted = CASE WHEN id = ? THEN 1 ELSE 0 END WHERE form_id = ?', chosen.evaluationId, formId);
-  yield* run(`DELETE FROM flags WHERE code = 'copies_disagree' AND evaluation_id IN (SELECT id FROM evaluations WHERE form_id = ?)`, formId);
-  if (message !== null) yield* run(`INSERT INTO flags (evaluation_id, indicator_seq, code, severity, message) VALUES (?, NULL, 'copies_disagree', 'warn', ?)`, chosen.evaluationId, message);
-  // Confidence is what the flags say, the copies' own included (or no longer).
-  yield* run(`UPDATE evaluations SET confidence = CASE
-      WHEN EXISTS (SELECT 1 FROM flags f WHERE f.evaluation_id = evaluations.id AND f.severity = 'error') THEN 'low'
-      WHEN EXISTS (SELECT 1 FROM flags f WHERE f.evaluation_id = evaluations.id AND f.severity = 'warn') THEN 'medium' ELSE 'high' END
-    WHERE form_id = ?`, formId);
-  yield* run('UPDATE forms SET copies = ?, disagreement = ? WHERE id = ?', copies.length, message, formId);
+  const chosen = counted(groups.map((g) => ({ current: g.current === 1, rank: g.best!, group: g }))).group;
+  // Only current copies can disagree: a crawled file's older version is kept, not compared.
+  const variants = chosen.current === 1 ? [chosen, ...groups.filter((g) => g.current === 1 && g !== chosen).sort((a, b) => (a.best! < b.best! ? -1 : 1))] : [chosen];
+  const read = yield* rows<WhereRow & { copy_rank: string; counted: number }>(`SELECT e.id, e.copy_rank, e.counted, d.source, d.format,
+      e.page_start, e.page_end, e.line_start, e.line_end FROM evaluations e JOIN documents d ON d.id = e.document_id
+    WHERE e.form_id = ? AND (e.counted = 1 OR e.copy_rank IN (${marks(variants.length)}))`, formId, ...variants.map((v) => v.best));
+  const best = new Map(read.map((r) => [r.copy_rank, { ...r, id: Number(r.id) }]));
+  const countedId = best.get(chosen.best!)!.id;
+  let message: string | null = null;
+  if (variants.length > 1) {
+    const figures = yield* storedFigures(variants.map((v) => best.get(v.best!)!.id));
+    const found = disagreements(variants.map((v) => {
+      const copy = best.get(v.best!)!;
+      return { figures: figures.get(copy.id)!, where: whereOf(copy), copies: v.copies };
+    }));
+    if (found.length > 0) message = disagreementMessage(found, sum(variants), whereOf(best.get(chosen.best!)!));
+  }
+  const before = (yield* row<{ copies: number; disagreement: string | null }>('SELECT copies, disagreement FROM forms WHERE id = ?', formId))!;
+  const was = read.filter((r) => Number(r.counted) === 1).map((r) => Number(r.id));
+  const moved = was.length !== 1 || was[0] !== countedId;
+  if (moved || message !== before.disagreement) {
+    const touched = [...new Set([...was, countedId])];
+    if (moved) yield* run(`UPDATE evaluations SET counted = CASE WHEN id = ? THEN 1 ELSE 0 END WHERE id IN (${marks(touched.length)})`, countedId, ...touched);
+    yield* run(`DELETE FROM flags WHERE code = 'copies_disagree' AND evaluation_id IN (${marks(touched.length)})`, ...touched);
+    if (message !== null) yield* run(`INSERT INTO flags (evaluation_id, indicator_seq, code, severity, message) VALUES (?, NULL, 'copies_disagree', 'warn', ?)`, countedId, message);
+    // Confidence is what the flags say, the copies' own included (or no longer).
+    yield* run(`UPDATE evaluations SET confidence = CASE
+        WHEN EXISTS (SELECT 1 FROM flags f WHERE f.evaluation_id = evaluations.id AND f.severity = 'error') THEN 'low'
+        WHEN EXISTS (SELECT 1 FROM flags f WHERE f.evaluation_id = evaluations.id AND f.severity = 'warn') THEN 'medium' ELSE 'high' END
+      WHERE id IN (${marks(touched.length)})`, ...touched);
+  }
+  if (Number(before.copies) !== sum(groups) || message !== before.disagreement) {
+    yield* run('UPDATE forms SET copies = ?, disagreement = ? WHERE id = ?', sum(groups), message, formId);
+  }
 }

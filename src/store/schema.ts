@@ -2,7 +2,7 @@ import { MoneyUnitSourceSchema } from '../model/evaluation.js';
 import { DocumentFormatSchema } from '../model/table.js';
 
 /** The dataset's schema (see docs/dataset.md); user_version tells which one a file has. */
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 
 /** Source kinds: version 7 adds `ofd`. */
 const KINDS_V3 = "'pdf', 'text', 'spreadsheet', 'word', 'image', 'archive', 'page', 'unsupported'";
@@ -231,6 +231,15 @@ ${FORM_VIEWS}`;
  * Steps from one schema version to the next, for databases written by older zipin. They run with
  * foreign keys off (a table rebuilt under its children must not cascade), checked after.
  */
+/**
+ * Version 8: each copy's rank among the copies of its form and the fingerprint of its figures
+ * (src/forms/copies.ts), written with it; null in rows written before, filled in when their form
+ * is next reconciled.
+ */
+const COPY_KEYS = `
+ALTER TABLE evaluations ADD COLUMN copy_rank TEXT;
+ALTER TABLE evaluations ADD COLUMN figures_sha256 TEXT;`;
+
 export const MIGRATIONS: Record<number, string> = {
   2: `
 ALTER TABLE documents ADD COLUMN url TEXT;
@@ -294,6 +303,7 @@ ALTER TABLE sources_v7 RENAME TO sources;
 CREATE INDEX IF NOT EXISTS sources_document ON sources (document_id);
 ${PAGES}
 ${VIEWS}`,
+  8: COPY_KEYS,
 };
 
 /** The same steps for a PostgreSQL dataset (which changes a table in place), from version 7 on. */
@@ -306,6 +316,7 @@ ALTER TABLE sources ADD CONSTRAINT sources_kind_check CHECK (kind IN (${KINDS}))
 ALTER TABLE documents DROP CONSTRAINT IF EXISTS documents_format_check;
 ALTER TABLE documents ADD CONSTRAINT documents_format_check CHECK (format IN (${FORMATS}));
 ${PAGES}`,
+  8: COPY_KEYS,
 };
 
 export const SCHEMA = `
@@ -341,6 +352,8 @@ CREATE TABLE IF NOT EXISTS evaluations (
   confidence          TEXT NOT NULL CHECK (confidence IN ('high', 'medium', 'low')),
   form_id             INTEGER REFERENCES forms (id) ON DELETE SET NULL,
   counted             INTEGER NOT NULL DEFAULT 1 CHECK (counted IN (0, 1)),
+  copy_rank           TEXT,
+  figures_sha256      TEXT,
   UNIQUE (document_id, block_index)
 );
 CREATE INDEX IF NOT EXISTS evaluations_form ON evaluations (form_id);

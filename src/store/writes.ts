@@ -1,6 +1,7 @@
 import type { LinkKind } from '../crawl/links.js';
 import type { DocumentRecord } from '../model/document.js';
 import type { ValidatedEvaluation } from '../model/evaluation.js';
+import { copyRank, figuresFingerprint, figuresOf } from '../forms/copies.js';
 import { formsOf, reconcileForm } from './forms.js';
 import { lockFor, row, rows, run, type Steps } from './sql.js';
 
@@ -68,7 +69,7 @@ export interface Written {
 
 const EVALUATION_COLUMNS = ['document_id', 'block_index', 'title', 'project_name', 'project_code', 'project_amount_yuan', 'supervising_dept',
   'implementing_unit', 'budget_unit', 'year', 'money_unit', 'money_unit_source', 'money_unit_confidence', 'goal_expected', 'goal_actual', 'total_weight',
-  'total_score', 'total_score_raw', 'page_start', 'page_end', 'line_start', 'line_end', 'confidence', 'form_id', 'counted'];
+  'total_score', 'total_score_raw', 'page_start', 'page_end', 'line_start', 'line_end', 'confidence', 'form_id', 'counted', 'copy_rank', 'figures_sha256'];
 const FUNDING_COLUMNS = ['evaluation_id', 'line', 'initial_yuan', 'full_year_yuan', 'executed_yuan', 'weight', 'rate', 'rate_raw', 'score'];
 const INDICATOR_COLUMNS = ['evaluation_id', 'seq', 'level1', 'level1_points', 'level1_code', 'level2', 'level2_code', 'name', 'target', 'target_op',
   'target_value', 'target_unit', 'actual', 'actual_op', 'actual_value', 'actual_unit', 'weight', 'score', 'deviation', 'line', 'page'];
@@ -147,6 +148,7 @@ export function* writeDocument(document: DocumentRecord, evaluations: readonly V
     documentId, e.blockIndex, e.title, e.projectName, e.projectCode, e.projectAmountYuan, e.supervisingDept, e.implementingUnit, e.budgetUnit,
     e.year, e.moneyUnit, e.moneyUnitSource, e.moneyUnitConfidence, e.goalExpected, e.goalActual, e.totalWeight, e.totalScore, e.totalScoreRaw,
     e.pageStart, e.pageEnd, e.lineStart, e.lineEnd, e.confidence, forms[k]!.formId, forms[k]!.existing ? 0 : 1,
+    copyRank(e.flags, document.sha256, e.blockIndex), figuresFingerprint(figuresOf(e)),
   ]), 'id, block_index');
   const idOf = new Map(ids.map((r) => [Number(r.block_index), Number(r.id)]));
   const evaluationId = (e: ValidatedEvaluation) => idOf.get(e.blockIndex)!;

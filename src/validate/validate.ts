@@ -8,7 +8,7 @@ const RULES = [
   requiredFields, totalReadable, scoresWithinWeights, levelWeights, totalWeight, totalScore, executionRates, fundingLines, budgetWithdrawn,
 ] as const;
 
-export function confidenceOf(flags: readonly Flag[]): Confidence {
+export function confidenceOf(flags: ReadonlyArray<Pick<Flag, 'severity'>>): Confidence {
   if (flags.some((f) => f.severity === 'error')) return 'low';
   if (flags.some((f) => f.severity === 'warn')) return 'medium';
   return 'high';
