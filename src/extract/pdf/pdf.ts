@@ -9,7 +9,7 @@ import { formReadings } from '../image/ocr/readings.js';
 import { pdfImageGray } from '../image/ocr/pdf-image.js';
 import { layoutPage } from './layout.js';
 import { TableStitcher } from './page-break.js';
-import { DOCUMENT_OPTIONS, loadPdfJs } from './pdfjs.js';
+import { loadPdfJs, openPdfDocument } from './pdfjs.js';
 import type { FontLookup, FontMetrics } from './shown-text.js';
 import { readText } from './text.js';
 import { turnedView, turnOf, type Turn } from './turn.js';
@@ -117,10 +117,9 @@ async function openPdf(bytes: Uint8Array): Promise<PdfDocument> {
 }
 
 async function openPdfNow(bytes: Uint8Array) {
-  const { getDocument } = await loadPdfJs();
   try {
     // pdf.js takes ownership of the buffer it is given
-    return await getDocument({ ...DOCUMENT_OPTIONS, data: new Uint8Array(bytes) }).promise;
+    return await openPdfDocument(new Uint8Array(bytes));
   } catch (error) {
     throw openError(error);
   }
