@@ -13,8 +13,9 @@ import { openPdfDocument } from '../src/extract/pdf/pdfjs.js';
 import type { Completion } from './pdf.js';
 
 const { asZipin, textContent } = workerData as { asZipin: boolean; textContent: boolean };
-const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
-const open = (data: Uint8Array) => (asZipin ? openPdfDocument(data) : getDocument({ isEvalSupported: false, verbosity: 0, data }).promise);
+// Imported only when not as zipin: importing pdf.js installs its polyfills, which zipin's loading undoes.
+const shipped = asZipin ? null : await import('pdfjs-dist/legacy/build/pdf.mjs');
+const open = (data: Uint8Array) => (shipped === null ? openPdfDocument(data) : shipped.getDocument({ isEvalSupported: false, verbosity: 0, data }).promise);
 
 parentPort!.on('message', async (path: string) => {
   const doc = await open(new Uint8Array(readFileSync(path)));
