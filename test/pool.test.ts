@@ -12,11 +12,11 @@ describe('pages shared out among workers', () => {
     expect(pageRanges(1, 4)).toEqual([{ from: 1, to: 1 }]);
   });
 
-  it('a long PDF read by two workers gives the dataset one worker gives, row for row', () => {
+  it('a scan whose pages two workers read gives the dataset one worker gives, row for row', () => {
     const dir = join(tempDir(), 'in');
     mkdirSync(dir);
-    // 31 pages (shared), 12 pages (not: too short), and a malformed one.
-    for (const f of ['004_7f468a29561a31e4.calc-narrow.pdf', '003_e7112b8e4e2d84a4.calc.pdf', 'page-cycle.pdf']) copyFileSync(join(FIXTURES, f), join(dir, f));
+    // A 2-page scan (shared: OCR), 31 pages of text layer (not: never worth it), and a malformed one.
+    for (const f of ['004_7f468a29561a31e4.blocks-8-8.scanned.pdf', '004_7f468a29561a31e4.calc-narrow.pdf', 'page-cycle.pdf']) copyFileSync(join(FIXTURES, f), join(dir, f));
     const dump = (db: string) => [
       queryDb(db, 'SELECT sha256, format, pages, status, error FROM documents ORDER BY sha256'),
       queryDb(db, `SELECT d.sha256, e.block_index, e.project_name, e.total_score, e.page_start, e.page_end, e.line_start, e.line_end, e.confidence
@@ -42,7 +42,7 @@ describe('pages shared out among workers', () => {
   it('a shared document is held to one time limit for all its parts', () => {
     const dir = join(tempDir(), 'in');
     mkdirSync(dir);
-    copyFileSync(join(FIXTURES, '004_7f468a29561a31e4.calc-narrow.pdf'), join(dir, 'big.pdf'));
+    copyFileSync(join(FIXTURES, '004_7f468a29561a31e4.blocks-8-8.scanned.pdf'), join(dir, 'big.pdf'));
     const db = join(tempDir(), 'z.sqlite');
     const r = zipinSync('extract', dir, '--db', db, '--concurrency', '2', '--timeout', '0.05');
     expect(r.code).toBe(1);

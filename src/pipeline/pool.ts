@@ -144,7 +144,11 @@ class WorkerPool implements Processor {
 
   private spawn(slot: number): ChildProcess {
     const child = fork(this.script, [], {
-      execArgv: [`--max-old-space-size=${this.limits.memoryMb}`],
+      // V8's own background threads (optimising compiler, garbage collector helpers) default to
+      // four a process whatever the machine; the pool's workers and the main process share the
+      // cores instead. On two cores this alone took a fifth off a small folder of PDFs read by one
+      // worker (docs/performance.md).
+      execArgv: [`--max-old-space-size=${this.limits.memoryMb}`, `--v8-pool-size=${Math.max(1, Math.floor(availableParallelism() / (this.slotCount + 1)))}`],
       // The recogniser's threads: the cores this worker has, so that the pool's workers do not crowd them.
       env: { ZIPIN_OCR_THREADS: String(Math.max(1, Math.floor(availableParallelism() / this.slotCount))), ...process.env, ZIPIN_PRELOAD_PDF: this.preloadPdf ? '1' : '' },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],

@@ -11,16 +11,22 @@ import { failedDocument, processExtracted, processFile, sha256, unreadableDocume
 // the first PDF, which awaits the same promise.
 if (process.env.ZIPIN_PRELOAD_PDF === '1') loadPdfJs().catch(() => undefined);
 
-/** A PDF this long has its pages shared out among the pool's workers: a shorter one costs less read in one (each worker opens the file and parses the fonts its pages use). */
-const MIN_SHARED_PAGES = 16;
-
 /**
- * A PDF that paints images and names no font has no text layer: its pages are scans, seconds of
- * OCR each, worth sharing from two pages on. (Objects packed in compressed streams hide both
- * words: such a file is shared only when long, as any.)
+ * Which PDFs have their pages shared out among the pool's workers. A PDF that paints images and
+ * names no font has no text layer: its pages are scans, seconds of OCR each, worth sharing from
+ * two pages on. A text layer is never worth it: its pages take milliseconds, and each worker
+ * would open the file and parse the fonts its pages use, and the laid-out pages travel twice
+ * (docs/performance.md: one report of 31 to 496 pages read by two workers took 1.2–1.3× the time
+ * of one). Objects packed in compressed streams hide both words: such a file is shared from
+ * `PACKED_SHARED_PAGES` pages on, since a scan that is not shared costs more than a text layer that is.
  */
-function looksScanned(bytes: Buffer): boolean {
-  return bytes.includes('/Image') && !bytes.includes('/Font');
+const PACKED_SHARED_PAGES = 16;
+
+function worthSharing(bytes: Buffer, pageCount: number): boolean {
+  const fonts = bytes.includes('/Font');
+  const images = bytes.includes('/Image');
+  if (images && !fonts) return pageCount >= 2;
+  return !fonts && !images && pageCount >= PACKED_SHARED_PAGES;
 }
 
 const reply = (message: WorkerReply) => process.send!(message);
@@ -65,7 +71,7 @@ process.on('message', async (task: WorkerTask) => {
     // A PDF pdf.js cannot open goes the usual way, which says why.
     // Opened once: a PDF not shared is read from the document this opened (no second parse).
     const pageCount = await pdfPageCount(bytes).catch(() => 0);
-    if (pageCount >= MIN_SHARED_PAGES || (pageCount >= 2 && looksScanned(bytes))) {
+    if (worthSharing(bytes, pageCount)) {
       await releasePdf(bytes);
       reply({ id: task.id, kind: 'split', pageCount });
       return;
