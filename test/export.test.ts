@@ -32,7 +32,7 @@ beforeAll(async () => {
 describe('export', () => {
   it('writes one file per table (crawl sources and runs too) plus indicators_flat, with every row', () => {
     expect(written.map((w) => [w.file.slice(csvDir.length + 1), w.rows])).toEqual([
-      ['documents.csv', 5], ['evaluations.csv', 58], ['funding.csv', 232], ['indicators.csv', 714], ['flags.csv', 190],
+      ['documents.csv', 5], ['evaluations.csv', 58], ['funding.csv', 232], ['indicators.csv', 714], ['flags.csv', 218],
       ['judgements.csv', 406], ['sources.csv', 0], ['pages.csv', 0], ['runs.csv', 0], ['failures.csv', 0], ['forms.csv', 58], ['form_sources.csv', 58],
       ['projects.csv', 58], ['series_links.csv', 0], ['indicators_flat.csv', 714],
     ]);
@@ -46,7 +46,7 @@ describe('export', () => {
     const funding = readCsv('funding');
     expect(funding.every((f) => !/e/i.test(f.executed_yuan!) && !/e/i.test(f.full_year_yuan!))).toBe(true);
     const evaluations = readCsv('evaluations');
-    const first = evaluations.find((e) => e.project_name === '信息工程质量监督' && e.year === '')!;
+    const first = evaluations.find((e) => e.project_name === '信息工程质量监督' && e.year === '2021')!;
     expect(first.project_code).toBe('');
     expect(first.project_amount_yuan).toBe('1261400');
     const total = funding.find((f) => f.evaluation_id === first.id && f.line === 'total')!;

@@ -61,12 +61,17 @@ export async function buildCorpusDb(path: string): Promise<void> {
   store.close();
 }
 
-/** Every field of a record, text compared without whitespace (a wrapped cell may lose a space). */
+/**
+ * Every field of a record as read, text compared without whitespace (a wrapped cell may lose a
+ * space); the year as printed (one inferred depends on what else its file holds: an excerpt of a
+ * document knows less than the whole).
+ */
 export function fields(e: ValidatedEvaluation): Array<[string, unknown]> {
   const squash = (v: unknown) => (typeof v === 'string' ? v.replace(/\s+/g, '') : v);
   const out: Array<[string, unknown]> = [];
-  for (const key of ['title', 'projectName', 'projectAmountYuan', 'supervisingDept', 'implementingUnit', 'year', 'moneyUnit',
+  for (const key of ['title', 'projectName', 'projectAmountYuan', 'supervisingDept', 'implementingUnit', 'moneyUnit',
     'goalExpected', 'goalActual', 'totalWeight', 'totalScore', 'totalScoreRaw'] as const) out.push([key, squash(e[key])]);
+  out.push(['year (printed)', e.flags.some((f) => f.code === 'year_inferred') ? null : e.year]);
   e.funding.forEach((f) => out.push([`funding.${f.line}`, [f.initialYuan, f.fullYearYuan, f.executedYuan, f.weight, f.rate, f.score]]));
   e.indicators.forEach((i) => out.push([`indicator.${i.seq}`, [i.level1, i.level1Points, i.level2, i.name, i.target, i.actual, i.weight, i.score,
     i.deviation, i.targetOp, i.targetValue, i.targetUnit, i.actualOp, i.actualValue, i.actualUnit].map(squash)]));

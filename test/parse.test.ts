@@ -18,9 +18,11 @@ function shiftFlags(name: string, line: number) {
 describe('header', () => {
   it('reads the 2021 header rows', () => {
     const e = evaluationsOf(DOCS.shuju)[0]!;
-    expect([e.title, e.projectName, e.projectAmountYuan, e.supervisingDept, e.implementingUnit, e.year]).toEqual(
-      ['项目支出绩效自评表', '信息工程质量监督', 1261400, '深圳市政务服务数据管理局', null, null],
+    expect([e.title, e.projectName, e.projectAmountYuan, e.supervisingDept, e.implementingUnit]).toEqual(
+      ['项目支出绩效自评表', '信息工程质量监督', 1261400, '深圳市政务服务数据管理局', null],
     );
+    // It prints no year: 2021 is inferred (test/years.test.ts).
+    expect([e.year, e.flags.filter((f) => f.code.startsWith('year_')).map((f) => f.code)]).toEqual([2021, ['year_inferred']]);
   });
 
   it('keeps a department code as printed', () => {

@@ -42,7 +42,7 @@ describe('Store', () => {
       store.close();
     }
     const db = new Database(path, { readonly: true });
-    expect([count(db, 'documents'), count(db, 'evaluations'), count(db, 'flags')]).toEqual([1, 8, 11]);
+    expect([count(db, 'documents'), count(db, 'evaluations'), count(db, 'flags')]).toEqual([1, 8, 19]); // 8 of them year_inferred
     expect(db.prepare('SELECT source FROM documents').get()).toEqual({ source: 'copy-2.txt' });
     db.close();
   });

@@ -11,7 +11,9 @@ function formatEvaluation(e: ValidatedEvaluation): string {
   out.push(`■ block ${e.blockIndex}: ${e.title ?? '(no heading)'} — ${where}lines ${e.lineStart}–${e.lineEnd} — confidence ${e.confidence}`);
   out.push(`  项目名称 ${show(e.projectName)}   项目编码 ${show(e.projectCode)}   项目金额 ${show(e.projectAmountYuan)} 元`);
   out.push(`  主管部门 ${show(e.supervisingDept)}   实施单位 ${show(e.implementingUnit)}   一级预算单位 ${show(e.budgetUnit)}`);
-  out.push(`  年度 ${show(e.year)}   资金单位 ${e.moneyUnit} (${e.moneyUnitSource}, ${e.moneyUnitConfidence})   总分 ${show(e.totalWeight)} / ${show(e.totalScoreRaw)}`);
+  // An inferred year says so, as the money unit says where it came from.
+  const inferred = e.flags.some((f) => f.code === 'year_inferred') ? ' (inferred)' : '';
+  out.push(`  年度 ${show(e.year)}${inferred}   资金单位 ${e.moneyUnit} (${e.moneyUnitSource}, ${e.moneyUnitConfidence})   总分 ${show(e.totalWeight)} / ${show(e.totalScoreRaw)}`);
   out.push(`  预期目标: ${show(e.goalExpected)}`);
   out.push(`  实际完成: ${show(e.goalActual)}`);
   out.push('');

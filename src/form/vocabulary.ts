@@ -54,6 +54,15 @@ export const HEADING_SUFFIX = /\s*[（(][^（()）]{1,12}[)）]$/;
 export const YEAR_LINE = /^[（(]?\s*((?:19|20)\d{2})\s*年度?\s*[)）]?$/;
 /** A year inside a title: 2021年…. */
 export const YEAR_IN_TEXT = /(20\d{2}|19\d{2})\s*年/;
+/**
+ * Years a form's own cells mention, and how strongly each says "the year this form is about": a
+ * whole year (2021年度, 2021年全年, 2021年1月至12月, 2021年1-12月) more than a date (2021年5月29日),
+ * which is as often the day a reason was written, in the year after.
+ */
+export const YEAR_WHOLE = /((?:19|20)\d{2})\s*年\s*(?:度|全年|1\s*月?\s*(?:至|到|[-—–~～])\s*(?:(?:19|20)\d{2}\s*年\s*)?12\s*月)/g;
+export const YEAR_MENTION = /((?:19|20)\d{2})\s*年/g;
+/** A year in a file's name or path: 2021年度…, …_2021.pdf, /2021/ (four digits standing alone). */
+export const YEAR_IN_NAME = /(?<!\d)((?:19|20)\d{2})(?!\d)/g;
 /** The label that opens a form's header rows. */
 export const FORM_START = /^(项目名称|项目编码)\s*[:：]?$/;
 /** The row that closes a form: 总分 — or 合计, once the indicators have begun. */

@@ -42,6 +42,9 @@ export const FlagCodeSchema = z.enum([
   'ocr_corrected',
   // a page stored turned (/Rotate, a scan sideways or upside down), read upright
   'page_turned',
+  // a form that prints no year: the year found elsewhere (its cells, its document, its file name), or none
+  'year_inferred',
+  'year_unknown',
 ]);
 export type FlagCode = z.infer<typeof FlagCodeSchema>;
 

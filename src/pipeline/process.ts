@@ -49,7 +49,7 @@ export async function processExtracted(read: () => Promise<ExtractedDocument>, s
   try {
     const doc = await read();
     seen?.rows.push(...doc.rows);
-    const evaluations = withFormatFlag(evaluate(doc), source, doc.format);
+    const evaluations = withFormatFlag(evaluate(doc, source), source, doc.format);
     // Nothing found in a garbled text layer: say why, or the file looks like it holds no form.
     const garbled = evaluations.length > 0 ? null : garbledSample(doc.rows);
     const document = checked('validate', DocumentRecordSchema, {

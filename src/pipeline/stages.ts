@@ -3,6 +3,7 @@ import { EvaluationSchema, ValidatedEvaluationSchema, type ValidatedEvaluation }
 import { ParsedBlockSchema } from '../model/parsed.js';
 import { BlockSchema, ExtractedDocumentSchema, type ExtractedDocument, type Row } from '../model/table.js';
 import { normalize } from '../normalize/normalize.js';
+import { inferYears } from '../normalize/years.js';
 import { parseBlock } from '../parse/parse.js';
 import { segment } from '../segment/segment.js';
 import { validate } from '../validate/validate.js';
@@ -41,8 +42,9 @@ const SegmentedBlockSchema = BlockSchema.extend({ rows: z.array(z.custom<Row>())
  * every record up front cost a quarter of the text path's time, for failures that show at the end
  * anyway.)
  */
-export function evaluate(doc: ExtractedDocument): ValidatedEvaluation[] {
-  return segment(doc).map((block) => {
+export function evaluate(doc: ExtractedDocument, source: string): ValidatedEvaluation[] {
+  const blocks = segment(doc);
+  const evaluations = blocks.map((block) => {
     const parsed = parseBlock(block);
     const normalized = normalize(parsed);
     const validated = validate(normalized);
@@ -55,4 +57,11 @@ export function evaluate(doc: ExtractedDocument): ValidatedEvaluation[] {
     }
     return validated;
   });
+  // The years forms do not print, from the rest of the document (segment hands on its row objects).
+  const inBlocks = new Set(blocks.flatMap((b) => b.rows));
+  const outside = doc.rows.filter((r) => !inBlocks.has(r)).map((r) => r.cells.filter((c) => c !== '').join(' ')).filter((t) => t !== '');
+  const dated = inferYears(evaluations, { outside, source });
+  // A record the step changed is checked again (its year and flag are normalize's).
+  dated.forEach((e, k) => { if (e !== evaluations[k]) checked('normalize', ValidatedEvaluationSchema, e); });
+  return dated;
 }
