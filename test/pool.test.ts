@@ -30,14 +30,25 @@ describe('pages shared out among workers', () => {
       const db = join(tempDir(), 'z.sqlite');
       const r = zipinSync('extract', dir, '--db', db, '--concurrency', String(c), '--json');
       expect(r.code).toBe(1); // the malformed one
-      return { summary: JSON.parse(r.stdout) as { shared: number; evaluations: number }, rows: dump(db) };
+      return { summary: JSON.parse(r.stdout) as { shared: number; workers: number; evaluations: number }, rows: dump(db) };
     });
     expect(runs[0]!.summary.shared).toBe(0);
     expect(runs[1]!.summary.shared).toBe(availableParallelism() >= 2 ? 1 : 0);
+    // The scan's pages waiting started the second worker at once.
+    expect(runs.map((r) => r.summary.workers)).toEqual([1, Math.min(2, availableParallelism())]);
     expect(runs[1]!.summary.evaluations).toBe(runs[0]!.summary.evaluations);
     expect(runs[1]!.rows).toEqual(runs[0]!.rows);
     expect(runs[0]!.rows[0]!.find((d) => d.pages === 31)).toMatchObject({ status: 'ok' });
   }, 120_000);
+
+  it('a folder read in moments gets one worker, whatever --concurrency: a second would not pay for its warm-up', () => {
+    const dir = join(tempDir(), 'in');
+    mkdirSync(dir);
+    for (const f of ['calc-form.pdf', 'other-issuer.pdf', 'long-table.pdf', '003_e7112b8e4e2d84a4.calc.pdf']) copyFileSync(join(FIXTURES, f), join(dir, f));
+    const r = zipinSync('extract', dir, '--db', join(tempDir(), 'z.sqlite'), '--concurrency', '2', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ documents: 4, workers: 1 });
+  }, 60_000);
 
   it('a shared document is held to one time limit for all its parts', () => {
     const dir = join(tempDir(), 'in');

@@ -100,7 +100,7 @@ export async function extractCommand({ values, positionals, args }: Parsed): Pro
 function summaryJson(s: ExtractSummary, db: string) {
   return {
     run: s.runId, database: shownDataset(db), documents: s.documents, ok: s.ok, noBlocks: s.noBlocks, failed: s.failed, kept: s.kept,
-    unchanged: s.unchanged, duplicates: s.duplicates, skipped: s.skipped, shared: s.shared, evaluations: s.evaluations, indicators: s.indicators,
+    unchanged: s.unchanged, duplicates: s.duplicates, skipped: s.skipped, shared: s.shared, workers: s.workers, evaluations: s.evaluations, indicators: s.indicators,
     confidence: s.confidence, flags: s.flags, forms: s.forms,
   };
 }
@@ -112,7 +112,8 @@ function formatSummary(s: ExtractSummary, db: string, verbose: boolean): string 
     ...s.duplicates.map((d) => `duplicate: ${d.path} has the same bytes as ${d.of}; read once`),
     ...(s.skipped.length ? [`skipped: ${s.skipped.length} file(s) zipin does not read${verbose || s.skipped.length <= SKIPPED_SHOWN ? '' : ` (the first ${SKIPPED_SHOWN}; --verbose names them all)`}`] : []),
     ...(verbose ? s.skipped : s.skipped.slice(0, SKIPPED_SHOWN)).map((path) => `  ${path}`),
-    ...(s.shared && verbose ? [`shared: ${s.shared} long PDF(s) read by several workers, a range of pages each`] : []),
+    ...(s.shared && verbose ? [`shared: ${s.shared} scanned PDF(s) read by several workers, a range of pages each`] : []),
+    ...(s.workers && verbose ? [`workers: ${s.workers} started (one, and more while the files left paid for their warm-up)`] : []),
     ...(s.kept ? [`kept: ${s.kept} failed document(s) keep the good rows an earlier run wrote for the same bytes (see the failures table)`] : []),
     `evaluations: ${s.evaluations} (confidence high ${s.confidence.high}, medium ${s.confidence.medium}, low ${s.confidence.low})`,
     `forms: ${s.forms.forms} in the dataset (${s.forms.moreCopies} more copies of them; ${s.forms.disagreeing} whose copies disagree)`,

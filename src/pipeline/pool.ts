@@ -30,13 +30,20 @@ export type WorkerReply =
 export interface Processor {
   process(path: string): Promise<DocumentResult[]>;
   close(): Promise<void>;
+  /** How many files the run will ask for in all (what is left decides whether another worker pays). */
+  expect(files: number): void;
   /** Documents whose pages several workers read. */
   readonly shared: number;
+  /** Worker processes started (replacements of crashed ones not counted). */
+  readonly workers: number;
 }
 
 /** In the calling process: where no compiled worker exists (tests on src/). */
 class InlineProcessor implements Processor {
   readonly shared = 0;
+  readonly workers = 0;
+
+  expect(): void {}
 
   async process(path: string): Promise<DocumentResult[]> {
     let bytes: Buffer;
@@ -71,6 +78,17 @@ export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
  */
 export const DEFAULT_LIMITS: Limits = { timeoutMs: 120_000, memoryMb: 2048 };
 
+/** The files whose times give the pace of the work (their median): the last this many… */
+const PACE_FILES = 8;
+/** …once this many more are done: a worker's first files are read while it warms up, several times slower. */
+const WARM_FILES = 24;
+/**
+ * Work left, a worker's share in ms, above which another worker pays for its warm-up (see grow).
+ * Measured on two cores: 60 and 120 PDFs (3.3 and 5.5 s with one worker) and 500 text files
+ * (3.6 s) were read no faster by two; 240 PDFs (10 s) 1.13× as fast.
+ */
+const GROW_AFTER_MS = 6000;
+
 /** How often a busy worker's resident memory is read. */
 const MEMORY_POLL_MS = 50;
 
@@ -91,6 +109,8 @@ type Outcome =
 
 interface Job {
   task: WorkerTask;
+  /** When a worker took it (ms), for the time a file takes. */
+  startedAt: number | null;
   resolve: (outcome: Outcome) => void;
   /** Set once the worker has read the file: lets a failed document still replace its own row. */
   sha256: string | null;
@@ -135,11 +155,49 @@ class WorkerPool implements Processor {
   private closing = false;
   shared = 0;
   private readonly watchdog: NodeJS.Timeout;
+  /** Files the run will send, files whose task has ended, and how long the last ones took a worker. */
+  private expected = 0;
+  private filesDone = 0;
+  private readonly fileTimes: number[] = [];
 
   constructor(private readonly script: string, private readonly slotCount: number, private readonly limits: Limits, private readonly preloadPdf: boolean) {
-    for (let i = 0; i < slotCount; i++) this.slots.push({ child: this.spawn(i), job: null, timer: null });
+    // One worker to begin with; more as the work left shows they pay (grow).
+    this.slots.push({ child: this.spawn(0), job: null, timer: null });
     this.watchdog = setInterval(() => this.checkMemory(), MEMORY_POLL_MS);
     this.watchdog.unref();
+  }
+
+  get workers(): number {
+    return this.slots.length;
+  }
+
+  expect(files: number): void {
+    this.expected = files;
+  }
+
+  /**
+   * Another worker, when it pays. A worker spends about two seconds of CPU warming up (loading
+   * pdf.js, V8 optimising it) before it reads at full speed, and on a small machine it takes that
+   * time from the workers already busy: a folder read in a few seconds was slower with two workers
+   * than with one (docs/performance.md). So a worker is added only while work waits for it and
+   * either a shared document's pages wait (a scan's, seconds of OCR each), or the files left, at
+   * the pace of the last ones (their median), would keep the running workers busy longer than
+   * `GROW_AFTER_MS` each.
+   */
+  private grow(): void {
+    while (this.slots.length < this.slotCount && this.queue.length > 0 && !this.slots.some((s) => s.job === null)) {
+      const pagesWait = this.queue.some((j) => j.task.kind !== 'file');
+      if (!pagesWait) {
+        // The pace is known after a few files, or after one that took long (a scan's OCR).
+        if (this.filesDone < WARM_FILES + PACE_FILES && this.fileTimes.reduce((a, b) => a + b, 0) < GROW_AFTER_MS) return;
+        const pace = [...this.fileTimes].sort((a, b) => a - b)[Math.floor(this.fileTimes.length / 2)]!;
+        const left = this.expected - this.filesDone - this.slots.length;
+        if ((left * pace) / this.slots.length <= GROW_AFTER_MS) return;
+      }
+      const slot = this.slots.length;
+      this.slots.push({ child: this.spawn(slot), job: null, timer: null });
+      this.next(slot);
+    }
   }
 
   private spawn(slot: number): ChildProcess {
@@ -187,6 +245,7 @@ class WorkerPool implements Processor {
     s.timer = null;
     s.job = null;
     s.child.kill('SIGKILL');
+    if (job?.task.kind === 'file') this.filesDone++;
     if (this.closing) return;
     s.child = this.spawn(slot);
     if (job) {
@@ -203,8 +262,14 @@ class WorkerPool implements Processor {
     const job = s.job;
     s.job = null;
     s.timer = null;
+    if (job?.task.kind === 'file') {
+      this.filesDone++;
+      this.fileTimes.push(Date.now() - job.startedAt!);
+      if (this.fileTimes.length > PACE_FILES) this.fileTimes.shift();
+    }
     job?.resolve(result);
     this.next(slot);
+    this.grow();
   }
 
   private next(slot: number): void {
@@ -213,6 +278,7 @@ class WorkerPool implements Processor {
     const job = this.queue.shift();
     if (job === undefined) return;
     s.job = job;
+    job.startedAt = Date.now();
     job.clock.deadline ??= Date.now() + this.limits.timeoutMs;
     s.timer = setTimeout(() => this.fail(slot, `timed out after ${this.limits.timeoutMs / 1000} s`), Math.max(0, job.clock.deadline - Date.now()));
     s.child.send(job.task);
@@ -221,11 +287,12 @@ class WorkerPool implements Processor {
   /** One task to the next free worker; `first`: ahead of the files waiting (the rest of a document begun). */
   private run(task: WorkerTask, clock: Job['clock'], first = false): Promise<Outcome> {
     return new Promise((resolve) => {
-      const job: Job = { task, resolve, sha256: null, clock };
+      const job: Job = { task, resolve, sha256: null, clock, startedAt: null };
       if (first) this.queue.unshift(job);
       else this.queue.push(job);
       const free = this.slots.findIndex((s) => s.job === null);
       if (free >= 0) this.next(free);
+      else this.grow();
     });
   }
 
@@ -236,11 +303,11 @@ class WorkerPool implements Processor {
    */
   async process(path: string): Promise<DocumentResult[]> {
     const clock = { deadline: null };
-    const whole = await this.run({ id: this.nextId++, kind: 'file', path, share: this.slots.length }, clock);
+    const whole = await this.run({ id: this.nextId++, kind: 'file', path, share: this.slotCount }, clock);
     if (whole.kind === 'failed') return whole.results;
     if (whole.reply.kind !== 'split') return this.results(whole, path);
     const { pageCount } = whole.reply;
-    const parts = await Promise.all(pageRanges(pageCount, this.slots.length)
+    const parts = await Promise.all(pageRanges(pageCount, this.slotCount)
       .map(({ from, to }) => this.run({ id: this.nextId++, kind: 'pages', path, from, to }, clock, true)));
     const broken = parts.find((p) => p.kind === 'failed' || p.reply.kind !== 'pages');
     if (broken) return broken.kind === 'failed' ? broken.results : this.results(broken, path);

@@ -42,6 +42,8 @@ export interface ExtractSummary {
   duplicates: Array<{ path: string; of: string }>;
   /** Long PDFs whose pages several workers read (each a range). */
   shared: number;
+  /** Worker processes the run started: one, and more only while the work left paid for them. */
+  workers: number;
   evaluations: number;
   indicators: number;
   confidence: Record<Confidence, number>;
@@ -67,7 +69,7 @@ export async function runExtract(inputs: InputFiles, options: ExtractOptions): P
   try {
     const runId = await store.startRun(options.command);
     const summary: ExtractSummary = {
-      runId, documents: 0, ok: 0, noBlocks: 0, failed: 0, kept: 0, skipped, unchanged: 0, duplicates: [], shared: 0, evaluations: 0, indicators: 0,
+      runId, documents: 0, ok: 0, noBlocks: 0, failed: 0, kept: 0, skipped, unchanged: 0, duplicates: [], shared: 0, workers: 0, evaluations: 0, indicators: 0,
       confidence: { high: 0, medium: 0, low: 0 }, flags: { info: 0, warn: 0, error: 0 }, forms: { forms: 0, moreCopies: 0, disagreeing: 0 },
     };
     const firstWith = new Map<string, string>(); // sha256 → the input of this run that had those bytes first
@@ -118,11 +120,13 @@ export async function runExtract(inputs: InputFiles, options: ExtractOptions): P
       // Workers only for what needs reading: a re-run over unchanged files starts none.
       const processor = createProcessor(options.concurrency, options.limits ?? DEFAULT_LIMITS, todo.some((f) => extname(f).toLowerCase() === '.pdf'));
       try {
+        processor.expect(todo.length);
         const limit = pLimit(options.concurrency * 2);
         await Promise.all(todo.map((path) => limit(async () => {
           for (const result of await processor.process(path)) await record(result, path);
         })));
         summary.shared = processor.shared;
+        summary.workers = processor.workers;
       } finally {
         await processor.close();
       }
