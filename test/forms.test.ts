@@ -148,6 +148,39 @@ describe('copies that differ', () => {
   });
 });
 
+describe('a copy that knows no year', () => {
+  // Forms 4–5 of corpus 000 as a Writer PDF: alone they say no year (year_unknown); the whole text
+  // says 2021 (inferred from its cells). The same text with 2022 in every heading: the projects' next year.
+  const whole = [readFileSync(corpusFile(DOCS.shuju)), 'corpus/000.txt'] as const;
+  const excerpt = [readFileSync(join(FIXTURES, '000_53bb5e2acbd336ec.blocks-4-5.writer.pdf')), 'excerpt.pdf'] as const;
+  const nextYear = [Buffer.from(readFileSync(corpusFile(DOCS.shuju), 'utf8').replaceAll('\n项目支出绩效自评表', '\n2022年项目支出绩效自评表')), 'next/000.txt'] as const;
+  const shape = (db: string) => ({
+    forms: queryDb(db, 'SELECT count(*) AS forms, sum(copies) AS copies, sum(year IS NULL) AS yearless FROM forms')[0],
+    counted: queryDb(db, `SELECT d.source, e.block_index FROM evaluations e JOIN documents d ON d.id = e.document_id WHERE e.counted = 1 ORDER BY 1, 2`),
+    ambiguous: queryDb(db, `SELECT d.source, f.message FROM flags f JOIN evaluations e ON e.id = f.evaluation_id JOIN documents d ON d.id = e.document_id
+      WHERE f.code = 'form_ambiguous' ORDER BY e.block_index`),
+  });
+
+  it('is a copy of its series\' one dated form, read before it or after, and the dated copy is counted', async () => {
+    const [before, after] = [await dataset([excerpt, whole]), await dataset([whole, excerpt])];
+    expect(shape(before)).toEqual(shape(after));
+    expect(shape(before).forms).toEqual({ forms: 9, copies: 11, yearless: 0 });
+    expect(shape(before).counted.every((c) => c.source === 'corpus/000.txt')).toBe(true);
+  }, 60_000);
+
+  it('stays apart where its project is there in two years, saying so, whatever the order', async () => {
+    const orders = [[excerpt, whole, nextYear], [whole, excerpt, nextYear], [nextYear, whole, excerpt]] as const;
+    const shapes = [];
+    for (const files of orders) shapes.push(shape(await dataset(files)));
+    expect(shapes[1]).toEqual(shapes[0]);
+    expect(shapes[2]).toEqual(shapes[0]);
+    expect(shapes[0]!.forms).toEqual({ forms: 20, copies: 20, yearless: 2 });
+    expect(shapes[0]!.ambiguous).toEqual([1, 2].map(() => ({
+      source: 'excerpt.pdf', message: 'the form prints no year, and its project is in the dataset for 2021 and 2022: counted apart, as a form of no known year',
+    })));
+  }, 60_000);
+});
+
 describe('one project across years', () => {
   // Corpus 004's first form, and the same project's form of the next year: another heading, other figures.
   const text = readFileSync(corpusFile(DOCS.dapeng), 'utf8');

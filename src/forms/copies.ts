@@ -7,7 +7,8 @@ import { confidenceOf } from '../validate/validate.js';
 /**
  * Copies of one form (the same evaluation found in several files): which one is counted, and
  * where their figures differ. The rule, in order: a copy its document still serves (a crawled
- * file's older version is kept, not counted); one read from a text layer over one read by OCR;
+ * file's older version is kept, not counted); one that knows its year over one that does not (the
+ * counted copy places the form in every answer by year); one read from a text layer over one read by OCR;
  * the higher confidence; fewer warnings and errors; fewer repairs (a table's own cells over a
  * text export's shifted ones); then the one whose file's bytes sort first, so that which copy is
  * counted never depends on the order files were read in. Figures that differ are never
@@ -23,16 +24,17 @@ const RANK: Record<Confidence, number> = { high: 0, medium: 1, low: 2 };
 const digits = (n: number, width: number) => String(Math.min(n, 10 ** width - 1)).padStart(width, '0');
 
 /**
- * A copy's rank, from its own flags (those the copies put on it left out), its file's bytes and
+ * A copy's rank, from its own flags (those the store puts on it for its copies left out), its file's bytes and
  * its place in the file: text that sorts better copies (of equal currency) first. Fixed-width
  * digits and lower-case hex only, so that every collation (SQLite's, PostgreSQL's locale) sorts
  * it the same.
  */
 export function copyRank(flags: ReadonlyArray<{ code: string; severity: Flag['severity'] }>, sha256: string | null, blockIndex: number): string {
-  const own = flags.filter((f) => f.code !== 'copies_disagree');
+  const own = flags.filter((f) => f.code !== 'copies_disagree' && f.code !== 'form_ambiguous');
+  const yearless = own.some((f) => f.code === 'year_unknown') ? 1 : 0;
   const ocr = own.some((f) => f.code === 'ocr') ? 1 : 0;
   const problems = own.filter((f) => f.severity !== 'info').length;
-  return `${ocr}${RANK[confidenceOf(own)]}${digits(problems, 4)}${digits(own.length - problems, 4)}${(sha256 ?? '').toLowerCase()}${digits(blockIndex, 6)}`;
+  return `${yearless}${ocr}${RANK[confidenceOf(own)]}${digits(problems, 4)}${digits(own.length - problems, 4)}${(sha256 ?? '').toLowerCase()}${digits(blockIndex, 6)}`;
 }
 
 /** A copy as the store knows it: whether its document still serves it, and its rank. */

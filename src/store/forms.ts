@@ -83,6 +83,68 @@ export function* formsOf(evaluations: readonly Linkable[], own: string): Steps<L
   return ids.map((i) => ({ formId: known.get(i.identity)!, existing: !created.has(i.identity) }));
 }
 
+/** Series whose year-less copies may belong elsewhere now: those of these forms, where year-less copies and dated forms meet. */
+export function* seriesToSettle(formIds: readonly number[]): Steps<string[]> {
+  const out = new Set<string>();
+  for (let k = 0; k < formIds.length; k += CHUNK) {
+    const chunk = formIds.slice(k, k + CHUNK);
+    for (const r of yield* rows<{ series: string }>(`SELECT DISTINCT f.series FROM forms f WHERE f.id IN (${marks(chunk.length)})
+        AND EXISTS (SELECT 1 FROM forms g JOIN evaluations e ON e.form_id = g.id WHERE g.series = f.series AND e.year IS NULL)
+        AND EXISTS (SELECT 1 FROM forms g WHERE g.series = f.series AND g.year IS NOT NULL)`, ...chunk)) out.add(r.series);
+  }
+  return [...out].sort();
+}
+
+/**
+ * A series' copies that print no year (and whose year nothing else gave), put where they belong
+ * whatever the order their files were read in: with the series' one dated form when it has
+ * exactly one — the same project, the same department and unit, the only year it is known in —
+ * else in a form of their own, with a `form_ambiguous` flag naming the years it could be when
+ * there are several. Returns the forms whose copies changed, to reconcile.
+ */
+export function* settleYearless(series: string): Steps<number[]> {
+  yield* lockFor('SELECT pg_advisory_xact_lock(hashtextextended(?, 1))', series);
+  const dated = yield* rows<{ id: number; year: number }>('SELECT id, year FROM forms WHERE series = ? AND year IS NOT NULL ORDER BY year, id', series);
+  const yearless = yield* rows<{ id: number; form_id: number; identity: string; supervising_dept: string | null; budget_unit: string | null;
+    implementing_unit: string | null; project_code: string | null; project_name: string | null; block_index: number; document_id: number }>(
+    `SELECT e.id, e.form_id, f.identity, e.supervising_dept, e.budget_unit, e.implementing_unit, e.project_code, e.project_name, e.block_index, e.document_id
+     FROM evaluations e JOIN forms f ON f.id = e.form_id WHERE f.series = ? AND e.year IS NULL`, series);
+  if (yearless.length === 0) return [];
+  const touched = new Set<number>();
+  const ids = yearless.map((e) => Number(e.id));
+  yield* run(`DELETE FROM flags WHERE code = 'form_ambiguous' AND evaluation_id IN (${marks(ids.length)})`, ...ids);
+  if (dated.length === 1) {
+    const target = Number(dated[0]!.id);
+    const moving = yearless.filter((e) => Number(e.form_id) !== target);
+    for (const e of moving) touched.add(Number(e.form_id));
+    if (moving.length > 0) {
+      touched.add(target);
+      yield* run(`UPDATE evaluations SET form_id = ?, counted = 0 WHERE id IN (${marks(moving.length)})`, target, ...moving.map((e) => Number(e.id)));
+    }
+    return [...touched].sort((a, b) => a - b);
+  }
+  // None, or several: each copy in the form its own fields make (the year left blank).
+  for (const e of yearless) {
+    const { identity } = formIdentity({ year: null, supervisingDept: e.supervising_dept, budgetUnit: e.budget_unit, implementingUnit: e.implementing_unit,
+      projectCode: e.project_code, projectName: e.project_name }, ordinalOf(e.identity), `${e.document_id}:${e.block_index}`);
+    if (identity !== e.identity) {
+      yield* run('INSERT INTO forms (identity, series, code, year, copies) VALUES (?, ?, (SELECT code FROM forms WHERE id = ?), NULL, 0) ON CONFLICT (identity) DO NOTHING',
+        identity, series, Number(e.form_id));
+      const own = (yield* row<{ id: number }>('SELECT id FROM forms WHERE identity = ?', identity))!;
+      touched.add(Number(e.form_id)).add(Number(own.id));
+      yield* run('UPDATE evaluations SET form_id = ?, counted = 0 WHERE id = ?', Number(own.id), Number(e.id));
+    }
+    if (dated.length > 1) {
+      yield* run(`INSERT INTO flags (evaluation_id, indicator_seq, code, severity, message) VALUES (?, NULL, 'form_ambiguous', 'info', ?)`, Number(e.id),
+        `the form prints no year, and its project is in the dataset for ${dated.map((d) => d.year).join(' and ')}: counted apart, as a form of no known year`);
+    }
+  }
+  return [...touched].sort((a, b) => a - b);
+}
+
+/** The k-th form of one document with the same key (`#k` at the end of its identity), from 1. */
+const ordinalOf = (identity: string) => Number(/#(\d+)$/.exec(identity)?.[1] ?? 1);
+
 /** Where a copy was read, as its rows say. */
 interface WhereRow {
   id: number; source: string; format: string | null; page_start: number | null; page_end: number | null; line_start: number; line_end: number;

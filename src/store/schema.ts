@@ -140,6 +140,7 @@ CREATE TABLE IF NOT EXISTS forms (
   disagreement      TEXT
 );
 CREATE INDEX IF NOT EXISTS forms_code ON forms (code) WHERE code IS NOT NULL;
+CREATE INDEX IF NOT EXISTS forms_series ON forms (series);
 `;
 
 /** Evaluations written before forms (schema 6) are linked to theirs when the dataset is opened. */
@@ -234,11 +235,12 @@ ${FORM_VIEWS}`;
 /**
  * Version 8: each copy's rank among the copies of its form and the fingerprint of its figures
  * (src/forms/copies.ts), written with it; null in rows written before, filled in when their form
- * is next reconciled.
+ * is next reconciled. Forms found by series (a year-less copy finds its dated form).
  */
 const COPY_KEYS = `
 ALTER TABLE evaluations ADD COLUMN copy_rank TEXT;
-ALTER TABLE evaluations ADD COLUMN figures_sha256 TEXT;`;
+ALTER TABLE evaluations ADD COLUMN figures_sha256 TEXT;
+CREATE INDEX IF NOT EXISTS forms_series ON forms (series);`;
 
 export const MIGRATIONS: Record<number, string> = {
   2: `
