@@ -54,8 +54,9 @@ describe.skipIf(!haveChromium)('the report in headless Chromium', () => {
     page.on('request', (r) => { if (!r.url().startsWith('file:')) requests.push(r.url()); });
     await page.goto(pathToFileURL(reportPath).href);
     await expect.poll(() => page.textContent('#count')).toBe('显示 58 / 58 个项目');
-    // Three department bar charts, the project scatter, and one small scatter per department.
-    expect(await page.locator('svg[role="img"]').count()).toBe(8);
+    // Three department bar charts, the project scatter, one small scatter per department, and the
+    // year chart of the one department the corpus holds in two years.
+    expect(await page.locator('svg[role="img"]').count()).toBe(9);
     const rateAxis = await page.locator('svg[aria-label^="执行率"] text.tick').allTextContents();
     expect(rateAxis[0]).toBe('90%'); // starts near the lowest rate (94.82%), so 94.8% and 100% look different
 
@@ -107,12 +108,50 @@ describe.skipIf(!haveChromium)('the report in headless Chromium', () => {
     await page.close();
   }, 60_000);
 
-  it('is readable at phone width: nothing wider than the screen but the scrolling tables', async () => {
+  it('lays its panels out level, labels off the data, and a department\'s years in a chart', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(pathToFileURL(reportPath).href);
+    // The three department panels: each drawing starts as far below its panel's top, whatever the
+    // title's length — also when one title wraps onto a second line (made so here: how a title
+    // wraps depends on the fonts the machine has).
+    const offsets = () => page.locator('#departments figure').evaluateAll((figures) => figures.map((f) =>
+      Math.round(f.querySelector('svg')!.getBoundingClientRect().top - f.getBoundingClientRect().top)));
+    expect(new Set(await offsets()).size).toBe(1);
+    const caption = page.locator('#departments figcaption').nth(2);
+    const lines = () => caption.evaluate((c) => {
+      const range = document.createRange();
+      range.selectNodeContents(c);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    });
+    expect(await lines()).toBe(1);
+    await caption.evaluate((c) => { c.textContent = `${c.textContent} ${'未达标指标 shortfalls still given full marks '.repeat(3)}`; });
+    expect(await lines()).toBe(2);
+    expect(new Set(await offsets()).size).toBe(1);
+    // No scatter's corner label covers a dot.
+    const overlaps = await page.locator('#scores svg').evaluateAll((svgs) => svgs.flatMap((svg) => {
+      const label = svg.querySelector('.corner-label')!.getBoundingClientRect();
+      return [...svg.querySelectorAll('circle')].map((c) => c.getBoundingClientRect())
+        .filter((d) => d.left < label.right && d.right > label.left && d.top < label.bottom && d.bottom > label.top);
+    }).length);
+    expect(overlaps).toBe(0);
+    // 深圳市政务服务数据管理局 has forms of 2021 (000, inferred) and 2022 (002): its years as bars.
+    const years = page.locator('svg[aria-label="深圳市政务服务数据管理局：逐年执行率"]');
+    expect(await years.locator('rect title').allTextContents()).toEqual([expect.stringMatching(/^2021 年: \d+\.\d\d% · 均分/), expect.stringMatching(/^2022 年: 96\.74% · 均分 99\.02 · 6 项$/)]);
+    await page.close();
+  }, 60_000);
+
+  it('is readable at phone width: nothing wider than the screen but the scrolling tables, which say they scroll', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 800 } });
     await page.goto(pathToFileURL(reportPath).href);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     const chartWidth = await page.locator('#score-chart svg').evaluate((e) => e.getBoundingClientRect().width);
     expect(chartWidth).toBeLessThanOrEqual(390);
+    // The project table is wider than a phone: it says it scrolls; the year table fits and says nothing.
+    const hintFor = (table: string) => page.locator(table).locator('xpath=../preceding-sibling::p[1]');
+    expect(await page.locator('#project-table').locator('xpath=..').evaluate((e) => e.scrollWidth > e.clientWidth)).toBe(true);
+    expect(await hintFor('#project-table').isVisible()).toBe(true);
+    expect(await page.locator('#year-table').locator('xpath=..').evaluate((e) => e.scrollWidth > e.clientWidth)).toBe(false);
+    expect(await hintFor('#year-table').isVisible()).toBe(false);
     await page.screenshot({ path: join(dir, 'report-phone.png') });
     await page.close();
   }, 60_000);

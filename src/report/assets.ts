@@ -4,11 +4,16 @@ export const REPORT_STYLE = `
 body { font-family: system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 1.5rem; color: #1a202c; line-height: 1.5; }
 h1 { font-size: 1.4rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
 .chart { display: inline-block; margin: 0 1.5rem 1rem 0; max-width: 100%; vertical-align: top; } .chart svg { display: block; width: 100%; height: auto; }
-.chart figcaption { font-weight: bold; font-size: 13px; margin-bottom: 2px; } .chart text { font-size: 12px; } .chart .tick, .chart .axis-name { font-size: 10px; fill: #4a5568; }
+.chart figcaption { font-weight: bold; font-size: 13px; line-height: 1.4; min-height: 2.8em; margin-bottom: 2px; } .chart text { font-size: 12px; } .chart .tick, .chart .axis-name { font-size: 10px; fill: #4a5568; }
 .chart .grid { stroke: #e2e8f0; } .chart .corner { fill: #fff5f5; stroke: #feb2b2; } .chart .corner-label { font-size: 10px; fill: #c53030; }
 .chart .dot { fill: #4a5568; fill-opacity: 0.65; } .chart .dot.marked { fill: #c53030; fill-opacity: 0.85; }
 .small-multiples .chart { margin-right: 0.75rem; } .note { color: #4a5568; font-size: 12px; }
-.scroll { overflow-x: auto; }
+.scroll { overflow-x: auto; background: linear-gradient(to right, #fff 30%, rgba(255,255,255,0)) left / 24px 100% no-repeat local,
+  linear-gradient(to left, #fff 30%, rgba(255,255,255,0)) right / 24px 100% no-repeat local,
+  radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.18), transparent) left / 10px 100% no-repeat scroll,
+  radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.18), transparent) right / 10px 100% no-repeat scroll; }
+.scroll-hint { color: #4a5568; font-size: 12px; margin: 0 0 2px; } .scroll-hint[hidden] { display: none; }
+.year-charts .chart { margin-right: 0.75rem; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { border-bottom: 1px solid #e2e8f0; padding: 4px 6px; text-align: left; vertical-align: top; }
 #project-table > thead th { cursor: pointer; background: #edf2f7; position: sticky; top: 0; user-select: none; white-space: nowrap; }
@@ -76,5 +81,16 @@ export const REPORT_SCRIPT = `
     b.rows[0].addEventListener('keydown', function (e) { if (e.key === 'Enter') toggle(); });
   });
   update();
+  // A table wider than the screen says so above it (its edges shade where more of it is).
+  function hints() {
+    Array.prototype.forEach.call(document.querySelectorAll('.scroll'), function (s) {
+      var hint = s.previousElementSibling;
+      if (hint && hint.className === 'scroll-hint') hint.hidden = s.scrollWidth <= s.clientWidth;
+    });
+  }
+  window.addEventListener('resize', hints);
+  document.addEventListener('toggle', hints, true);
+  bodies.forEach(function (b) { b.rows[0].addEventListener('click', hints); });
+  hints();
 })();
 `;

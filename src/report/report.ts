@@ -45,6 +45,9 @@ function groupBy<T extends { evaluation_id: number }>(rows: readonly T[]): Map<n
   return map;
 }
 
+/** Above each table that may be wider than the screen: shown by the page's script when it is (the table then scrolls sideways). */
+const SCROLL_HINT = '<p class="scroll-hint" hidden>表格较宽：左右滑动查看 ⇆</p>';
+
 /** An axis from a round value below the smallest one to `top`: differences near the top stay visible. */
 function axisUpTo(values: readonly number[], top: number, step: number, tick: (v: number) => string): Axis {
   const low = Math.min(top - step, ...values);
@@ -85,8 +88,16 @@ async function yearView(db: Reader): Promise<string> {
     return r === undefined ? '<td class="num">—</td>'
       : `<td class="num" data-year="${esc(y)}">${pct(r.execution_rate)}<br><small>均分 ${score(r.mean_score)} · ${r.projects} 项</small></td>`;
   }).join('')}</tr>`).join('');
-  return `<div class="scroll"><table id="year-table"><thead><tr><th>主管部门</th>${head}</tr></thead><tbody>${body}</tbody></table></div>
-<p class="note">每格：该年各表“年度资金总额”行的 Σ全年执行数 ÷ Σ全年预算数，自评总分的平均值与项目数；同一张表见于多个文件时只计一次。</p>`;
+  // A chart for each department the dataset holds in more than one year: its years one under another.
+  const charts = departments.map((d, k) => {
+    const years = used.filter((y) => y !== '(unknown)' && cells[k]!.has(y)).map((y) => cells[k]!.get(y)!);
+    return years.length < 2 ? '' : barChart(`${d.group}：逐年执行率`, years.map((r) => ({
+      label: `${r.group} 年`, value: r.execution_rate, text: `${pct(r.execution_rate)} · 均分 ${score(r.mean_score)} · ${r.projects} 项`,
+    })), axisUpTo(years.map((r) => r.execution_rate).filter((v): v is number => v !== null), 1, 0.05, (v) => pct(v, 0)), '#2b6cb0');
+  }).join('');
+  return `${SCROLL_HINT}<div class="scroll"><table id="year-table"><thead><tr><th>主管部门</th>${head}</tr></thead><tbody>${body}</tbody></table></div>
+<p class="note">每格：该年各表“年度资金总额”行的 Σ全年执行数 ÷ Σ全年预算数，自评总分的平均值与项目数；同一张表见于多个文件时只计一次。</p>
+${charts === '' ? '' : `<div class="year-charts">${charts}</div>`}`;
 }
 
 /** Self-score against the share of missed quantitative targets: high and right is "full marks while missing targets". */
@@ -142,8 +153,8 @@ function projectDetail(p: ProjectRow, funding: readonly StoredFundingRow[], indi
 <p class="source">来源：<code>${esc(p.source)}</code>，${where} · 表题：${show(p.title)} · 实施单位：${show(p.implementing_unit)}</p>
 ${sourceList(sources)}
 <p><b>预期目标</b> ${show(p.goal_expected)}</p><p><b>实际完成情况</b> ${show(p.goal_actual)}</p>
-<div class="scroll"><table class="inner"><thead><tr><th>资金</th><th>年初预算数(元)</th><th>全年预算数(元)</th><th>全年执行数(元)</th><th>分值</th><th>执行率</th><th>得分</th></tr></thead><tbody>${fundingRows}</tbody></table></div>
-<div class="scroll"><table class="inner"><thead><tr><th>#</th><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>年度指标值</th><th>实际完成值</th><th>分值</th><th>得分</th><th>偏差原因分析</th><th>出处</th></tr></thead><tbody>${indicatorRows}</tbody></table></div>
+${SCROLL_HINT}<div class="scroll"><table class="inner"><thead><tr><th>资金</th><th>年初预算数(元)</th><th>全年预算数(元)</th><th>全年执行数(元)</th><th>分值</th><th>执行率</th><th>得分</th></tr></thead><tbody>${fundingRows}</tbody></table></div>
+${SCROLL_HINT}<div class="scroll"><table class="inner"><thead><tr><th>#</th><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>年度指标值</th><th>实际完成值</th><th>分值</th><th>得分</th><th>偏差原因分析</th><th>出处</th></tr></thead><tbody>${indicatorRows}</tbody></table></div>
 <ul class="flags">${flagItems}</ul></div>`;
 }
 
@@ -207,7 +218,7 @@ export async function buildReport(db: Reader, generatedAt = new Date()): Promise
 <section id="projects"><h2>全部项目</h2>
 <div class="controls"><label>搜索 <input id="search" type="search" placeholder="项目名称、部门、文件…" autocomplete="off"></label>
 <label><input id="full-marks-filter" type="checkbox"> 只看有未达标指标仍得满分的项目（${flagged} 个）</label> <span id="count"></span></div>
-<div class="scroll"><table id="project-table"><thead><tr>
+${SCROLL_HINT}<div class="scroll"><table id="project-table"><thead><tr>
 <th data-type="text">项目名称</th><th data-type="text">主管部门</th><th data-type="num">年度</th><th data-type="num">全年预算(元)</th>
 <th data-type="num">执行率</th><th data-type="num">自评总分</th><th data-type="num">未达标指标</th><th data-type="num">未达标仍满分</th><th data-type="num">可信度</th>
 </tr></thead>

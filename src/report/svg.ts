@@ -19,7 +19,10 @@ export interface Axis {
   ticks: number;
 }
 
-/** A chart: its title as a caption that wraps (phones), the drawing at its own width or the screen's, if narrower. */
+/**
+ * A chart: its title as a caption that wraps (phones) in a box of two lines, so that panels side by
+ * side start their drawings level; the drawing at its own width or the screen's, if narrower.
+ */
 const svg = (title: string, width: number, height: number, body: string, id = '') =>
   `<figure class="chart"${id ? ` id="${id}"` : ''} style="width:${width}px"><figcaption>${esc(title)}</figcaption>`
   + `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(title)}" viewBox="0 0 ${width} ${height}">${body}</svg></figure>`;
@@ -66,14 +69,15 @@ export interface Point {
  */
 export function scatterPlot(title: string, points: readonly Point[], xAxis: Axis & { name: string }, yAxis: Axis & { name: string },
   corner: { x: number; y: number; label: string }, size: 'large' | 'small' = 'large', id = ''): string {
-  const [w, h] = size === 'large' ? [560, 340] : [240, 190];
+  const [w, h] = size === 'large' ? [560, 350] : [240, 200];
   const left = 44;
-  const top = 8;
+  // The corner's label stands above the plot, never on its dots.
+  const top = 18;
   const bottom = 34;
   const px = (v: number) => left + (v - xAxis.domain[0]) / (xAxis.domain[1] - xAxis.domain[0]) * (w - left - 10);
   const py = (v: number) => top + (1 - (Math.max(v, yAxis.domain[0]) - yAxis.domain[0]) / (yAxis.domain[1] - yAxis.domain[0])) * (h - top - bottom);
   const shade = `<rect x="${px(corner.x)}" y="${py(yAxis.domain[1])}" width="${px(xAxis.domain[1]) - px(corner.x)}" height="${py(corner.y) - py(yAxis.domain[1])}" class="corner"/>`
-    + `<text x="${px(xAxis.domain[1]) - 4}" y="${py(yAxis.domain[1]) + 12}" text-anchor="end" class="corner-label">${esc(corner.label)}</text>`;
+    + `<text x="${px(xAxis.domain[1])}" y="${top - 5}" text-anchor="end" class="corner-label">↘ ${esc(corner.label)}</text>`;
   const xTicks = tickValues(xAxis).map((v) => `<line x1="${px(v)}" x2="${px(v)}" y1="${top}" y2="${h - bottom}" class="grid"/>`
     + `<text x="${px(v)}" y="${h - bottom + 13}" text-anchor="middle" class="tick">${esc(xAxis.tick(v))}</text>`).join('');
   const yTicks = tickValues(yAxis).map((v) => `<line x1="${left}" x2="${w - 10}" y1="${py(v)}" y2="${py(v)}" class="grid"/>`
