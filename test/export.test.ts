@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { csvValue, toCsv } from '../src/export/csv.js';
@@ -96,3 +97,58 @@ describe('an --out that cannot be made', () => {
   }, 60_000);
 });
 
+
+describe('export --format parquet', () => {
+  const parquetDir = join(tempDir(), 'parquet');
+  /** A file's rows as hyparquet reads them, DECIMAL columns as their exact unscaled integers (hyparquet would make them floats). */
+  const readParquet = async (name: string) => {
+    const file = await asyncBufferFromFile(join(parquetDir, `${name}.parquet`));
+    const metadata = await parquetMetadataAsync(file);
+    const schema = Object.fromEntries(metadata.schema.slice(1).map((e) => [e.name, `${e.type}${e.converted_type ? `/${e.converted_type}` : ''}${e.scale !== undefined ? `(${e.precision},${e.scale})` : ''}`]));
+    for (const e of metadata.schema) if (e.converted_type === 'DECIMAL') delete e.converted_type;
+    const rows = await parquetReadObjects({ file, metadata });
+    const unscaled = (bytes: Uint8Array) => BigInt.asIntN(bytes.length * 8, bytes.reduce((v, b) => v * 256n + BigInt(b), 0n));
+    return { schema, rows: rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Uint8Array ? unscaled(v) : v]))) };
+  };
+
+  beforeAll(async () => {
+    const db = new Database(dbPath, { readonly: true });
+    await exportDataset(sqliteReader(db), parquetDir, 'parquet');
+    db.close();
+  });
+
+  it('types its columns: money DECIMAL(38,6), times UTC timestamps, integers, reals and text as the dataset declares them', async () => {
+    const { schema } = await readParquet('funding');
+    expect(schema).toEqual({
+      evaluation_id: 'INT64', line: 'BYTE_ARRAY/UTF8', initial_yuan: 'FIXED_LEN_BYTE_ARRAY/DECIMAL(38,6)', full_year_yuan: 'FIXED_LEN_BYTE_ARRAY/DECIMAL(38,6)',
+      executed_yuan: 'FIXED_LEN_BYTE_ARRAY/DECIMAL(38,6)', weight: 'DOUBLE', rate: 'DOUBLE', rate_raw: 'BYTE_ARRAY/UTF8', score: 'DOUBLE',
+    });
+    expect((await readParquet('documents')).schema).toMatchObject({ id: 'INT64', extracted_at: 'INT64/TIMESTAMP_MILLIS', pages: 'INT64' });
+    // A view's computed column declares no type: its values decide (the rate is a real).
+    expect((await readParquet('projects')).schema).toMatchObject({ execution_rate: 'DOUBLE', budget_yuan: 'FIXED_LEN_BYTE_ARRAY/DECIMAL(38,6)' });
+  });
+
+  it('holds every row, money exactly as stored in 元, times as the dataset wrote them', async () => {
+    const db = new Database(dbPath, { readonly: true });
+    const stored = db.prepare('SELECT evaluation_id, line, executed_yuan FROM funding ORDER BY evaluation_id, line').all() as Array<{ executed_yuan: number | null }>;
+    const documents = db.prepare('SELECT extracted_at FROM documents ORDER BY id').all() as Array<{ extracted_at: string }>;
+    db.close();
+    const { rows } = await readParquet('funding');
+    expect(rows).toHaveLength(232);
+    // 299958.4 元 (a double that is not 299958.4 exactly) is 299958400000 millionths, exactly.
+    expect(rows.map((r) => r.executed_yuan)).toEqual(stored.map((s) => (s.executed_yuan === null ? null : BigInt(Math.round(s.executed_yuan * 100)) * 10_000n)));
+    expect(rows.some((r) => r.executed_yuan === 299958400000n)).toBe(true);
+    expect((await readParquet('documents')).rows.map((r) => (r.extracted_at as Date).toISOString())).toEqual(documents.map((d) => d.extracted_at));
+    for (const [name, count] of [['evaluations', 58], ['indicators', 714], ['indicators_flat', 714], ['sources', 0]] as const) {
+      expect((await readParquet(name)).rows, name).toHaveLength(count);
+    }
+  });
+
+  it('refuses an amount it cannot write exactly, saying which', async () => {
+    const { writeParquet } = await import('../src/export/parquet.js');
+    const batches = async function* () {
+      yield { columns: ['executed_yuan'], types: ['real' as const], rows: [{ executed_yuan: 1.2345678 }] };
+    };
+    await expect(writeParquet(join(tempDir(), 'x.parquet'), batches)).rejects.toThrow('executed_yuan: 1.2345678 has more than 6 decimals and cannot be written exactly');
+  });
+});

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataset } from '../src/store/open.js';
@@ -63,6 +64,20 @@ describe.skipIf(skipped !== null)(`the dataset on PostgreSQL${skipped === null ?
     const timeless = (text: string) => text.replace(/"(extracted_at|started_at|finished_at)":"[^"]*"/g, '"$1":"…"');
     for (const table of ['documents', 'evaluations', 'funding', 'indicators', 'flags', 'judgements', 'forms', 'form_sources', 'projects', 'series_links', 'indicators_flat']) {
       expect(timeless(readFileSync(join(dirB, `${table}.jsonl`), 'utf8')), table).toBe(timeless(readFileSync(join(dirA, `${table}.jsonl`), 'utf8')));
+    }
+    // Parquet: the same column types (PostgreSQL's declared as SQLite's) and the same values read back.
+    const [pqA, pqB] = [tempDir(), tempDir()];
+    await zipinAsync(['export', '--db', file, '--out', pqA, '--format', 'parquet']);
+    const pq = await zipinAsync(['export', '--db', url, '--out', pqB, '--format', 'parquet']);
+    expect(pq.code, pq.stderr).toBe(0);
+    const read = async (dir: string, table: string) => {
+      const parquet = await asyncBufferFromFile(join(dir, `${table}.parquet`));
+      const metadata = await parquetMetadataAsync(parquet);
+      const rows = await parquetReadObjects({ file: parquet, metadata });
+      return { types: metadata.schema.map((e) => [e.name, e.type, e.converted_type]), rows: rows.map((r) => ({ ...r, extracted_at: null, started_at: null, finished_at: null })) };
+    };
+    for (const table of ['documents', 'evaluations', 'funding', 'indicators', 'judgements', 'forms', 'projects', 'indicators_flat']) {
+      expect(await read(pqB, table), table).toEqual(await read(pqA, table));
     }
   });
 

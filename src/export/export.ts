@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import type { Reader } from '../store/reader.js';
 import { BOM, toCsv } from './csv.js';
 import { makeFolder } from '../pipeline/folders.js';
+import { writeParquet } from './parquet.js';
 
-export type ExportFormat = 'csv' | 'jsonl';
+export type ExportFormat = 'csv' | 'jsonl' | 'parquet';
 
 /**
  * Each indicator with its evaluation and document: the one file to load into pandas or R. Every
@@ -59,13 +60,17 @@ function close(stream: WriteStream): Promise<void> {
 /**
  * One file per table plus `indicators_flat`, streamed in batches so the dataset is never held
  * in memory. CSV: UTF-8 with BOM, RFC 4180 quoting, empty for null, plain decimals. JSONL: one
- * object per line. Returns the files written with their row counts.
+ * object per line. Parquet: typed columns (parquet.ts). Returns the files written with their row counts.
  */
 export async function exportDataset(db: Reader, dir: string, format: ExportFormat): Promise<Array<{ file: string; rows: number }>> {
   makeFolder(dir);
   const written: Array<{ file: string; rows: number }> = [];
   for (const [name, sql] of TABLES) {
     const file = join(dir, `${name}.${format}`);
+    if (format === 'parquet') {
+      written.push({ file, rows: await writeParquet(file, () => db.batches(sql, BATCH)) });
+      continue;
+    }
     const stream = createWriteStream(file, { encoding: 'utf8' });
     let rows = 0;
     let head = true;

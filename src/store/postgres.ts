@@ -4,6 +4,7 @@ import type { ValidatedEvaluation } from '../model/evaluation.js';
 import { KeyedTurns } from './turns.js';
 import { withoutPassword } from './target.js';
 import type { Dataset } from './dataset.js';
+import type { Batch, ColumnType } from './reader.js';
 import { lockHolder, releaseLock, takeLock } from './lock.js';
 import { POSTGRES_MIGRATIONS, SCHEMA, SCHEMA_VERSION } from './schema.js';
 import { driveAsync, type Statement, type Steps } from './sql.js';
@@ -123,6 +124,9 @@ async function answer(client: pg.PoolClient | pg.Pool, { sql, params, want }: St
   return want === 'rows' ? result.rows : want === 'row' ? result.rows[0] : undefined;
 }
 
+/** PostgreSQL's types (by OID) as the Reader's column types: int2/4/8, float4/8 and numeric, text and varchar. */
+const PG_TYPES: Readonly<Record<number, ColumnType>> = { 20: 'integer', 21: 'integer', 23: 'integer', 700: 'real', 701: 'real', 1700: 'real', 25: 'text', 1043: 'text' };
+
 export class PostgresDataset implements Dataset {
   readonly where: string;
   private readonly turns = new KeyedTurns();
@@ -160,22 +164,23 @@ export class PostgresDataset implements Dataset {
   }
 
   /** A query's rows through a cursor, `size` at a time: an export larger than memory is never held whole. */
-  async* batches(sql: string, size: number): AsyncGenerator<{ columns: string[]; rows: Array<Record<string, unknown>> }> {
+  async* batches(sql: string, size: number): AsyncGenerator<Batch> {
     const client = await connected(this.pool);
+    let committed = false;
     try {
       await client.query('BEGIN READ ONLY');
       await client.query(`DECLARE zipin_export NO SCROLL CURSOR FOR ${sql}`);
       for (;;) {
         const batch = await client.query(`FETCH ${size} FROM zipin_export`);
         const columns = batch.fields.map((f) => f.name);
-        yield { columns, rows: batch.rows as Array<Record<string, unknown>> };
+        yield { columns, types: batch.fields.map((f) => PG_TYPES[f.dataTypeID] ?? null), rows: batch.rows as Array<Record<string, unknown>> };
         if (batch.rows.length < size) break;
       }
       await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
+      committed = true;
     } finally {
+      // A failure, or a reader that stopped early: the cursor goes with its transaction.
+      if (!committed) await client.query('ROLLBACK').catch(() => undefined);
       client.release();
     }
   }

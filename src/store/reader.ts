@@ -7,7 +7,22 @@ import type Database from 'better-sqlite3';
  */
 export interface Reader {
   all(sql: string, ...params: unknown[]): Promise<Array<Record<string, unknown>>>;
-  batches(sql: string, size: number): AsyncGenerator<{ columns: string[]; rows: Array<Record<string, unknown>> }>;
+  batches(sql: string, size: number): AsyncGenerator<Batch>;
+}
+
+/** A column's type as the dataset declares it; null where it does not (a view's expression). */
+export type ColumnType = 'integer' | 'real' | 'text' | null;
+
+export interface Batch {
+  columns: string[];
+  types: ColumnType[];
+  rows: Array<Record<string, unknown>>;
+}
+
+/** SQLite's declared type of a column (its affinity's name), as a ColumnType. */
+function declared(type: string | null): ColumnType {
+  const t = (type ?? '').toUpperCase();
+  return t.includes('INT') ? 'integer' : /REAL|FLOA|DOUB/.test(t) ? 'real' : /CHAR|CLOB|TEXT/.test(t) ? 'text' : null;
 }
 
 /** A SQLite dataset as a Reader. */
@@ -17,15 +32,16 @@ export function sqliteReader(db: Database.Database): Reader {
     async* batches(sql, size) {
       const statement = db.prepare(sql);
       const columns = statement.columns().map((c) => c.name);
+      const types = statement.columns().map((c) => declared(c.type));
       let rows: Array<Record<string, unknown>> = [];
       for (const row of statement.iterate() as Iterable<Record<string, unknown>>) {
         rows.push(row);
         if (rows.length === size) {
-          yield { columns, rows };
+          yield { columns, types, rows };
           rows = [];
         }
       }
-      if (rows.length > 0 || columns.length > 0) yield { columns, rows };
+      if (rows.length > 0 || columns.length > 0) yield { columns, types, rows };
     },
   };
 }
