@@ -176,8 +176,35 @@ describe('a copy that knows no year', () => {
     expect(shapes[2]).toEqual(shapes[0]);
     expect(shapes[0]!.forms).toEqual({ forms: 20, copies: 20, yearless: 2 });
     expect(shapes[0]!.ambiguous).toEqual([1, 2].map(() => ({
-      source: 'excerpt.pdf', message: 'the form prints no year, and its project is in the dataset for 2021 and 2022: counted apart, as a form of no known year',
+      source: 'excerpt.pdf', message: 'the form lacks its year and implementing unit, and 2 forms of its project have it (2021, no unit; 2022, no unit): counted apart',
     })));
+  }, 60_000);
+});
+
+describe('a copy that prints no implementing unit', () => {
+  // Corpus 003 prints no 实施单位; the same text with one filled in, and with another.
+  const text = readFileSync(corpusFile(DOCS.guihua), 'utf8');
+  const bare = [Buffer.from(text), 'corpus/003.txt'] as const;
+  const withUnit = (unit: string, source: string) => [Buffer.from(text.replaceAll('实施单位\t\t', `实施单位\t${unit}\t`)), source] as const;
+  const registry = withUnit('深圳市不动产登记中心', 'registry/003.txt');
+  const shape = (db: string) => ({
+    forms: queryDb(db, 'SELECT count(*) AS forms, sum(copies) AS copies FROM forms')[0],
+    counted: queryDb(db, 'SELECT d.source, count(*) AS n FROM evaluations e JOIN documents d ON d.id = e.document_id WHERE e.counted = 1 GROUP BY 1 ORDER BY 1'),
+    ambiguous: queryDb(db, "SELECT count(*) AS n, min(message) AS message FROM flags WHERE code = 'form_ambiguous'")[0],
+  });
+
+  it('is a copy of the one form of its project that prints it, read before it or after', async () => {
+    const [before, after] = [await dataset([bare, registry]), await dataset([registry, bare])];
+    expect(shape(before)).toEqual(shape(after));
+    expect(shape(before)).toMatchObject({ forms: { forms: 8, copies: 16 }, ambiguous: { n: 0 } });
+  }, 60_000);
+
+  it('stays apart where two forms of its project print different units, saying so', async () => {
+    const other = withUnit('深圳市房地产信息中心', 'other/003.txt');
+    const [one, two] = [await dataset([bare, registry, other]), await dataset([other, bare, registry])];
+    expect(shape(one)).toEqual(shape(two));
+    expect(shape(one).forms).toEqual({ forms: 24, copies: 24 });
+    expect(shape(one).ambiguous).toEqual({ n: 8, message: expect.stringMatching(/^the form lacks its implementing unit, and 2 forms of its project have it \(2020, 深圳市(不动产登记中心|房地产信息中心); 2020, 深圳市(不动产登记中心|房地产信息中心)\): counted apart$/) });
   }, 60_000);
 });
 

@@ -138,7 +138,7 @@ describe.skipIf(skipped !== null)(`the dataset on PostgreSQL${skipped === null ?
     await client.connect();
     try {
       // What zipin wrote before schema 7.
-      await client.query(`ALTER TABLE evaluations DROP COLUMN copy_rank, DROP COLUMN figures_sha256;
+      await client.query(`ALTER TABLE evaluations DROP COLUMN copy_rank, DROP COLUMN figures_sha256; ALTER TABLE forms DROP COLUMN kin;
         DROP TABLE pages; ALTER TABLE sources DROP COLUMN file_name; ALTER TABLE sources DROP COLUMN records_sha256;
         ALTER TABLE sources DROP CONSTRAINT sources_kind_check;
         ALTER TABLE sources ADD CONSTRAINT sources_kind_check CHECK (kind IN ('pdf', 'text', 'spreadsheet', 'word', 'image', 'archive', 'page', 'unsupported'));

@@ -93,8 +93,9 @@ function v6Additions(db: Database.Database): string {
 }
 const V4_ADDITIONS = 'ALTER TABLE runs DROP COLUMN documents_unchanged;';
 
-/** What schema 8 added, taken out again: each copy's rank and figures fingerprint. */
-const V8_ADDITIONS = 'ALTER TABLE evaluations DROP COLUMN copy_rank; ALTER TABLE evaluations DROP COLUMN figures_sha256;';
+/** What schema 8 added, taken out again: each copy's rank and figures fingerprint, each form's kin. */
+const V8_ADDITIONS = `ALTER TABLE evaluations DROP COLUMN copy_rank; ALTER TABLE evaluations DROP COLUMN figures_sha256;
+  DROP INDEX forms_kin; ALTER TABLE forms DROP COLUMN kin;`;
 
 /** What schema 7 added, taken out again: the pages table, and the sources' file names, record fingerprints and `ofd` kind. */
 function v7Additions(db: Database.Database): string {
@@ -248,6 +249,9 @@ describe('schema versions', () => {
       .toEqual({ n: 24, ranked: 24, versions: 8, counted: 8 });
     expect(reopened.db.prepare('SELECT e.block_index, d.source FROM evaluations e JOIN documents d ON d.id = e.document_id WHERE e.counted = 1 ORDER BY 1').all()).toEqual(expected);
     expect(reopened.db.prepare('SELECT DISTINCT copies, disagreement FROM forms').all()).toEqual([{ copies: 3, disagreement: null }]);
+    // The forms written before were given their kin (department and project) when the dataset was opened.
+    expect(reopened.db.prepare("SELECT count(*) AS n FROM forms WHERE kin = '深圳市规划和自然资源局|name:不动产及房地产业务运维'").get()).toEqual({ n: 1 });
+    expect(reopened.db.prepare('SELECT count(*) AS n FROM forms WHERE kin IS NULL').get()).toEqual({ n: 0 });
     reopened.close();
   });
 });

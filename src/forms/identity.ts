@@ -4,7 +4,9 @@
  * formats they were read from (a 部门决算 PDF and the .xls attachment beside it print the same
  * forms). Names are compared as a reader would: full- and half-width alike (NFKC), without
  * spaces or punctuation, and without a year of their own (2021年综合管理工作经费 is 综合管理工作经费).
- * The same key without the year is the project's series across years.
+ * The same key without the year is the project's series across years; without the year and the
+ * implementing unit, its kin, where a copy that prints neither finds the form that does.
+ * (Names as compared hold no '|': it separates an identity's parts.)
  */
 
 /** The fields of an evaluation its identity is made of. */
@@ -30,6 +32,15 @@ export interface FormIdentity {
   code: string | null;
   /** The department the form is counted under: 主管部门, or 一级预算单位 where it names none. */
   department: string | null;
+  /** Department and project without the year and the implementing unit: where a copy that lacks either looks for its form. */
+  kin: string;
+}
+
+/** An identity's parts: its year and implementing unit as compared ('' where it has none), and its kin. */
+export function identityParts(identity: string): { year: string; unit: string; kin: string } {
+  if (identity.startsWith('own:')) return { year: '', unit: '', kin: identity };
+  const [year = '', department = '', unit = '', ...project] = identity.split('|');
+  return { year, unit, kin: `${department}|${project.join('|')}` };
 }
 
 /** Marks that do not change a name: spaces, brackets, stops, dashes, quotes. */
@@ -53,10 +64,7 @@ export function formIdentity(e: FormFields, ordinal: number, own: string): FormI
   const name = normalisedName(e.projectName);
   const nth = ordinal > 1 ? `#${ordinal}` : '';
   const where = `${normalisedName(department)}|${normalisedName(e.implementingUnit)}`;
-  if (code === null && name === '') return { identity: `own:${own}`, series: `own:${own}`, code, department };
-  return {
-    identity: `${e.year ?? ''}|${where}|${code !== null ? `code:${code}` : `name:${name}`}${nth}`,
-    series: `${where}|name:${name}${nth}`,
-    code, department,
-  };
+  if (code === null && name === '') return { identity: `own:${own}`, series: `own:${own}`, code, department, kin: `own:${own}` };
+  const identity = `${e.year ?? ''}|${where}|${code !== null ? `code:${code}` : `name:${name}`}${nth}`;
+  return { identity, series: `${where}|name:${name}${nth}`, code, department, kin: identityParts(identity).kin };
 }

@@ -1,5 +1,5 @@
 import { copyRank, counted, disagreementMessage, disagreements, figuresFingerprint, figuresOf } from '../forms/copies.js';
-import { formIdentity, type FormFields } from '../forms/identity.js';
+import { formIdentity, identityParts, normalisedName, type FormFields } from '../forms/identity.js';
 import type { Severity } from '../model/flag.js';
 import type { FundingLineCode } from '../model/parsed.js';
 import { lockFor, row, rows, run, type Steps } from './sql.js';
@@ -65,10 +65,10 @@ export function* formsOf(evaluations: readonly Linkable[], own: string): Steps<L
   const created = new Set<string>();
   for (let k = 0; k < fresh.length; k += CHUNK) {
     const chunk = fresh.slice(k, k + CHUNK);
-    const values = chunk.flatMap((i) => [i.identity, (i.code !== null ? byCode.get(`${placeOf(i.series)}|${i.code}`) : undefined) ?? i.series, i.code, i.e.year]);
+    const values = chunk.flatMap((i) => [i.identity, (i.code !== null ? byCode.get(`${placeOf(i.series)}|${i.code}`) : undefined) ?? i.series, i.code, i.e.year, i.kin]);
     // A writer on another machine may have just created one of them: that one is found after.
-    for (const r of yield* rows<{ id: number; identity: string }>(`INSERT INTO forms (identity, series, code, year, copies)
-        VALUES ${chunk.map(() => '(?, ?, ?, ?, 1)').join(', ')} ON CONFLICT (identity) DO NOTHING RETURNING id, identity`, ...values)) {
+    for (const r of yield* rows<{ id: number; identity: string }>(`INSERT INTO forms (identity, series, code, year, copies, kin)
+        VALUES ${chunk.map(() => '(?, ?, ?, ?, 1, ?)').join(', ')} ON CONFLICT (identity) DO NOTHING RETURNING id, identity`, ...values)) {
       known.set(r.identity, Number(r.id));
       created.add(r.identity);
     }
@@ -83,64 +83,84 @@ export function* formsOf(evaluations: readonly Linkable[], own: string): Steps<L
   return ids.map((i) => ({ formId: known.get(i.identity)!, existing: !created.has(i.identity) }));
 }
 
-/** Series whose year-less copies may belong elsewhere now: those of these forms, where year-less copies and dated forms meet. */
-export function* seriesToSettle(formIds: readonly number[]): Steps<string[]> {
+/** Forms written before they kept their kin (schema 7 and before) given it, from their identity. */
+export function* fillKin(): Steps<void> {
+  for (const f of yield* rows<{ id: number; identity: string }>('SELECT id, identity FROM forms WHERE kin IS NULL')) {
+    yield* run('UPDATE forms SET kin = ? WHERE id = ?', identityParts(f.identity).kin, Number(f.id));
+  }
+}
+
+/** The kins of these forms that hold more than one form: where a copy that lacks its year or unit may belong elsewhere now. */
+export function* kinsToSettle(formIds: readonly number[]): Steps<string[]> {
   const out = new Set<string>();
   for (let k = 0; k < formIds.length; k += CHUNK) {
     const chunk = formIds.slice(k, k + CHUNK);
-    for (const r of yield* rows<{ series: string }>(`SELECT DISTINCT f.series FROM forms f WHERE f.id IN (${marks(chunk.length)})
-        AND EXISTS (SELECT 1 FROM forms g JOIN evaluations e ON e.form_id = g.id WHERE g.series = f.series AND e.year IS NULL)
-        AND EXISTS (SELECT 1 FROM forms g WHERE g.series = f.series AND g.year IS NOT NULL)`, ...chunk)) out.add(r.series);
+    for (const r of yield* rows<{ kin: string }>(`SELECT DISTINCT f.kin FROM forms f WHERE f.id IN (${marks(chunk.length)})
+        AND (SELECT count(*) FROM forms g WHERE g.kin = f.kin) > 1`, ...chunk)) out.add(r.kin);
   }
   return [...out].sort();
 }
 
+/** A copy's identity as its own fields make it (`ordinal`: its k-th such form in its document). */
+interface PartialCopy {
+  id: number; form_id: number; identity: string; year: number | null; supervising_dept: string | null; budget_unit: string | null;
+  implementing_unit: string | null; project_code: string | null; project_name: string | null; block_index: number; document_id: number;
+}
+
 /**
- * A series' copies that print no year (and whose year nothing else gave), put where they belong
- * whatever the order their files were read in: with the series' one dated form when it has
- * exactly one — the same project, the same department and unit, the only year it is known in —
- * else in a form of their own, with a `form_ambiguous` flag naming the years it could be when
- * there are several. Returns the forms whose copies changed, to reconcile.
+ * A kin's copies that lack their year or their implementing unit (they print none, and nothing
+ * else gave one), put where they belong whatever the order their files were read in: with the one
+ * form of their project that has more of what they lack and agrees on what they have — the same
+ * department and project, and the year or unit where they print one — when there is exactly one;
+ * else in the form their own fields make, with a `form_ambiguous` flag naming the forms they could
+ * be when there are several. Returns the forms whose copies changed, to reconcile.
  */
-export function* settleYearless(series: string): Steps<number[]> {
-  yield* lockFor('SELECT pg_advisory_xact_lock(hashtextextended(?, 1))', series);
-  const dated = yield* rows<{ id: number; year: number }>('SELECT id, year FROM forms WHERE series = ? AND year IS NOT NULL ORDER BY year, id', series);
-  const yearless = yield* rows<{ id: number; form_id: number; identity: string; supervising_dept: string | null; budget_unit: string | null;
-    implementing_unit: string | null; project_code: string | null; project_name: string | null; block_index: number; document_id: number }>(
-    `SELECT e.id, e.form_id, f.identity, e.supervising_dept, e.budget_unit, e.implementing_unit, e.project_code, e.project_name, e.block_index, e.document_id
-     FROM evaluations e JOIN forms f ON f.id = e.form_id WHERE f.series = ? AND e.year IS NULL`, series);
-  if (yearless.length === 0) return [];
+export function* settlePartial(kin: string): Steps<number[]> {
+  yield* lockFor('SELECT pg_advisory_xact_lock(hashtextextended(?, 1))', kin);
+  const forms = (yield* rows<{ id: number; identity: string }>('SELECT id, identity FROM forms WHERE kin = ? ORDER BY id', kin))
+    .map((f) => ({ id: Number(f.id), ...identityParts(f.identity) }));
+  const copies = (yield* rows<PartialCopy>(`SELECT e.id, e.form_id, f.identity, e.year, e.supervising_dept, e.budget_unit, e.implementing_unit,
+      e.project_code, e.project_name, e.block_index, e.document_id FROM evaluations e JOIN forms f ON f.id = e.form_id WHERE f.kin = ?`, kin))
+    .filter((e) => e.year === null || normalisedName(e.implementing_unit) === '');
+  if (copies.length === 0) return [];
   const touched = new Set<number>();
-  const ids = yearless.map((e) => Number(e.id));
+  const ids = copies.map((e) => Number(e.id));
   yield* run(`DELETE FROM flags WHERE code = 'form_ambiguous' AND evaluation_id IN (${marks(ids.length)})`, ...ids);
-  if (dated.length === 1) {
-    const target = Number(dated[0]!.id);
-    const moving = yearless.filter((e) => Number(e.form_id) !== target);
-    for (const e of moving) touched.add(Number(e.form_id));
-    if (moving.length > 0) {
-      touched.add(target);
-      yield* run(`UPDATE evaluations SET form_id = ?, counted = 0 WHERE id IN (${marks(moving.length)})`, target, ...moving.map((e) => Number(e.id)));
+  for (const e of copies) {
+    const year = e.year === null ? '' : String(e.year);
+    const unit = normalisedName(e.implementing_unit);
+    // Forms that agree on what it has and have more of what it lacks — the fullest of them (one
+    // that lacks a field another has is settled into that one too).
+    const fuller = forms.filter((f) => agrees(f, year, unit) && known(f) > known({ year, unit }));
+    const candidates = fuller.filter((f) => !fuller.some((g) => g !== f && agrees(g, f.year, f.unit) && known(g) > known(f)));
+    let target: number;
+    if (candidates.length === 1) {
+      target = candidates[0]!.id;
+    } else {
+      const { identity } = formIdentity({ year: e.year, supervisingDept: e.supervising_dept, budgetUnit: e.budget_unit, implementingUnit: e.implementing_unit,
+        projectCode: e.project_code, projectName: e.project_name }, ordinalOf(e.identity), `${e.document_id}:${e.block_index}`);
+      yield* run('INSERT INTO forms (identity, series, code, year, copies, kin) SELECT ?, series, code, ?, 0, kin FROM forms WHERE id = ? ON CONFLICT (identity) DO NOTHING',
+        identity, e.year, Number(e.form_id));
+      target = Number((yield* row<{ id: number }>('SELECT id FROM forms WHERE identity = ?', identity))!.id);
+      if (candidates.length > 1) {
+        // Named in their own order, not the order they were read in.
+        const named = candidates.map((c) => [c.year || 'no year', c.unit || 'no unit'].join(', ')).sort().join('; ');
+        yield* run(`INSERT INTO flags (evaluation_id, indicator_seq, code, severity, message) VALUES (?, NULL, 'form_ambiguous', 'info', ?)`, Number(e.id),
+          `the form lacks its ${[year === '' ? 'year' : '', unit === '' ? 'implementing unit' : ''].filter(Boolean).join(' and ')}, and ${candidates.length} forms of its project have it (${named}): counted apart`);
+      }
     }
-    return [...touched].sort((a, b) => a - b);
-  }
-  // None, or several: each copy in the form its own fields make (the year left blank).
-  for (const e of yearless) {
-    const { identity } = formIdentity({ year: null, supervisingDept: e.supervising_dept, budgetUnit: e.budget_unit, implementingUnit: e.implementing_unit,
-      projectCode: e.project_code, projectName: e.project_name }, ordinalOf(e.identity), `${e.document_id}:${e.block_index}`);
-    if (identity !== e.identity) {
-      yield* run('INSERT INTO forms (identity, series, code, year, copies) VALUES (?, ?, (SELECT code FROM forms WHERE id = ?), NULL, 0) ON CONFLICT (identity) DO NOTHING',
-        identity, series, Number(e.form_id));
-      const own = (yield* row<{ id: number }>('SELECT id FROM forms WHERE identity = ?', identity))!;
-      touched.add(Number(e.form_id)).add(Number(own.id));
-      yield* run('UPDATE evaluations SET form_id = ?, counted = 0 WHERE id = ?', Number(own.id), Number(e.id));
-    }
-    if (dated.length > 1) {
-      yield* run(`INSERT INTO flags (evaluation_id, indicator_seq, code, severity, message) VALUES (?, NULL, 'form_ambiguous', 'info', ?)`, Number(e.id),
-        `the form prints no year, and its project is in the dataset for ${dated.map((d) => d.year).join(' and ')}: counted apart, as a form of no known year`);
+    if (target !== Number(e.form_id)) {
+      touched.add(Number(e.form_id)).add(target);
+      yield* run('UPDATE evaluations SET form_id = ?, counted = 0 WHERE id = ?', target, Number(e.id));
     }
   }
   return [...touched].sort((a, b) => a - b);
 }
+
+/** A form agrees with a copy's year and unit where the copy has them ('' where it has none). */
+const agrees = (f: { year: string; unit: string }, year: string, unit: string) => (year === '' || f.year === year) && (unit === '' || f.unit === unit);
+/** How many of the year and the unit it has. */
+const known = (f: { year: string; unit: string }) => Number(f.year !== '') + Number(f.unit !== '');
 
 /** The k-th form of one document with the same key (`#k` at the end of its identity), from 1. */
 const ordinalOf = (identity: string) => Number(/#(\d+)$/.exec(identity)?.[1] ?? 1);

@@ -6,7 +6,8 @@ import { withoutPassword } from './target.js';
 import type { Dataset } from './dataset.js';
 import type { Batch, ColumnType } from './reader.js';
 import { lockHolder, releaseLock, takeLock } from './lock.js';
-import { POSTGRES_MIGRATIONS, SCHEMA, SCHEMA_VERSION } from './schema.js';
+import { KIN_SINCE, POSTGRES_MIGRATIONS, SCHEMA, SCHEMA_VERSION } from './schema.js';
+import { fillKin } from './forms.js';
 import { driveAsync, type Statement, type Steps } from './sql.js';
 import { crawlMemory, writePages } from './crawl-memory.js';
 import type { PageVisit } from '../crawl/listings.js';
@@ -96,6 +97,7 @@ async function migrate(pool: pg.Pool): Promise<void> {
         if (step === undefined) throw new Error(`the database has schema ${version}, which this zipin cannot bring up to ${SCHEMA_VERSION}; export it with the zipin that wrote it`);
         await client.query(postgresSchema(step));
       }
+      if (version < KIN_SINCE) await driveAsync(fillKin(), (statement) => answer(client, statement));
       await client.query('UPDATE zipin_schema SET version = $1', [SCHEMA_VERSION]);
       await client.query('COMMIT');
     }

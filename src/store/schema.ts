@@ -125,11 +125,11 @@ const funding = (name: string) => `CREATE TABLE ${name} (
 /**
  * The forms (one per evaluation found in however many files): its identity, the series it
  * belongs to across years, its code as compared (for linking a renamed project), its year, how
- * many copies the dataset holds, and where they disagree. Each evaluation names its form and
+ * many copies the dataset holds, where they disagree, and (version 8) its kin. Each evaluation names its form and
  * whether it is the copy counted (evaluations.form_id, counted); the form's names and figures are
  * its counted copy's (the projects view).
  */
-const FORMS = `
+const formsTable = (version = SCHEMA_VERSION) => `
 CREATE TABLE IF NOT EXISTS forms (
   id                INTEGER PRIMARY KEY,
   identity          TEXT NOT NULL UNIQUE,
@@ -137,10 +137,11 @@ CREATE TABLE IF NOT EXISTS forms (
   code              TEXT,
   year              INTEGER,
   copies            INTEGER NOT NULL,
-  disagreement      TEXT
+  disagreement      TEXT${version >= 8 ? `,
+  kin               TEXT` : ''}
 );
-CREATE INDEX IF NOT EXISTS forms_code ON forms (code) WHERE code IS NOT NULL;
-CREATE INDEX IF NOT EXISTS forms_series ON forms (series);
+CREATE INDEX IF NOT EXISTS forms_code ON forms (code) WHERE code IS NOT NULL;${version >= 8 ? `
+CREATE INDEX IF NOT EXISTS forms_kin ON forms (kin);` : ''}
 `;
 
 /** Evaluations written before forms (schema 6) are linked to theirs when the dataset is opened. */
@@ -235,12 +236,17 @@ ${FORM_VIEWS}`;
 /**
  * Version 8: each copy's rank among the copies of its form and the fingerprint of its figures
  * (src/forms/copies.ts), written with it; null in rows written before, filled in when their form
- * is next reconciled. Forms found by series (a year-less copy finds its dated form).
+ * is next reconciled. Each form's kin (its department and project: where a copy that lacks its
+ * year or implementing unit finds the form that has them).
  */
 const COPY_KEYS = `
 ALTER TABLE evaluations ADD COLUMN copy_rank TEXT;
 ALTER TABLE evaluations ADD COLUMN figures_sha256 TEXT;
-CREATE INDEX IF NOT EXISTS forms_series ON forms (series);`;
+ALTER TABLE forms ADD COLUMN kin TEXT;
+CREATE INDEX IF NOT EXISTS forms_kin ON forms (kin);`;
+
+/** Version 8 fills in the kin of the forms written before (identity.ts), once migrated. */
+export const KIN_SINCE = 8;
 
 export const MIGRATIONS: Record<number, string> = {
   2: `
@@ -282,7 +288,7 @@ CREATE INDEX IF NOT EXISTS sources_document ON sources (document_id);`,
   6: `
 ALTER TABLE evaluations ADD COLUMN money_unit_source TEXT CHECK (money_unit_source IN (${UNIT_SOURCES}));
 ALTER TABLE evaluations ADD COLUMN money_unit_confidence TEXT CHECK (money_unit_confidence IN ('high', 'medium', 'low'));
-${FORMS}
+${formsTable(6)}
 ALTER TABLE evaluations ADD COLUMN form_id INTEGER REFERENCES forms (id) ON DELETE SET NULL;
 ALTER TABLE evaluations ADD COLUMN counted INTEGER NOT NULL DEFAULT 1 CHECK (counted IN (0, 1));
 CREATE INDEX IF NOT EXISTS evaluations_form ON evaluations (form_id);
@@ -323,7 +329,7 @@ ${PAGES}`,
 
 export const SCHEMA = `
 ${documents('IF NOT EXISTS documents')}
-${FORMS}
+${formsTable()}
 CREATE INDEX IF NOT EXISTS documents_source ON documents (source);
 CREATE INDEX IF NOT EXISTS documents_url ON documents (url);
 

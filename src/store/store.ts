@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
 import type { ValidatedEvaluation } from '../model/evaluation.js';
 import type { DocumentRecord } from '../model/document.js';
-import { FORMS_SINCE, MIGRATIONS, SCHEMA, SCHEMA_VERSION } from './schema.js';
+import { FORMS_SINCE, KIN_SINCE, MIGRATIONS, SCHEMA, SCHEMA_VERSION } from './schema.js';
+import { fillKin } from './forms.js';
 import { KeyedTurns } from './turns.js';
 import type { Dataset } from './dataset.js';
 import { lockHolder, releaseLock, takeLock } from './lock.js';
@@ -65,6 +66,7 @@ export class Store {
       if (now === 0) this.db.exec(SCHEMA);
       for (let v = Math.max(now, 1) + 1; now > 0 && v <= SCHEMA_VERSION; v++) this.db.exec(MIGRATIONS[v]!);
       // Evaluations written before forms were recorded are linked to theirs.
+      if (now > 0 && now < KIN_SINCE) this.steps(fillKin());
       if (now > 0 && now < FORMS_SINCE) this.steps(linkUnlinked());
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     });

@@ -2,7 +2,7 @@ import type { LinkKind } from '../crawl/links.js';
 import type { DocumentRecord } from '../model/document.js';
 import type { ValidatedEvaluation } from '../model/evaluation.js';
 import { copyRank, figuresFingerprint, figuresOf } from '../forms/copies.js';
-import { formsOf, reconcileForm, seriesToSettle, settleYearless } from './forms.js';
+import { formsOf, kinsToSettle, reconcileForm, settlePartial } from './forms.js';
 import { lockFor, row, rows, run, type Steps } from './sql.js';
 
 /**
@@ -161,9 +161,9 @@ export function* writeDocument(document: DocumentRecord, evaluations: readonly V
   ])));
   yield* insertRows('flags', FLAG_COLUMNS, evaluations.flatMap((e) => e.flags.map((f) => [evaluationId(e), f.indicatorSeq, f.code, f.severity, f.message])));
   const gained = forms.filter((f) => f.existing).map((f) => f.formId);
-  // Copies that print no year go with their series' one dated form, whichever came first (series in one order too).
+  // Copies that lack their year or unit go with the one form that has it, whichever came first (kins in one order too).
   const settled: number[] = [];
-  for (const series of yield* seriesToSettle([...new Set([...forms.map((f) => f.formId), ...left])])) settled.push(...yield* settleYearless(series));
+  for (const kin of yield* kinsToSettle([...new Set([...forms.map((f) => f.formId), ...left])])) settled.push(...yield* settlePartial(kin));
   // In ascending order: concurrent writers lock the forms they reconcile in one order, and never deadlock.
   for (const formId of [...new Set([...left, ...gained, ...settled])].sort((a, b) => a - b)) yield* reconcileForm(formId);
   return { documentId, kept: false };
