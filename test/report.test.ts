@@ -30,7 +30,8 @@ describe('the report file', () => {
   it('is self-contained: no external scripts, styles, images or fonts', () => {
     const html = readFileSync(reportPath, 'utf8');
     expect(html).not.toMatch(/<(script|link|img|iframe)[^>]+(src|href)=/i);
-    expect(html).not.toMatch(/@import|url\(/);
+    // Its one url() is its font, inline.
+    expect(html).not.toMatch(/@import|url\((?!data:font\/woff2;base64,)/);
     expect(html.match(/<tbody class="project"/g)).toHaveLength(58);
   });
 });
@@ -108,6 +109,21 @@ describe.skipIf(!haveChromium)('the report in headless Chromium', () => {
     await page.close();
   }, 60_000);
 
+  it('brings its own Chinese font, for a machine that has none', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(pathToFileURL(reportPath).href);
+    // The browser loads the inline font for Chinese text.
+    expect(await page.evaluate(async () => (await document.fonts.load('16px "zipin CJK"', '执行率')).map((f) => f.status))).toEqual(['loaded']);
+    // It holds every character the page shows: GB2312's (assets/fonts/make-font.py), ASCII, full-width forms, CJK punctuation, a few symbols.
+    const gb2312 = new Set<string>();
+    const gbk = new TextDecoder('gbk');
+    for (let b1 = 0xa1; b1 < 0xf8; b1++) for (let b2 = 0xa1; b2 < 0xff; b2++) gb2312.add(gbk.decode(new Uint8Array([b1, b2])));
+    const covered = (c: string) => gb2312.has(c) || /[\x20-\x7e\uff01-\uff5e\u3000-\u301f\s≥≤≈±×÷—–…·•▲▼⇆↘■★☆%‰¥￥]/.test(c);
+    const shown = await page.evaluate(() => document.body.innerText);
+    expect([...new Set(shown)].filter((c) => !covered(c))).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it('lays its panels out level, labels off the data, and a department\'s years in a chart', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(pathToFileURL(reportPath).href);
@@ -146,12 +162,11 @@ describe.skipIf(!haveChromium)('the report in headless Chromium', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     const chartWidth = await page.locator('#score-chart svg').evaluate((e) => e.getBoundingClientRect().width);
     expect(chartWidth).toBeLessThanOrEqual(390);
-    // The project table is wider than a phone: it says it scrolls; the year table fits and says nothing.
-    const hintFor = (table: string) => page.locator(table).locator('xpath=../preceding-sibling::p[1]');
-    expect(await page.locator('#project-table').locator('xpath=..').evaluate((e) => e.scrollWidth > e.clientWidth)).toBe(true);
-    expect(await hintFor('#project-table').isVisible()).toBe(true);
-    expect(await page.locator('#year-table').locator('xpath=..').evaluate((e) => e.scrollWidth > e.clientWidth)).toBe(false);
-    expect(await hintFor('#year-table').isVisible()).toBe(false);
+    // A table wider than the phone says it scrolls, one that fits says nothing; the project table is wider.
+    const overflows = (table: string) => page.locator(table).locator('xpath=..').evaluate((e) => e.scrollWidth > e.clientWidth);
+    const hinted = (table: string) => page.locator(table).locator('xpath=../preceding-sibling::p[1]').isVisible();
+    expect(await overflows('#project-table')).toBe(true);
+    for (const table of ['#project-table', '#year-table']) expect(await hinted(table), table).toBe(await overflows(table));
     await page.screenshot({ path: join(dir, 'report-phone.png') });
     await page.close();
   }, 60_000);

@@ -1,7 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../version.js';
+
 /** The report page's stylesheet and script, inlined so the file opens with no network. */
 
-export const REPORT_STYLE = `
-body { font-family: system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 1.5rem; color: #1a202c; line-height: 1.5; }
+/**
+ * The page's own Chinese font, for machines that have none (a server taking screenshots): Noto Sans
+ * CJK SC cut down to GB2312's characters (assets/fonts/, SIL OFL 1.1), inlined as WOFF2. Last in
+ * the font list: a machine's own Chinese font is used first, and a browser decodes this one only
+ * for characters nothing before it has.
+ */
+const FONT_FACE = `@font-face { font-family: "zipin CJK"; font-display: swap;
+  src: url(data:font/woff2;base64,${readFileSync(join(PACKAGE_ROOT, 'assets', 'fonts', 'noto-sans-sc-gb2312.woff2')).toString('base64')}) format("woff2"); }`;
+
+export const REPORT_STYLE = `${FONT_FACE}
+body { font-family: system-ui, "Noto Sans CJK SC", "Microsoft YaHei", "zipin CJK", sans-serif; margin: 1.5rem; color: #1a202c; line-height: 1.5; }
 h1 { font-size: 1.4rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
 .chart { display: inline-block; margin: 0 1.5rem 1rem 0; max-width: 100%; vertical-align: top; } .chart svg { display: block; width: 100%; height: auto; }
 .chart figcaption { font-weight: bold; font-size: 13px; line-height: 1.4; min-height: 2.8em; margin-bottom: 2px; } .chart text { font-size: 12px; } .chart .tick, .chart .axis-name { font-size: 10px; fill: #4a5568; }
