@@ -181,6 +181,15 @@ describe('a copy that knows no year', () => {
   }, 60_000);
 });
 
+describe('the same forms as PDFs of three producers', () => {
+  it('are counted once: Calc\'s 27-page report and excerpts by Writer, Writer/Web (its first heading lost) and Chromium', async () => {
+    const db = await dataset(['004_7f468a29561a31e4.calc.pdf', '004_7f468a29561a31e4.blocks-2-3.writer-web.pdf', '004_7f468a29561a31e4.blocks-16-17.writer.pdf',
+      '004_7f468a29561a31e4.blocks-8-8.chromium.pdf'].map((f) => [readFileSync(join(FIXTURES, f)), f] as const));
+    expect(queryDb(db, 'SELECT count(*) AS forms, sum(copies) AS copies, count(disagreement) AS disagreeing FROM forms')).toEqual([{ forms: 24, copies: 29, disagreeing: 0 }]);
+    expect(queryDb(db, 'SELECT DISTINCT year FROM forms')).toEqual([{ year: 2021 }]);
+  }, 120_000);
+});
+
 describe('a copy that prints no implementing unit', () => {
   // Corpus 003 prints no 实施单位; the same text with one filled in, and with another.
   const text = readFileSync(corpusFile(DOCS.guihua), 'utf8');
