@@ -102,6 +102,8 @@ export const REPORT_SCRIPT = `
     });
   }
   window.addEventListener('resize', hints);
+  // The inline font, once loaded, may widen a table (its glyphs are wider than a missing font's boxes).
+  if (document.fonts) { document.fonts.ready.then(hints); document.fonts.addEventListener('loadingdone', hints); }
   document.addEventListener('toggle', hints, true);
   bodies.forEach(function (b) { b.rows[0].addEventListener('click', hints); });
   hints();
