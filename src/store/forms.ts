@@ -137,10 +137,11 @@ export function* settlePartial(kin: string): Steps<number[]> {
     if (candidates.length === 1) {
       target = candidates[0]!.id;
     } else {
-      const { identity } = formIdentity({ year: e.year, supervisingDept: e.supervising_dept, budgetUnit: e.budget_unit, implementingUnit: e.implementing_unit,
+      const own = formIdentity({ year: e.year, supervisingDept: e.supervising_dept, budgetUnit: e.budget_unit, implementingUnit: e.implementing_unit,
         projectCode: e.project_code, projectName: e.project_name }, ordinalOf(e.identity), `${e.document_id}:${e.block_index}`);
-      yield* run('INSERT INTO forms (identity, series, code, year, copies, kin) SELECT ?, series, code, ?, 0, kin FROM forms WHERE id = ? ON CONFLICT (identity) DO NOTHING',
-        identity, e.year, Number(e.form_id));
+      const { identity } = own;
+      yield* run('INSERT INTO forms (identity, series, code, year, copies, kin) VALUES (?, ?, ?, ?, 0, ?) ON CONFLICT (identity) DO NOTHING',
+        identity, own.series, own.code, e.year, own.kin);
       target = Number((yield* row<{ id: number }>('SELECT id FROM forms WHERE identity = ?', identity))!.id);
       if (candidates.length > 1) {
         // Named in their own order, not the order they were read in.
