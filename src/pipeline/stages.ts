@@ -57,6 +57,7 @@ export function evaluate(doc: ExtractedDocument, source: string): ValidatedEvalu
     }
     return validated;
   });
+  if (evaluations.every((e) => e.year !== null)) return evaluations;
   // The years forms do not print, from the rest of the document (segment hands on its row objects).
   const inBlocks = new Set(blocks.flatMap((b) => b.rows));
   const outside = doc.rows.filter((r) => !inBlocks.has(r)).map((r) => r.cells.filter((c) => c !== '').join(' ')).filter((t) => t !== '');
