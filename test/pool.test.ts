@@ -50,6 +50,16 @@ describe('pages shared out among workers', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ documents: 4, workers: 1 });
   }, 60_000);
 
+  it('a worker reading a scan while files wait starts another at once: OCR is seconds a page', () => {
+    const dir = join(tempDir(), 'in');
+    mkdirSync(dir);
+    // Read in name order: a text PDF (moments), then two one-page scans, neither shared out.
+    for (const f of ['calc-form.pdf', 'other-issuer.scan.png', 'regions/region-jiangsu.scan.jpg']) copyFileSync(join(FIXTURES, f), join(dir, f.replace(/^.*\//, '')));
+    const r = zipinSync('extract', dir, '--db', join(tempDir(), 'z.sqlite'), '--concurrency', '2', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ documents: 3, ok: 3, shared: 0, workers: Math.min(2, availableParallelism()) });
+  }, 120_000);
+
   it('a shared document is held to one time limit for all its parts', () => {
     const dir = join(tempDir(), 'in');
     mkdirSync(dir);

@@ -17,11 +17,11 @@ export type WorkerTask =
   | { id: number; kind: 'assemble'; path: string; sha256: string; pageCount: number; pages: unknown[] };
 
 /**
- * What a worker process says about a task: it read the file (and its hash), then the result — or,
+ * What a worker process says about a task: it read the file (its hash, and whether OCR reads it), then the result — or,
  * for a long PDF, its page count (to share out), or a range's laid-out pages.
  */
 export type WorkerReply =
-  | { id: number; kind: 'read'; sha256: string }
+  | { id: number; kind: 'read'; sha256: string; ocr: boolean }
   | { id: number; kind: 'done'; results: unknown }
   | { id: number; kind: 'split'; pageCount: number }
   | { id: number; kind: 'pages'; pages: unknown[] };
@@ -114,6 +114,8 @@ interface Job {
   resolve: (outcome: Outcome) => void;
   /** Set once the worker has read the file: lets a failed document still replace its own row. */
   sha256: string | null;
+  /** Set once the worker has read the file: OCR reads it (seconds a page). */
+  ocr: boolean;
   /** The document's time: set when its first task starts, shared by all the tasks of a shared document. */
   clock: { deadline: number | null };
 }
@@ -180,14 +182,14 @@ class WorkerPool implements Processor {
    * pdf.js, V8 optimising it) before it reads at full speed, and on a small machine it takes that
    * time from the workers already busy: a folder read in a few seconds was slower with two workers
    * than with one (docs/performance.md). So a worker is added only while work waits for it and
-   * either a shared document's pages wait (a scan's, seconds of OCR each), or the files left, at
-   * the pace of the last ones (their median), would keep the running workers busy longer than
-   * `GROW_AFTER_MS` each.
+   * either a worker is reading a scan (seconds of OCR a page) or a shared scan's pages wait, or
+   * the files left, at the pace of the last ones (their median), would keep the running workers
+   * busy longer than `GROW_AFTER_MS` each.
    */
   private grow(): void {
     while (this.slots.length < this.slotCount && this.queue.length > 0 && !this.slots.some((s) => s.job === null)) {
-      const pagesWait = this.queue.some((j) => j.task.kind !== 'file');
-      if (!pagesWait) {
+      const scans = this.slots.some((s) => s.job?.ocr === true) || this.queue.some((j) => j.task.kind !== 'file');
+      if (!scans) {
         // The pace is known after a few files, or after one that took long (a scan's OCR).
         if (this.filesDone < WARM_FILES + PACE_FILES && this.fileTimes.reduce((a, b) => a + b, 0) < GROW_AFTER_MS) return;
         const pace = [...this.fileTimes].sort((a, b) => a - b)[Math.floor(this.fileTimes.length / 2)]!;
@@ -215,7 +217,11 @@ class WorkerPool implements Processor {
     child.on('message', (reply: WorkerReply) => {
       const s = this.slots[slot]!;
       if (s.child !== child || s.job?.task.id !== reply.id) return; // a late reply from a replaced worker
-      if (reply.kind === 'read') s.job.sha256 = reply.sha256;
+      if (reply.kind === 'read') {
+        s.job.sha256 = reply.sha256;
+        s.job.ocr = reply.ocr;
+        if (reply.ocr) this.grow();
+      }
       else this.finish(slot, { kind: 'reply', reply, sha256: s.job.sha256 });
     });
     child.on('exit', (code, signal) => {
@@ -287,7 +293,7 @@ class WorkerPool implements Processor {
   /** One task to the next free worker; `first`: ahead of the files waiting (the rest of a document begun). */
   private run(task: WorkerTask, clock: Job['clock'], first = false): Promise<Outcome> {
     return new Promise((resolve) => {
-      const job: Job = { task, resolve, sha256: null, clock, startedAt: null };
+      const job: Job = { task, resolve, sha256: null, ocr: false, clock, startedAt: null };
       if (first) this.queue.unshift(job);
       else this.queue.push(job);
       const free = this.slots.findIndex((s) => s.job === null);

@@ -22,11 +22,20 @@ if (process.env.ZIPIN_PRELOAD_PDF === '1') loadPdfJs().catch(() => undefined);
  */
 const PACKED_SHARED_PAGES = 16;
 
+/** A PDF that paints images and names no font: its pages are scans. */
+function scannedPdf(bytes: Buffer): boolean {
+  return bytes.includes('/Image') && !bytes.includes('/Font');
+}
+
 function worthSharing(bytes: Buffer, pageCount: number): boolean {
-  const fonts = bytes.includes('/Font');
-  const images = bytes.includes('/Image');
-  if (images && !fonts) return pageCount >= 2;
-  return !fonts && !images && pageCount >= PACKED_SHARED_PAGES;
+  if (scannedPdf(bytes)) return pageCount >= 2;
+  return !bytes.includes('/Font') && !bytes.includes('/Image') && pageCount >= PACKED_SHARED_PAGES;
+}
+
+/** Whether the file will be read by OCR (an image, a PDF of scans): seconds a page, which another worker can share (pool's grow). */
+function readByOcr(bytes: Buffer): boolean {
+  const kind = sniff(bytes);
+  return kind === 'image' || (kind === 'pdf' && scannedPdf(bytes));
 }
 
 const reply = (message: WorkerReply) => process.send!(message);
@@ -56,7 +65,7 @@ process.on('message', async (task: WorkerTask) => {
   const bytes = read(task);
   if (bytes === null) return;
   const hash = sha256(bytes);
-  reply({ id: task.id, kind: 'read', sha256: hash });
+  reply({ id: task.id, kind: 'read', sha256: hash, ocr: task.kind === 'file' && readByOcr(bytes) });
   if (task.kind === 'pages') {
     try {
       const { pages } = await readPdfPages(bytes, FORM_SENSE, task);

