@@ -43,7 +43,8 @@ function yearOfTexts(texts: ReadonlyArray<string | null>, wholeOnly: boolean): E
     phrases.set(year, p);
   };
   for (const text of texts) {
-    if (text === null) continue;
+    // Every pattern needs a 年; most cells (names, numbers) have none, and a search is dear.
+    if (text === null || !text.includes('年')) continue;
     const whole = new Set<number>();
     for (const m of text.matchAll(YEAR_WHOLE)) {
       add(Number(m[1]), m[0].replace(/\s+/g, ''), WHOLE_WEIGHT);
