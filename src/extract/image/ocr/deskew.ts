@@ -15,14 +15,15 @@ export function skewAngle(image: Gray, mask: Uint8Array): number {
   for (let i = 0; i < mask.length; i++) count += mask[i]!;
   if (count === 0) return 0;
   const stride = Math.max(1, Math.ceil(count / MAX_SAMPLE));
-  const xs: number[] = [];
-  const ys: number[] = [];
+  const xs = new Float64Array(Math.ceil(count / stride));
+  const ys = new Float64Array(xs.length);
   let seen = 0;
+  let n = 0;
   for (let y = 0; y < height; y++) {
     for (let x = 0, i = y * width; x < width; x++, i++) {
       if (mask[i] === 0 || seen++ % stride !== 0) continue;
-      xs.push(x - (width - 1) / 2);
-      ys.push(y - (height - 1) / 2);
+      xs[n] = x - (width - 1) / 2;
+      ys[n++] = y - (height - 1) / 2;
     }
   }
   const rows = new Float64Array(2 * (width + height) + 4);
@@ -33,7 +34,7 @@ export function skewAngle(image: Gray, mask: Uint8Array): number {
     const cos = Math.cos(a);
     rows.fill(0);
     // Where each ink pixel lands after `rotate(image, degrees)`: y' = −x·sin + y·cos about the centre.
-    for (let k = 0; k < xs.length; k++) rows[Math.round(ys[k]! * cos - xs[k]! * sin) + offset]!++;
+    for (let k = 0; k < n; k++) rows[Math.round(ys[k]! * cos - xs[k]! * sin) + offset]!++;
     let sum = 0;
     for (let r = 0; r < rows.length; r++) sum += rows[r]! * rows[r]!;
     return sum;
