@@ -1,9 +1,9 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pageRanges } from '../src/pipeline/pool.js';
-import { FIXTURES, queryDb, tempDir, zipinSync } from './helpers.js';
+import { CORPUS, FIXTURES, queryDb, tempDir, zipinSync } from './helpers.js';
 
 describe('pages shared out among workers', () => {
   it('cuts a document into ranges of nearly equal length, in order, covering every page once', () => {
@@ -58,6 +58,22 @@ describe('pages shared out among workers', () => {
     const r = zipinSync('extract', dir, '--db', join(tempDir(), 'z.sqlite'), '--concurrency', '2', '--json');
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ documents: 3, ok: 3, shared: 0, workers: Math.min(2, availableParallelism()) });
+  }, 120_000);
+
+  it('a file timed out while the next was sent ahead to its worker: the one sent ahead is read by the worker that replaces it', () => {
+    const dir = join(tempDir(), 'in');
+    mkdirSync(dir);
+    const texts = readdirSync(CORPUS).filter((f) => f.endsWith('.txt')).sort();
+    // Quick files first (so the pool sends each worker its next ahead), then a scan of six pages
+    // that cannot be read in the time allowed, then more quick ones (other bytes: other documents).
+    texts.forEach((f, i) => copyFileSync(join(CORPUS, f), join(dir, `a-${i}.txt`)));
+    copyFileSync(join(FIXTURES, '003_e7112b8e4e2d84a4.scanned.pdf'), join(dir, 'b.pdf'));
+    texts.slice(0, 3).forEach((f, i) => writeFileSync(join(dir, `c-${i}.txt`), `${readFileSync(join(CORPUS, f), 'utf8')}\n`));
+    const db = join(tempDir(), 'z.sqlite');
+    const r = zipinSync('extract', dir, '--db', db, '--concurrency', '1', '--timeout', '3', '--json');
+    expect(r.code, r.stderr).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ documents: texts.length + 4, ok: texts.length + 3, failed: 1 });
+    expect(queryDb(db, "SELECT source, error FROM documents WHERE status = 'failed'")).toEqual([{ source: join(dir, 'b.pdf'), error: 'timed out after 3 s' }]);
   }, 120_000);
 
   it('a shared document is held to one time limit for all its parts', () => {

@@ -121,7 +121,9 @@ export async function runExtract(inputs: InputFiles, options: ExtractOptions): P
       const processor = createProcessor(options.concurrency, options.limits ?? DEFAULT_LIMITS, todo.some((f) => extname(f).toLowerCase() === '.pdf'));
       try {
         processor.expect(todo.length);
-        const limit = pLimit(options.concurrency * 2);
+        // Four files a worker in flight: its next is sent before it finishes the one it is on (the
+        // pool's prefetch), while this process writes the ones done.
+        const limit = pLimit(options.concurrency * 4);
         await Promise.all(todo.map((path) => limit(async () => {
           for (const result of await processor.process(path)) await record(result, path);
         })));

@@ -51,12 +51,12 @@ function read(task: WorkerTask): Buffer | null {
 }
 
 /**
- * A pool worker process. `file`: read and process one file — or, for a long PDF when other
+ * A pool worker's task. `file`: read and process one file — or, for a long PDF when other
  * workers can help, only say how many pages it has, for the pool to share them out. `pages`: lay
  * out a range of a PDF's pages. `assemble`: put the pages of every range together and run the
  * stages after extraction.
  */
-process.on('message', async (task: WorkerTask) => {
+async function handle(task: WorkerTask): Promise<void> {
   if (task.kind === 'assemble') {
     const pages = task.pages as LaidPage[]; // this pool's own workers laid them out
     reply({ id: task.id, kind: 'done', results: [await processExtracted(async () => assemblePages({ pageCount: task.pageCount, pages }, FORM_SENSE), task.path, task.sha256)] });
@@ -89,6 +89,12 @@ process.on('message', async (task: WorkerTask) => {
   const results = await processFile(bytes, task.path, hash);
   await releasePdf(bytes); // where reading did not take the document (it failed before)
   reply({ id: task.id, kind: 'done', results });
+}
+
+// One task at a time, in the order sent: the pool sends the next before this one is done (its prefetch).
+let tasks = Promise.resolve();
+process.on('message', (task: WorkerTask) => {
+  tasks = tasks.then(() => handle(task));
 });
 // The pool going away ends this process too.
 process.on('disconnect', () => process.exit(0));
