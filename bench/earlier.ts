@@ -7,20 +7,20 @@ import { PACKAGE_ROOT } from '../src/version.js';
 export const BASE = process.env.ZIPIN_BENCH_BASE ?? '907fc7d';
 
 /**
- * The earlier version checked out with `git worktree` into `dir`, sharing this one's
+ * An earlier version (`rev`, BASE unless said) checked out with `git worktree` into `dir`, sharing this one's
  * node_modules, built from its own sources: its package root, or why there is none (no git, no
  * such commit). `forget` removes the worktree again.
  */
-export function earlierBuild(dir: string): { root: string; forget: () => void } | { missing: string } {
+export function earlierBuild(dir: string, rev = BASE): { root: string; forget: () => void } | { missing: string } {
   const git = (...args: string[]) => spawnSync('git', args, { cwd: PACKAGE_ROOT, encoding: 'utf8' });
-  const added = git('worktree', 'add', '--detach', dir, BASE);
-  if (added.status !== 0) return { missing: `git worktree add ${BASE}: ${(added.stderr || added.error?.message || '').trim().split('\n')[0]}` };
+  const added = git('worktree', 'add', '--detach', dir, rev);
+  if (added.status !== 0) return { missing: `git worktree add ${rev}: ${(added.stderr || added.error?.message || '').trim().split('\n')[0]}` };
   const forget = () => void git('worktree', 'remove', '--force', dir);
   symlinkSync(join(PACKAGE_ROOT, 'node_modules'), join(dir, 'node_modules'));
   const built = spawnSync(process.execPath, [join(PACKAGE_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: dir, encoding: 'utf8' });
   if (built.status !== 0) {
     forget();
-    return { missing: `build of ${BASE} failed: ${built.stdout.split('\n')[0]}` };
+    return { missing: `build of ${rev} failed: ${built.stdout.split('\n')[0]}` };
   }
   return { root: dir, forget };
 }

@@ -1,11 +1,12 @@
 /**
- * `npm run bench` (third part): OCR speed and memory, this version side by side with the previous
- * one's recognition (each crop read alone on one thread: ZIPIN_OCR_BATCH=1 ZIPIN_OCR_THREADS=1)
- * and with the version before turned pages were looked for (bench/earlier.ts), in the same run. Two sets of scans (150 dpi, turned, speckled): the scanned fixtures read in one
- * process one page after another — pages/s, crops per page, ms per crop and that process's peak
- * RSS, which is what one pool worker holds — and a folder of scanned forms (one form on 1–2
- * pages each, several regions' layouts) read by `zipin extract` with every core, as a user runs it.
- * Each figure is the best of `--repeat` runs (default 2): this machine's speed varies.
+ * `npm run bench` (third part): OCR speed and memory, this version side by side with the one
+ * before its recogniser's graph was folded (`OCR_BASE`, built in a git worktree by
+ * bench/earlier.ts), in the same run. Two sets of scans (150 dpi, turned, speckled): the scanned
+ * fixtures read in one process one page after another — pages/s, crops per page, ms per crop and
+ * that process's peak RSS, which is what one pool worker holds — and a folder of scanned forms
+ * (one form on 1–2 pages each, several regions' layouts) read by `zipin extract` as a user runs
+ * it, with one worker and with one per core, side by side. Each figure is the best of `--repeat`
+ * runs (default 2): this machine's speed varies.
  *
  *   node dist/bench/ocr.js [--repeat N]
  */
@@ -16,7 +17,10 @@ import { basename, join } from 'node:path';
 import { recognition } from '../src/extract/image/ocr/recognizer.js';
 import { processDocument } from '../src/pipeline/process.js';
 import { PACKAGE_ROOT } from '../src/version.js';
-import { BASE, earlierBuild } from './earlier.js';
+import { earlierBuild } from './earlier.js';
+
+/** The version before this round's OCR work: the recogniser run as shipped, batches of 8 in every worker. */
+const OCR_BASE = process.env.ZIPIN_BENCH_OCR_BASE ?? 'b8722e2';
 
 const FIXTURES = join(PACKAGE_ROOT, 'test', 'fixtures');
 /** The scans read in one process: the corpus's sample scan (6 dense pages) and the others. */
@@ -30,9 +34,6 @@ const FOLDER = [
   'regions/region-jiangsu.scan.jpg', 'regions/region-henan.scan.tif', 'regions/region-hunan.scan.pdf', 'region-sichuan.scanned.pdf',
   'other-issuer.scanned.pdf', 'other-issuer.scan.png', '004_7f468a29561a31e4.blocks-8-8.scanned.pdf', '000_53bb5e2acbd336ec.blocks-4-5.scan.tif',
 ];
-
-/** The previous version's recognition: one crop a run, one thread. */
-const PREVIOUS = { ZIPIN_OCR_BATCH: '1', ZIPIN_OCR_THREADS: '1' };
 
 interface Measured {
   seconds: number;
@@ -60,20 +61,20 @@ async function inProcess(files: readonly string[]): Promise<Measured> {
   };
 }
 
-/** A version to measure: its package root (this one, or an earlier one built beside it) and its environment. */
-interface Version { root: string; env: Record<string, string> }
+/** A version to measure: its package root (this one, or an earlier one built beside it). */
+interface Version { root: string }
 
-function inFreshProcess(files: readonly string[], { root, env }: Version): Measured {
-  const child = spawnSync(process.execPath, [join(root, 'dist', 'bench', 'ocr.js'), '--child', ...files], { encoding: 'utf8', env: { ...process.env, ...env } });
+function inFreshProcess(files: readonly string[], { root }: Version): Measured {
+  const child = spawnSync(process.execPath, [join(root, 'dist', 'bench', 'ocr.js'), '--child', ...files], { encoding: 'utf8' });
   if (child.status !== 0) throw new Error(child.stderr);
   return JSON.parse(child.stdout) as Measured;
 }
 
-/** `zipin extract` of the folder with every core, timed from outside as a user sees it. */
-function extract(dir: string, db: string, { root, env }: Version): number {
+/** `zipin extract` of the folder with `workers` workers, timed from outside as a user sees it. */
+function extract(dir: string, db: string, { root }: Version, workers: number): number {
   const cli = join(root, 'dist', 'src', 'cli', 'main.js');
   const start = performance.now();
-  const run = spawnSync(process.execPath, [cli, 'extract', dir, '--db', db, '--concurrency', String(availableParallelism()), '--force', '-q'], { encoding: 'utf8', env: { ...process.env, ...env } });
+  const run = spawnSync(process.execPath, [cli, 'extract', dir, '--db', db, '--concurrency', String(workers), '--force', '-q'], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(run.stderr);
   return (performance.now() - start) / 1000;
 }
@@ -97,30 +98,30 @@ async function main(): Promise<void> {
     for (const name of FOLDER) copyFileSync(join(FIXTURES, name), join(folder, basename(name)));
     const folderPages = (await Promise.all(FOLDER.map(async (name) => (await processDocument(readFileSync(join(FIXTURES, name)), name)).document.pages ?? 0))).reduce((a, b) => a + b, 0);
     const cores = availableParallelism();
-    const earlier = earlierBuild(join(root, 'earlier'));
+    const earlier = earlierBuild(join(root, 'earlier'), OCR_BASE);
     const rows: Array<[string, Version]> = [
-      ['previous recognition (0.2: one crop a run, one thread)', { root: PACKAGE_ROOT, env: PREVIOUS }],
-      ...('root' in earlier ? [[`${BASE} (before turned pages were looked for)`, { root: earlier.root, env: {} }] as [string, Version]] : []),
-      ['this version (every page checked for a turn)', { root: PACKAGE_ROOT, env: {} }],
+      ...('root' in earlier ? [[`${OCR_BASE} (the recogniser as shipped)`, { root: earlier.root }] as [string, Version]] : []),
+      ['this version (its graph folded; one crop a run in a one-thread worker)', { root: PACKAGE_ROOT }],
     ];
-    if ('missing' in earlier) console.log(`  (${BASE} not measured: ${earlier.missing})`);
+    if ('missing' in earlier) console.log(`  (${OCR_BASE} not measured: ${earlier.missing})`);
     const results = rows.map(([label, version], k) => ({
       label,
       one: best(repeat, () => inFreshProcess(files, version), (m) => m.seconds),
       // A dataset each: versions may write different schemas.
-      pool: best(repeat, () => extract(folder, join(root, `ocr-${k}.sqlite`), version), (s) => s),
+      single: best(repeat, () => extract(folder, join(root, `ocr-${k}-1.sqlite`), version, 1), (s) => s),
+      pool: best(repeat, () => extract(folder, join(root, `ocr-${k}-n.sqlite`), version, cores), (s) => s),
     }));
     if ('forget' in earlier) earlier.forget();
     const { pages, evaluations } = results[0]!.one;
-    console.log(`OCR: the scanned fixtures, ${files.length} files, ${pages} pages, ${evaluations} forms, in one process; a folder of ${FOLDER.length} scanned forms (${folderPages} pages) by zipin extract with ${cores} workers (best of ${repeat})`);
-    for (const { label, one, pool } of results) {
+    console.log(`OCR: the scanned fixtures, ${files.length} files, ${pages} pages, ${evaluations} forms, in one process; a folder of ${FOLDER.length} scanned forms (${folderPages} pages) by zipin extract with 1 and ${cores} workers (best of ${repeat})`);
+    for (const { label, one, single, pool } of results) {
       console.log(`  ${label}`);
       console.log(`    one process   ${one.seconds.toFixed(2).padStart(6)} s ${(one.pages / one.seconds).toFixed(2).padStart(5)} pages/s  ${(one.crops / one.pages).toFixed(0)} crops a page, ${(one.modelMs / one.crops).toFixed(1)} ms a crop in the recogniser  peak RSS ${one.peakRssMiB.toFixed(0)} MiB (one worker's)`);
-      console.log(`    zipin extract ${pool.toFixed(2).padStart(6)} s ${(folderPages / pool).toFixed(2).padStart(5)} pages/s  (${cores} workers, start-up and model loading included)`);
+      console.log(`    zipin extract ${single.toFixed(2).padStart(6)} s ${(folderPages / single).toFixed(2).padStart(5)} pages/s  with 1 worker; ${pool.toFixed(2)} s ${(folderPages / pool).toFixed(2)} pages/s with ${cores} → ${(single / pool).toFixed(2)}× (start-up and model loading included)`);
     }
     const now = results.at(-1)!;
     for (const before of results.slice(0, -1)) {
-      console.log(`  → beside ${before.label.split(' (')[0]}: one process ${(before.one.seconds / now.one.seconds).toFixed(2)}× as fast; zipin extract ${(before.pool / now.pool).toFixed(2)}× as fast`);
+      console.log(`  → beside ${before.label.split(' (')[0]}: one process ${(before.one.seconds / now.one.seconds).toFixed(2)}× as fast; zipin extract ${(before.single / now.single).toFixed(2)}× with 1 worker, ${(before.pool / now.pool).toFixed(2)}× with ${cores}`);
     }
   } finally {
     rmSync(root, { recursive: true, force: true });
