@@ -113,7 +113,7 @@ function formatSummary(s: ExtractSummary, db: string, verbose: boolean): string 
     ...(s.skipped.length ? [`skipped: ${s.skipped.length} file(s) zipin does not read${verbose || s.skipped.length <= SKIPPED_SHOWN ? '' : ` (the first ${SKIPPED_SHOWN}; --verbose names them all)`}`] : []),
     ...(verbose ? s.skipped : s.skipped.slice(0, SKIPPED_SHOWN)).map((path) => `  ${path}`),
     ...(s.shared && verbose ? [`shared: ${s.shared} scanned PDF(s) read by several workers, a range of pages each`] : []),
-    ...(s.workers && verbose ? [`workers: ${s.workers} started (one, and more while the files left paid for their warm-up)`] : []),
+    ...(s.workers && verbose ? [`workers: ${s.workers} started (one, and more for scans, or while the files left paid for their warm-up and this process had time to spare)`] : []),
     ...(s.kept ? [`kept: ${s.kept} failed document(s) keep the good rows an earlier run wrote for the same bytes (see the failures table)`] : []),
     `evaluations: ${s.evaluations} (confidence high ${s.confidence.high}, medium ${s.confidence.medium}, low ${s.confidence.low})`,
     `forms: ${s.forms.forms} in the dataset (${s.forms.moreCopies} more copies of them; ${s.forms.disagreeing} whose copies disagree)`,

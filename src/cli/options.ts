@@ -17,7 +17,7 @@ export const shownDataset = (target: string): string => (isPostgresUrl(target) ?
 
 /** How documents are parsed: extract and crawl. */
 export const WORKER_OPTIONS: readonly OptionSpec[] = [
-  { name: 'concurrency', value: 'N', default: 'one per core', help: 'worker processes parsing documents, at most (one per core); the first starts at once, the others while the files left pay for their warm-up' },
+  { name: 'concurrency', value: 'N', default: 'one per core', help: 'worker processes parsing documents, at most (one per core); the first starts at once, the others for scans, or while the files left pay for their warm-up' },
   { name: 'timeout', value: 'SECONDS', default: String(DEFAULT_LIMITS.timeoutMs / 1000), help: 'time one document may take (0.001 to 2147483)' },
   { name: 'max-memory', value: 'MB', default: String(DEFAULT_LIMITS.memoryMb), help: "resident memory one document's worker may use (at least 128)" },
   { name: 'wait', value: 'SECONDS', default: String(BUSY_TIMEOUT_MS / 1000), help: 'how long to wait while another process writes the dataset' },
