@@ -50,14 +50,18 @@ describe('pages shared out among workers', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ documents: 4, workers: 1 });
   }, 60_000);
 
-  it('a worker reading a scan while files wait starts another at once: OCR is seconds a page', () => {
+  it('a worker reading a scan while files wait starts another at once, and gives it the file sent ahead to it: OCR is seconds a page', () => {
     const dir = join(tempDir(), 'in');
     mkdirSync(dir);
-    // Read in name order: a text PDF (moments), then two one-page scans, neither shared out.
-    for (const f of ['calc-form.pdf', 'other-issuer.scan.png', 'regions/region-jiangsu.scan.jpg']) copyFileSync(join(FIXTURES, f), join(dir, f.replace(/^.*\//, '')));
+    // Read in name order: quick text files (the pool sends each worker its next file ahead), then
+    // two one-page scans, neither shared out: the second was sent ahead to the worker on the first.
+    const texts = readdirSync(CORPUS).filter((f) => f.endsWith('.txt')).sort();
+    texts.forEach((f, i) => copyFileSync(join(CORPUS, f), join(dir, `a-${i}.txt`)));
+    copyFileSync(join(FIXTURES, 'other-issuer.scan.png'), join(dir, 'b-1.png'));
+    copyFileSync(join(FIXTURES, 'regions/region-jiangsu.scan.jpg'), join(dir, 'b-2.jpg'));
     const r = zipinSync('extract', dir, '--db', join(tempDir(), 'z.sqlite'), '--concurrency', '2', '--json');
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ documents: 3, ok: 3, shared: 0, workers: Math.min(2, availableParallelism()) });
+    expect(JSON.parse(r.stdout)).toMatchObject({ documents: texts.length + 2, ok: texts.length + 2, shared: 0, workers: Math.min(2, availableParallelism()) });
   }, 120_000);
 
   it('a file timed out while the next was sent ahead to its worker: the one sent ahead is read by the worker that replaces it', () => {

@@ -17,6 +17,9 @@ export type WorkerTask =
   | { id: number; kind: 'pages'; path: string; from: number; to: number }
   | { id: number; kind: 'assemble'; path: string; sha256: string; pageCount: number; pages: unknown[] };
 
+/** What the pool sends a worker: a task, or word that a task sent ahead is taken back (skip it). */
+export type WorkerMessage = WorkerTask | { id: number; kind: 'cancel' };
+
 /**
  * What a worker process says about a task: it read the file (its hash, and whether OCR reads it), then the result — or,
  * for a long PDF, its page count (to share out), or a range's laid-out pages.
@@ -245,7 +248,10 @@ class WorkerPool implements Processor {
       if (reply.kind === 'read') {
         s.job.sha256 = reply.sha256;
         s.job.ocr = reply.ocr;
-        if (reply.ocr) this.grow();
+        if (reply.ocr) {
+          this.takeBack(slot);
+          this.grow();
+        }
       }
       else this.finish(slot, { kind: 'reply', reply, sha256: s.job.sha256 });
     });
@@ -322,6 +328,19 @@ class WorkerPool implements Processor {
     if (s.ahead !== null || this.queue.length === 0 || !this.quickFiles()) return;
     s.ahead = this.queue.shift()!;
     s.child.send(s.ahead.task);
+  }
+
+  /**
+   * A worker that has begun a scan (seconds a page) gives back the task sent ahead to it, while
+   * another worker could start and take it: the worker skips it when it comes to it.
+   */
+  private takeBack(slot: number): void {
+    const s = this.slots[slot]!;
+    if (s.ahead === null || this.slots.length >= this.slotCount) return;
+    const message: WorkerMessage = { id: s.ahead.task.id, kind: 'cancel' };
+    s.child.send(message);
+    this.queue.unshift(s.ahead);
+    s.ahead = null;
   }
 
   /** The slot's worker is on `job` from now: its clock runs. */

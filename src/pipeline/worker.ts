@@ -4,7 +4,7 @@ import { DocumentError } from '../extract/errors.js';
 import { sniff } from '../extract/sniff.js';
 import { FORM_SENSE } from '../form/sense.js';
 import { readRegularFile } from './input.js';
-import type { WorkerReply, WorkerTask } from './pool.js';
+import type { WorkerMessage, WorkerReply, WorkerTask } from './pool.js';
 import { failedDocument, processExtracted, processFile, sha256, unreadableDocument } from './process.js';
 
 // Loaded while the first file is on its way, not after it arrives. A failure to load shows on
@@ -91,10 +91,13 @@ async function handle(task: WorkerTask): Promise<void> {
   reply({ id: task.id, kind: 'done', results });
 }
 
-// One task at a time, in the order sent: the pool sends the next before this one is done (its prefetch).
+// One task at a time, in the order sent: the pool sends the next before this one is done (its
+// prefetch), and may take that one back before it is begun.
 let tasks = Promise.resolve();
-process.on('message', (task: WorkerTask) => {
-  tasks = tasks.then(() => handle(task));
+const cancelled = new Set<number>();
+process.on('message', (message: WorkerMessage) => {
+  if (message.kind === 'cancel') cancelled.add(message.id);
+  else tasks = tasks.then(() => (cancelled.delete(message.id) ? undefined : handle(message)));
 });
 // The pool going away ends this process too.
 process.on('disconnect', () => process.exit(0));
