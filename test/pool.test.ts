@@ -5,6 +5,18 @@ import { describe, expect, it } from 'vitest';
 import { pageRanges } from '../src/pipeline/pool.js';
 import { CORPUS, FIXTURES, queryDb, tempDir, zipinSync } from './helpers.js';
 
+const fixtureBytes = (name: string) => readFileSync(join(FIXTURES, name));
+
+/** A folder of the corpus's text files (a-0.txt…: read in moments), then `more` (name → contents), in name order. */
+function quickFilesThen(more: Record<string, string | Buffer>): { dir: string; quick: number } {
+  const dir = join(tempDir(), 'in');
+  mkdirSync(dir);
+  const texts = readdirSync(CORPUS).filter((f) => f.endsWith('.txt')).sort();
+  texts.forEach((f, i) => copyFileSync(join(CORPUS, f), join(dir, `a-${i}.txt`)));
+  for (const [name, contents] of Object.entries(more)) writeFileSync(join(dir, name), contents);
+  return { dir, quick: texts.length };
+}
+
 describe('pages shared out among workers', () => {
   it('cuts a document into ranges of nearly equal length, in order, covering every page once', () => {
     expect(pageRanges(31, 2)).toEqual([{ from: 1, to: 15 }, { from: 16, to: 31 }]);
@@ -51,32 +63,26 @@ describe('pages shared out among workers', () => {
   }, 60_000);
 
   it('a worker reading a scan while files wait starts another at once, and gives it the file sent ahead to it: OCR is seconds a page', () => {
-    const dir = join(tempDir(), 'in');
-    mkdirSync(dir);
-    // Read in name order: quick text files (the pool sends each worker its next file ahead), then
-    // two one-page scans, neither shared out: the second was sent ahead to the worker on the first.
-    const texts = readdirSync(CORPUS).filter((f) => f.endsWith('.txt')).sort();
-    texts.forEach((f, i) => copyFileSync(join(CORPUS, f), join(dir, `a-${i}.txt`)));
-    copyFileSync(join(FIXTURES, 'other-issuer.scan.png'), join(dir, 'b-1.png'));
-    copyFileSync(join(FIXTURES, 'regions/region-jiangsu.scan.jpg'), join(dir, 'b-2.jpg'));
+    // Quick text files first (the pool sends each worker its next file ahead), then two one-page
+    // scans, neither shared out: the second was sent ahead to the worker on the first.
+    const { dir, quick } = quickFilesThen({ 'b-1.png': fixtureBytes('other-issuer.scan.png'), 'b-2.jpg': fixtureBytes('regions/region-jiangsu.scan.jpg') });
     const r = zipinSync('extract', dir, '--db', join(tempDir(), 'z.sqlite'), '--concurrency', '2', '--json');
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ documents: texts.length + 2, ok: texts.length + 2, shared: 0, workers: Math.min(2, availableParallelism()) });
+    expect(JSON.parse(r.stdout)).toMatchObject({ documents: quick + 2, ok: quick + 2, shared: 0, workers: Math.min(2, availableParallelism()) });
   }, 120_000);
 
   it('a file timed out while the next was sent ahead to its worker: the one sent ahead is read by the worker that replaces it', () => {
-    const dir = join(tempDir(), 'in');
-    mkdirSync(dir);
-    const texts = readdirSync(CORPUS).filter((f) => f.endsWith('.txt')).sort();
-    // Quick files first (so the pool sends each worker its next ahead), then a scan of six pages
-    // that cannot be read in the time allowed, then more quick ones (other bytes: other documents).
-    texts.forEach((f, i) => copyFileSync(join(CORPUS, f), join(dir, `a-${i}.txt`)));
-    copyFileSync(join(FIXTURES, '003_e7112b8e4e2d84a4.scanned.pdf'), join(dir, 'b.pdf'));
-    texts.slice(0, 3).forEach((f, i) => writeFileSync(join(dir, `c-${i}.txt`), `${readFileSync(join(CORPUS, f), 'utf8')}\n`));
+    // Quick files, then a scan of six pages that cannot be read in the time allowed, then more
+    // quick ones (other bytes: other documents).
+    const again = readdirSync(CORPUS).filter((f) => f.endsWith('.txt')).sort().slice(0, 3);
+    const { dir, quick } = quickFilesThen({
+      'b.pdf': fixtureBytes('003_e7112b8e4e2d84a4.scanned.pdf'),
+      ...Object.fromEntries(again.map((f, i) => [`c-${i}.txt`, `${readFileSync(join(CORPUS, f), 'utf8')}\n`])),
+    });
     const db = join(tempDir(), 'z.sqlite');
     const r = zipinSync('extract', dir, '--db', db, '--concurrency', '1', '--timeout', '3', '--json');
     expect(r.code, r.stderr).toBe(1);
-    expect(JSON.parse(r.stdout)).toMatchObject({ documents: texts.length + 4, ok: texts.length + 3, failed: 1 });
+    expect(JSON.parse(r.stdout)).toMatchObject({ documents: quick + 4, ok: quick + 3, failed: 1 });
     expect(queryDb(db, "SELECT source, error FROM documents WHERE status = 'failed'")).toEqual([{ source: join(dir, 'b.pdf'), error: 'timed out after 3 s' }]);
   }, 120_000);
 

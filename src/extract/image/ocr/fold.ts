@@ -28,6 +28,8 @@ export function foldRecogniser(bytes: Uint8Array): Folded {
 class Graph {
   private nodes: OnnxNode[];
   private readonly constants = new Map<string, FloatTensor>();
+  /** Constant nodes made during a pass. */
+  private added: OnnxNode[] = [];
   private fresh = 0;
 
   constructor(nodes: OnnxNode[]) {
@@ -65,41 +67,52 @@ class Graph {
     return c?.length === 1 ? c[0] : undefined;
   }
 
+  /** A new constant's name; its node joins the graph when the pass ends (the pass walks the nodes as they were). */
   private addConstant(tensor: FloatTensor): string {
     const name = `zipin.folded.${this.fresh++}`;
     this.constants.set(name, tensor);
-    this.nodes.unshift(constantNode(name, tensor));
+    this.added.push(constantNode(name, tensor));
     return name;
   }
 
-  private remove(gone: Set<OnnxNode>): void {
-    this.nodes = this.nodes.filter((n) => !gone.has(n));
+  /**
+   * `rewrite` tried on every node, with the nodes reading each value as they were before the
+   * pass: it changes the nodes it matched and returns those now gone, or null where nothing
+   * matched. How many places it rewrote.
+   */
+  private pass(rewrite: (node: OnnxNode, consumers: Map<string, OnnxNode[]>) => OnnxNode[] | null): number {
+    const consumers = this.consumers();
+    const gone = new Set<OnnxNode>();
+    let count = 0;
+    for (const node of this.nodes) {
+      const dropped = rewrite(node, consumers);
+      if (dropped === null) continue;
+      for (const n of dropped) gone.add(n);
+      count++;
+    }
+    this.nodes = [...this.added, ...this.nodes.filter((n) => !gone.has(n))];
+    this.added = [];
+    return count;
   }
 
   /** `y · clip(y + 3, 0, 6) / 6` → `y · HardSigmoid(y)` (alpha 1/6, beta 1/2). */
   hardSwishes(): number {
-    const consumers = this.consumers();
-    const gone = new Set<OnnxNode>();
-    let count = 0;
-    for (const add of this.nodes) {
+    return this.pass((add, consumers) => {
       const plus = this.scalarOperation(add, 'Add');
-      if (plus?.k !== 3) continue;
+      if (plus?.k !== 3) return null;
       const clip = this.only(consumers, add.outputs[0]!);
-      if (clip?.opType !== 'Clip' || clip.inputs.length !== 1 || floatAttribute(clip, 'min') !== 0 || floatAttribute(clip, 'max') !== 6) continue;
+      if (clip?.opType !== 'Clip' || clip.inputs.length !== 1 || floatAttribute(clip, 'min') !== 0 || floatAttribute(clip, 'max') !== 6) return null;
       const mul = this.only(consumers, clip.outputs[0]!);
-      if (mul?.opType !== 'Mul' || !mul.inputs.includes(plus.x) || !mul.inputs.includes(clip.outputs[0]!)) continue;
+      if (mul?.opType !== 'Mul' || !mul.inputs.includes(plus.x) || !mul.inputs.includes(clip.outputs[0]!)) return null;
       const div = this.only(consumers, mul.outputs[0]!);
-      if (div?.opType !== 'Div' || div.inputs[0] !== mul.outputs[0] || this.scalar(div.inputs[1]) !== 6) continue;
+      if (div?.opType !== 'Div' || div.inputs[0] !== mul.outputs[0] || this.scalar(div.inputs[1]) !== 6) return null;
       add.opType = 'HardSigmoid';
       add.inputs = [plus.x];
       add.outputs = [clip.outputs[0]!];
       add.attributes = new Map([['alpha', floatAttributeFields('alpha', 1 / 6)], ['beta', floatAttributeFields('beta', 0.5)]]);
       mul.outputs = [div.outputs[0]!];
-      gone.add(clip).add(div);
-      count++;
-    }
-    this.remove(gone);
-    return count;
+      return [clip, div];
+    });
   }
 
   /** A convolution's weights and bias (zeros when it has none), when they are constants. */
@@ -116,28 +129,21 @@ class Graph {
 
   /** `Conv(x) · a + b` → `Conv'(x)`: weights times a, bias times a plus b. */
   affinesAfterConv(): number {
-    const consumers = this.consumers();
-    const gone = new Set<OnnxNode>();
-    let count = 0;
-    for (const conv of this.nodes) {
-      if (conv.opType !== 'Conv') continue;
+    return this.pass((conv, consumers) => {
+      if (conv.opType !== 'Conv') return null;
       const weights = this.convWeights(conv);
       const mulNode = this.only(consumers, conv.outputs[0]!);
       const mul = this.scalarOperation(mulNode, 'Mul');
-      if (!weights || !mul || mul.x !== conv.outputs[0]) continue;
-      const addNode = this.only(consumers, mulNode!.outputs[0]!);
+      if (!weights || !mulNode || !mul || mul.x !== conv.outputs[0]) return null;
+      const addNode = this.only(consumers, mulNode.outputs[0]!);
       const plus = this.scalarOperation(addNode, 'Add');
-      const add = plus?.x === mulNode!.outputs[0] ? plus : undefined;
+      const add = addNode && plus && plus.x === mulNode.outputs[0] ? { node: addNode, k: plus.k } : null;
       const a = mul.k;
       const shift = add?.k ?? 0;
       this.setConvWeights(conv, { dims: weights.w.dims, values: weights.w.values.map((v) => v * a) }, weights.b.map((v) => v * a + shift));
-      conv.outputs = [(add ? addNode! : mulNode!).outputs[0]!];
-      gone.add(mulNode!);
-      if (add) gone.add(addNode!);
-      count++;
-    }
-    this.remove(gone);
-    return count;
+      conv.outputs = [(add?.node ?? mulNode).outputs[0]!];
+      return add ? [mulNode, add.node] : [mulNode];
+    });
   }
 
   /**
@@ -146,37 +152,30 @@ class Graph {
    * one keeps an addition, `Conv'(x + d/c)`.
    */
   affinesBeforeConv(): number {
-    const consumers = this.consumers();
-    const gone = new Set<OnnxNode>();
-    let count = 0;
-    for (const mulNode of this.nodes) {
+    return this.pass((mulNode, consumers) => {
       const mul = this.scalarOperation(mulNode, 'Mul');
-      if (!mul || mul.k === 0) continue;
+      if (!mul || mul.k === 0) return null;
       const addNode = this.only(consumers, mulNode.outputs[0]!);
       const add = this.scalarOperation(addNode, 'Add');
-      if (!add || add.x !== mulNode.outputs[0]) continue;
-      const conv = this.only(consumers, addNode!.outputs[0]!);
-      const weights = conv?.opType === 'Conv' && conv.inputs[0] === addNode!.outputs[0] ? this.convWeights(conv) : undefined;
-      if (!conv || !weights) continue;
+      if (!addNode || !add || add.x !== mulNode.outputs[0]) return null;
+      const conv = this.only(consumers, addNode.outputs[0]!);
+      const weights = conv?.opType === 'Conv' && conv.inputs[0] === addNode.outputs[0] ? this.convWeights(conv) : undefined;
+      if (!conv || !weights) return null;
       const { w, b } = weights;
       const c = mul.k;
       const d = add.k;
       const padded = conv.attributes.has('auto_pad') || intsAttribute(conv, 'pads').some((p) => p !== 0);
-      let bias = b;
       if (padded) {
-        addNode!.inputs = [mul.x, this.addConstant({ dims: [1], values: Float32Array.of(d / c) })];
-      } else {
-        const perFilter = w.values.length / w.dims[0]!;
-        bias = b.map((v, o) => v + d * w.values.subarray(o * perFilter, (o + 1) * perFilter).reduce((s, x) => s + x, 0));
-        conv.inputs[0] = mul.x;
-        gone.add(addNode!);
+        addNode.inputs = [mul.x, this.addConstant({ dims: [1], values: Float32Array.of(d / c) })];
+        this.setConvWeights(conv, { dims: w.dims, values: w.values.map((v) => v * c) }, b);
+        return [mulNode];
       }
+      const perFilter = w.values.length / w.dims[0]!;
+      const bias = b.map((v, o) => v + d * w.values.subarray(o * perFilter, (o + 1) * perFilter).reduce((sum, x) => sum + x, 0));
+      conv.inputs[0] = mul.x;
       this.setConvWeights(conv, { dims: w.dims, values: w.values.map((v) => v * c) }, bias);
-      gone.add(mulNode);
-      count++;
-    }
-    this.remove(gone);
-    return count;
+      return [mulNode, addNode];
+    });
   }
 
   /** The nodes, less the Constant nodes nothing reads any more (the weights folded away). */
