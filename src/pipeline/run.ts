@@ -60,7 +60,7 @@ const HASH_CONCURRENCY = 8;
  * first (without blocking this thread): bytes this pipeline version already read are skipped
  * (`unchanged`, unless `force`), and a second input with the same bytes as an earlier one is a
  * duplicate, read once. `concurrency` workers parse while this thread writes each document as
- * soon as it is done; at most two documents per worker are in flight, so memory does not grow
+ * soon as it is done; at most four documents per worker are in flight, so memory does not grow
  * with the corpus. A failing file is recorded and the run goes on.
  */
 export async function runExtract(inputs: InputFiles, options: ExtractOptions): Promise<ExtractSummary> {
