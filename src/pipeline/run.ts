@@ -60,7 +60,7 @@ const HASH_CONCURRENCY = 8;
  * first (without blocking this thread): bytes this pipeline version already read are skipped
  * (`unchanged`, unless `force`), and a second input with the same bytes as an earlier one is a
  * duplicate, read once. `concurrency` workers parse while this thread writes each document as
- * soon as it is done; at most four documents per worker are in flight, so memory does not grow
+ * soon as it is done; at most six documents per worker are in flight, so memory does not grow
  * with the corpus. A failing file is recorded and the run goes on.
  */
 export async function runExtract(inputs: InputFiles, options: ExtractOptions): Promise<ExtractSummary> {
@@ -121,9 +121,9 @@ export async function runExtract(inputs: InputFiles, options: ExtractOptions): P
       const processor = createProcessor(options.concurrency, options.limits ?? DEFAULT_LIMITS, todo.some((f) => extname(f).toLowerCase() === '.pdf'));
       try {
         processor.expect(todo.length);
-        // Four files a worker in flight: its next is sent before it finishes the one it is on (the
-        // pool's prefetch), while this process writes the ones done.
-        const limit = pLimit(options.concurrency * 4);
+        // Six files a worker in flight: the one it is on, two sent ahead (the pool's prefetch), and
+        // room for those this process is still writing.
+        const limit = pLimit(options.concurrency * 6);
         await Promise.all(todo.map((path) => limit(async () => {
           for (const result of await processor.process(path)) await record(result, path);
         })));
