@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../src/version.js';
 import { buildCorpusDb, CLI, corpusFile, DOCS, FIXTURES, queryDb, seededDamage, tempDir, zipinSync } from './helpers.js';
+import { sevenZip } from './seven-zip.js';
 
 const zipin = zipinSync;
 /** The CLI with `input` on its standard input. */
@@ -104,6 +105,16 @@ describe('extract: what the summary says', () => {
     const text = zipin('extract', dir, '--db', join(tempDir(), 'y.sqlite'), '--verbose');
     expect(text.stdout).toContain(`duplicate: ${join(dir, 'b.txt')} has the same bytes as ${join(dir, 'a.txt')}; read once`);
     expect(text.stdout).toContain(`skipped: 1 file(s) zipin does not read\n  ${join(dir, 'notes.doc.bak')}`);
+  });
+
+  it('an archive\'s member with the bytes of an input after the archive is its duplicate: every input is checked before a member is', async () => {
+    const dir = tempDir();
+    const bytes = readFileSync(join(FIXTURES, '003_e7112b8e4e2d84a4.xlsx'));
+    writeFileSync(join(dir, 'a.7z'), await sevenZip({ 'in/003.xlsx': bytes }));
+    writeFileSync(join(dir, 'b.xlsx'), bytes);
+    const r = zipin('extract', dir, '--db', join(tempDir(), 'z.sqlite'), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ documents: 1, duplicates: [{ path: `${join(dir, 'a.7z')}!/in/003.xlsx`, of: join(dir, 'b.xlsx') }] });
   });
 
   it('status lists each run with what it did', () => {

@@ -5,7 +5,7 @@ import type { Confidence } from '../model/flag.js';
 import { openDataset } from '../store/open.js';
 import type { FormCounts } from '../store/writes.js';
 import type { InputFiles } from './files.js';
-import { createProcessor, DEFAULT_LIMITS, type Limits } from './pool.js';
+import { createProcessor, DEFAULT_LIMITS, type Limits, type Processor } from './pool.js';
 import { PIPELINE_VERSION } from '../version.js';
 import { hashRegularFile } from './input.js';
 import { unreadableDocument } from './process.js';
@@ -88,12 +88,12 @@ export async function runExtract(inputs: InputFiles, options: ExtractOptions): P
       }
       return true;
     };
-    // In input order, so that which of two identical files is "the first" does not depend on timing.
+    // Hashed ahead, HASH_CONCURRENCY at a time, and checked in input order, so that which of two
+    // identical files is "the first" does not depend on timing.
     const hashLimit = pLimit(HASH_CONCURRENCY);
-    const hashes = await Promise.all(files.map((path) => hashLimit(() => hashRegularFile(path))));
-    const todo: string[] = [];
-    for (const [i, path] of files.entries()) if (await fresh(options.sourceNames?.get(path) ?? path, hashes[i]!)) todo.push(path);
-    const total = todo.length + unreadable.length;
+    const hashes = files.map((path) => hashLimit(() => hashRegularFile(path)));
+    // Until every input is checked, the count of all of them: what progress counts up to.
+    let total = files.length + unreadable.length;
     // Documents are written one at a time, in the order they are done (a dataset has one writer here).
     let writing = Promise.resolve();
     const record = (read: DocumentResult, input = read.document.source) => (writing = writing.then(() => write(read, input)));
@@ -116,22 +116,37 @@ export async function runExtract(inputs: InputFiles, options: ExtractOptions): P
       options.onDocument?.(result, summary.documents, total);
     };
     for (const { path, error } of unreadable) await record(unreadableDocument(path, error));
-    if (todo.length > 0) {
-      // Workers only for what needs reading: a re-run over unchanged files starts none.
-      const processor = createProcessor(options.concurrency, options.limits ?? DEFAULT_LIMITS, todo.some((f) => extname(f).toLowerCase() === '.pdf'));
-      try {
-        processor.expect(todo.length);
-        // Six files a worker in flight: the one it is on, two sent ahead (the pool's prefetch), and
-        // room for those this process is still writing.
-        const limit = pLimit(options.concurrency * 6);
-        await Promise.all(todo.map((path) => limit(async () => {
-          for (const result of await processor.process(path)) await record(result, path);
-        })));
-        summary.shared = processor.shared;
-        summary.workers = processor.workers;
-      } finally {
-        await processor.close();
+    // What is read is written once every input has been checked: an archive's members are checked
+    // as they are written, after the inputs, as when every input was checked before any reading.
+    let everyInputChecked!: () => void;
+    const checked = new Promise<void>((resolve) => { everyInputChecked = resolve; });
+    writing = writing.then(() => checked);
+    // Workers only for what needs reading (a re-run over unchanged files starts none), started by
+    // the first file that does, while the rest are still being hashed and checked.
+    let processor: Processor | null = null;
+    try {
+      // Six files a worker in flight: the one it is on, two sent ahead (the pool's prefetch), and
+      // room for those this process is still writing.
+      const limit = pLimit(options.concurrency * 6);
+      const reading: Array<Promise<void>> = [];
+      let todo = 0;
+      const pdfs = files.some((f) => extname(f).toLowerCase() === '.pdf');
+      for (const [i, path] of files.entries()) {
+        if (!await fresh(options.sourceNames?.get(path) ?? path, await hashes[i]!)) continue;
+        todo++;
+        const reader: Processor = processor ??= createProcessor(options.concurrency, options.limits ?? DEFAULT_LIMITS, pdfs);
+        reading.push(limit(async () => {
+          for (const result of await reader.process(path)) await record(result, path);
+        }));
       }
+      total = todo + unreadable.length;
+      processor?.expect(todo);
+      everyInputChecked();
+      await Promise.all(reading);
+      summary.shared = processor?.shared ?? 0;
+      summary.workers = processor?.workers ?? 0;
+    } finally {
+      await processor?.close();
     }
     summary.forms = await store.formCounts();
     await store.finishRun(runId, {
