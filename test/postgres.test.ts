@@ -113,6 +113,25 @@ describe.skipIf(skipped !== null)(`the dataset on PostgreSQL${skipped === null ?
     }
   });
 
+  it('refreshes the server\'s statistics once 256 documents are written into it, not before: plans made on the empty tables are made again', async () => {
+    const target = await (server as Postgres).database('statistics');
+    const dataset = await openDataset(target);
+    try {
+      // Only this test's ANALYZE may count: the server's own autovacuum is kept off these tables.
+      for (const t of ['documents', 'evaluations']) await dataset.all(`ALTER TABLE ${t} SET (autovacuum_enabled = false)`);
+      const [r] = await processFile(readFileSync(corpusFile(DOCS.guihua)), 'corpus/003.txt');
+      const analysed = async () => (await dataset.all("SELECT relname, reltuples FROM pg_class WHERE relname IN ('documents', 'evaluations') ORDER BY relname"))
+        .map((row) => [row.relname, Number(row.reltuples)]);
+      const write = (i: number) => dataset.writeDocument({ ...r!.document, sha256: String(i).padStart(64, '0'), source: `copy-${i}.txt` }, r!.evaluations);
+      for (let i = 0; i < 255; i++) await write(i);
+      expect(await analysed()).toEqual([['documents', -1], ['evaluations', -1]]); // never analysed
+      await write(255);
+      expect(await analysed()).toEqual([['documents', 256], ['evaluations', 256 * r!.evaluations.length]]);
+    } finally {
+      await dataset.close();
+    }
+  }, 120_000);
+
   it('extract writes into it with its worker processes, and a second run reads nothing again', async () => {
     const target = await (server as Postgres).database('extract');
     const first = await zipinAsync(['extract', CORPUS, '--db', target, '--concurrency', '2']);
