@@ -109,7 +109,7 @@ const PREFETCH_UNDER_MS = 250;
 const PREFETCH_DEPTH = 2;
 
 /**
- * Above this share of its time busy (its event loop's utilisation over the last files), this
+ * Above this share of its time busy (its event loop's utilisation since the workers warmed up), this
  * process — the one writer — would be starved by another busy worker: measured on two cores, 5,000
  * text files (this process busy 52% of the time with one worker) took 30.4 s with two workers
  * against 22.4 s with one; 240 PDFs (7%) were read 1.13× as fast by two.
@@ -191,8 +191,13 @@ class WorkerPool implements Processor {
   private expected = 0;
   private filesDone = 0;
   private readonly fileTimes: number[] = [];
-  /** This process's event loop as each of the last files ended: how busy it is (MAIN_BUSY_MAX), over the files that give the pace. */
-  private readonly loads: EventLoopUtilization[] = [];
+  /**
+   * This process's event loop when the pool started, and once the workers had warmed up: how busy
+   * it has been since (MAIN_BUSY_MAX). Since the warm-up, not over the last few files: those dip
+   * now and then, and one dip would let a worker in for good.
+   */
+  private readonly started = performance.eventLoopUtilization();
+  private warm: EventLoopUtilization | null = null;
 
   constructor(private readonly script: string, private readonly slotCount: number, private readonly limits: Limits, private readonly preloadPdf: boolean) {
     // One worker to begin with; more as the work left shows they pay (grow).
@@ -228,7 +233,7 @@ class WorkerPool implements Processor {
         const pace = [...this.fileTimes].sort((a, b) => a - b)[Math.floor(this.fileTimes.length / 2)]!;
         const left = this.expected - this.filesDone - this.slots.length;
         if ((left * pace) / this.slots.length <= GROW_AFTER_MS) return;
-        if (performance.eventLoopUtilization(performance.eventLoopUtilization(), this.loads[0]).utilization > MAIN_BUSY_MAX) return;
+        if (performance.eventLoopUtilization(performance.eventLoopUtilization(), this.warm ?? this.started).utilization > MAIN_BUSY_MAX) return;
       }
       const slot = this.slots.length;
       this.slots.push({ child: this.spawn(slot), job: null, ahead: [], timer: null });
@@ -314,8 +319,7 @@ class WorkerPool implements Processor {
       this.filesDone++;
       this.fileTimes.push(Date.now() - job.startedAt!);
       if (this.fileTimes.length > PACE_FILES) this.fileTimes.shift();
-      this.loads.push(performance.eventLoopUtilization());
-      if (this.loads.length > PACE_FILES) this.loads.shift();
+      if (this.filesDone === WARM_FILES) this.warm = performance.eventLoopUtilization();
     }
     job?.resolve(result);
     this.next(slot);
