@@ -230,7 +230,7 @@ class WorkerPool implements Processor {
       if (!scans) {
         // The pace is known after a few files, or after one that took long (a scan's OCR).
         if (this.filesDone < WARM_FILES + PACE_FILES && this.fileTimes.reduce((a, b) => a + b, 0) < GROW_AFTER_MS) return;
-        const pace = [...this.fileTimes].sort((a, b) => a - b)[Math.floor(this.fileTimes.length / 2)]!;
+        const pace = this.pace()!;
         const left = this.expected - this.filesDone - this.slots.length;
         if ((left * pace) / this.slots.length <= GROW_AFTER_MS) return;
         if (performance.eventLoopUtilization(performance.eventLoopUtilization(), this.warm ?? this.started).utilization > MAIN_BUSY_MAX) return;
@@ -366,10 +366,15 @@ class WorkerPool implements Processor {
     s.timer = setTimeout(() => this.fail(slot, `timed out after ${this.limits.timeoutMs / 1000} s`), Math.max(0, job.clock.deadline - Date.now()));
   }
 
-  /** Whether the last files each took a worker less than PREFETCH_UNDER_MS (their median). */
+  /** The median time the last files took a worker (ms), or null before any is done. */
+  private pace(): number | null {
+    return this.fileTimes.length === 0 ? null : [...this.fileTimes].sort((a, b) => a - b)[Math.floor(this.fileTimes.length / 2)]!;
+  }
+
+  /** Whether the last files took a worker less than PREFETCH_UNDER_MS (their median). */
   private quickFiles(): boolean {
-    if (this.fileTimes.length === 0) return false;
-    return [...this.fileTimes].sort((a, b) => a - b)[Math.floor(this.fileTimes.length / 2)]! < PREFETCH_UNDER_MS;
+    const pace = this.pace();
+    return pace !== null && pace < PREFETCH_UNDER_MS;
   }
 
   /** One task to the next free worker; `first`: ahead of the files waiting (the rest of a document begun). */
