@@ -22,20 +22,19 @@ if (process.env.ZIPIN_PRELOAD_PDF === '1') loadPdfJs().catch(() => undefined);
  */
 const PACKED_SHARED_PAGES = 16;
 
-/** A PDF that paints images and names no font: its pages are scans. */
-function scannedPdf(bytes: Buffer): boolean {
-  return bytes.includes('/Image') && !bytes.includes('/Font');
+/** Whether a PDF's bytes name a font (a text layer) and an image. */
+interface PdfNames { fonts: boolean; images: boolean }
+
+function pdfNames(bytes: Buffer): PdfNames {
+  return { fonts: bytes.includes('/Font'), images: bytes.includes('/Image') };
 }
 
-function worthSharing(bytes: Buffer, pageCount: number): boolean {
-  if (scannedPdf(bytes)) return pageCount >= 2;
-  return !bytes.includes('/Font') && !bytes.includes('/Image') && pageCount >= PACKED_SHARED_PAGES;
-}
+/** A PDF that paints images and names no font: its pages are scans, read by OCR. */
+const scanned = (names: PdfNames) => names.images && !names.fonts;
 
-/** Whether the file will be read by OCR (an image, a PDF of scans): seconds a page, which another worker can share (pool's grow). */
-function readByOcr(bytes: Buffer): boolean {
-  const kind = sniff(bytes);
-  return kind === 'image' || (kind === 'pdf' && scannedPdf(bytes));
+function worthSharing(names: PdfNames, pageCount: number): boolean {
+  if (scanned(names)) return pageCount >= 2;
+  return !names.fonts && !names.images && pageCount >= PACKED_SHARED_PAGES;
 }
 
 const reply = (message: WorkerReply) => process.send!(message);
@@ -65,7 +64,10 @@ async function handle(task: WorkerTask): Promise<void> {
   const bytes = read(task);
   if (bytes === null) return;
   const hash = sha256(bytes);
-  reply({ id: task.id, kind: 'read', sha256: hash, ocr: task.kind === 'file' && readByOcr(bytes) });
+  const kind = task.kind === 'file' ? sniff(bytes) : null;
+  const names = kind === 'pdf' ? pdfNames(bytes) : null;
+  // OCR's seconds a page are worth another worker (the pool's grow): an image, a PDF of scans.
+  reply({ id: task.id, kind: 'read', sha256: hash, ocr: kind === 'image' || (names !== null && scanned(names)) });
   if (task.kind === 'pages') {
     try {
       const { pages } = await readPdfPages(bytes, FORM_SENSE, task);
@@ -76,11 +78,11 @@ async function handle(task: WorkerTask): Promise<void> {
     }
     return;
   }
-  if (task.share > 1 && sniff(bytes) === 'pdf') {
+  if (task.share > 1 && names !== null) {
     // A PDF pdf.js cannot open goes the usual way, which says why.
     // Opened once: a PDF not shared is read from the document this opened (no second parse).
     const pageCount = await pdfPageCount(bytes).catch(() => 0);
-    if (worthSharing(bytes, pageCount)) {
+    if (worthSharing(names, pageCount)) {
       await releasePdf(bytes);
       reply({ id: task.id, kind: 'split', pageCount });
       return;

@@ -208,16 +208,23 @@ export class PostgresDataset implements Dataset {
 
   async writeDocument(document: DocumentRecord, evaluations: readonly ValidatedEvaluation[], runId: number | null = null) {
     const written = await this.transaction(() => writeDocument(document, evaluations, runId));
-    if (++this.written >= this.analyzeAt) {
-      this.analyzeAt *= 4;
-      // A table's new statistics make every plan that reads it be made again.
-      await this.pool.query(`ANALYZE ${WRITTEN_TABLES.join(', ')}`);
-    }
+    await this.wrote(1);
     return written;
   }
 
-  writeCrawled(source: SourceUpdate, results: ReadonlyArray<{ document: DocumentRecord; evaluations: readonly ValidatedEvaluation[] }>, runId: number) {
-    return this.transaction(() => writeCrawled(source, results, runId));
+  async writeCrawled(source: SourceUpdate, results: ReadonlyArray<{ document: DocumentRecord; evaluations: readonly ValidatedEvaluation[] }>, runId: number) {
+    const written = await this.transaction(() => writeCrawled(source, results, runId));
+    await this.wrote(results.length);
+    return written;
+  }
+
+  /** `documents` more written by this process: the statistics refreshed when they pass the next mark (ANALYZE_FIRST_AFTER). */
+  private async wrote(documents: number): Promise<void> {
+    this.written += documents;
+    if (this.written < this.analyzeAt) return;
+    while (this.analyzeAt <= this.written) this.analyzeAt *= 4;
+    // A table's new statistics make every plan that reads it be made again.
+    await this.pool.query(`ANALYZE ${WRITTEN_TABLES.join(', ')}`);
   }
 
   writeSource(s: SourceUpdate) {

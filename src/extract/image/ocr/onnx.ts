@@ -9,7 +9,7 @@
 type Wire = 0 | 1 | 2 | 5;
 
 /** One field as stored: its number, wire type and payload (a varint's own bytes; a run's bytes without its length). */
-export interface Field {
+interface Field {
   no: number;
   wire: Wire;
   data: Uint8Array;
@@ -30,7 +30,7 @@ function varintAt(bytes: Uint8Array, at: number): { value: number; end: number }
 }
 
 /** The fields of one message, in order. */
-export function readFields(bytes: Uint8Array): Field[] {
+function readFields(bytes: Uint8Array): Field[] {
   const fields: Field[] = [];
   let at = 0;
   while (at < bytes.length) {
@@ -66,7 +66,7 @@ function varintBytes(value: number): number[] {
 }
 
 /** The message's bytes: its fields written in order. */
-export function writeFields(fields: readonly Field[]): Uint8Array {
+function writeFields(fields: readonly Field[]): Uint8Array {
   const heads = fields.map((f) => Uint8Array.from([...varintBytes(f.no * 8 + f.wire), ...(f.wire === 2 ? varintBytes(f.data.length) : [])]));
   const out = new Uint8Array(heads.reduce((n, h, i) => n + h.length + fields[i]!.data.length, 0));
   let at = 0;
